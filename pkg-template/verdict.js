@@ -1,0 +1,305 @@
+// The classification API. It validates JavaScript input, forwards only the parts the core reads,
+// and turns the core's compact verdict keys into frozen verdict objects that are built once per
+// (status, kind) and then shared, so that classifying costs one wasm call and no allocation.
+
+import * as core from './http_verdict.js';
+import {typeError} from './errors.js';
+import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
+
+// The core ignores longer header values and reads only the start of a body; cutting them here
+// keeps a hostile multi-megabyte reply from being copied into wasm memory at all.
+const MAX_HEADER_VALUE_LENGTH = 4096;
+const MAX_BODY_LENGTH = 4096;
+const MAX_ERROR_TEXT_LENGTH = 512;
+
+const templates = new Map();
+let coreHeaderNames;
+let documentedRows;
+
+function templateFor(key) {
+	let template = templates.get(key);
+	if (template === undefined) {
+		template = Object.freeze(core.describe(key));
+		templates.set(key, template);
+	}
+
+	return template;
+}
+
+function wantedHeaderNames() {
+	coreHeaderNames ??= new Set(core.coreHeaderNames());
+	return coreHeaderNames;
+}
+
+function headerLine(name, value) {
+	const text = typeof value === 'string' ? value : String(value);
+	if (text.length > MAX_HEADER_VALUE_LENGTH) {
+		return '';
+	}
+
+	if (/[\r\n]/.test(text)) {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected header \`${name}\` to be a single line.`);
+	}
+
+	return `${name}:${text}\n`;
+}
+
+function pairLines(name, value, wanted) {
+	const lowerName = String(name).toLowerCase();
+	if (!wanted.has(lowerName)) {
+		return '';
+	}
+
+	if (Array.isArray(value)) {
+		return value.map(item => headerLine(lowerName, item)).join('');
+	}
+
+	if (value === undefined || value === null) {
+		return '';
+	}
+
+	return headerLine(lowerName, value);
+}
+
+/** The `name:value` lines of the headers the core (and the profile) read, or undefined for none. */
+function headerBlock(headers, wanted) {
+	if (headers === undefined || headers === null) {
+		return undefined;
+	}
+
+	let block = '';
+	if (typeof headers.get === 'function' && typeof headers.has === 'function') {
+		// A Headers instance (any realm, any fetch implementation): ask for the few names we read.
+		for (const name of wanted) {
+			const value = headers.get(name);
+			if (value !== null && value !== undefined) {
+				block += headerLine(name, value);
+			}
+		}
+	} else if (Array.isArray(headers)) {
+		for (const [index, pair] of headers.entries()) {
+			if (!Array.isArray(pair) || pair.length !== 2) {
+				throw typeError('ERR_INVALID_ARGUMENT', `Expected \`headers[${index}]\` to be a [name, value] pair.`);
+			}
+
+			block += pairLines(pair[0], pair[1], wanted);
+		}
+	} else if (isPlainObject(headers)) {
+		for (const name of Object.keys(headers)) {
+			block += pairLines(name, headers[name], wanted);
+		}
+	} else {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`headers\` to be a Headers object, a plain object or an array of [name, value] pairs, got ${describeType(headers)}.`);
+	}
+
+	return block === '' ? undefined : block;
+}
+
+function isResponseLike(input) {
+	return typeof input.clone === 'function' && typeof input.text === 'function';
+}
+
+function bodyText(input) {
+	if (isResponseLike(input)) {
+		// A Response's body is a stream that has not been read; the caller passes text explicitly.
+		return undefined;
+	}
+
+	const {body} = input;
+	if (body === undefined || body === null) {
+		return undefined;
+	}
+
+	if (typeof body === 'string') {
+		return body.length > MAX_BODY_LENGTH ? body.slice(0, MAX_BODY_LENGTH) : body;
+	}
+
+	if (isPlainObject(body) || Array.isArray(body)) {
+		let text;
+		try {
+			text = JSON.stringify(body);
+		} catch (error) {
+			throw Object.assign(typeError('ERR_INVALID_ARGUMENT', 'Expected `body` to be JSON-serialisable.'), {cause: error});
+		}
+
+		return text.slice(0, MAX_BODY_LENGTH);
+	}
+
+	throw typeError('ERR_INVALID_ARGUMENT', `Expected \`body\` to be the reply's text or its parsed JSON, got ${describeType(body)}. Read the body first, e.g. \`await response.text()\`.`);
+}
+
+const CLASSIFY_OPTIONS = ['profile', 'nowMs'];
+
+function readClassifyOptions(options) {
+	if (options === undefined) {
+		return {};
+	}
+
+	if (!isPlainObject(options)) {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`options\` to be an object, got ${describeType(options)}.`);
+	}
+
+	rejectUnknownKeys(options, CLASSIFY_OPTIONS, 'classify option');
+	const {profile, nowMs} = options;
+	if (profile !== undefined && !(profile instanceof Profile)) {
+		throw typeError('ERR_INVALID_ARGUMENT', 'Expected `profile` to be a Profile from createProfile().');
+	}
+
+	if (nowMs !== undefined && (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || nowMs < 0)) {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`nowMs\` to be a non-negative finite number of epoch milliseconds, got ${describeType(nowMs)}.`);
+	}
+
+	return {profile, nowMs};
+}
+
+/**
+ * A validated set of per-API rules. Created by `createProfile`; holds wasm memory, released when the
+ * profile is garbage-collected or `free()` is called.
+ */
+export class Profile {
+	#rules;
+	#headerNames;
+
+	constructor(rules) {
+		if (!(rules instanceof core.ClassifierProfile)) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'Use createProfile() to make a Profile.');
+		}
+
+		this.#rules = rules;
+		this.#headerNames = new Set([...wantedHeaderNames(), ...rules.headerNames()]);
+	}
+
+	/** @internal */
+	classifyKey(status, headers, body, nowMs) {
+		if (this.#rules === undefined) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'This profile has been freed.');
+		}
+
+		return this.#rules.classifyResponse(status, headers, body, nowMs);
+	}
+
+	/** @internal */
+	get headerNames() {
+		return this.#headerNames;
+	}
+
+	/** Releases the profile's wasm memory now instead of at garbage collection. */
+	free() {
+		this.#rules?.free();
+		this.#rules = undefined;
+	}
+}
+
+// NOTE: serde-wasm-bindgen reads only the fields a struct declares, so `deny_unknown_fields` never
+// fires through it; unknown (misspelt) fields are caught here instead, against the same names as
+// the core's ProfileSpec, RuleSpec and HeaderRuleSpec.
+const PROFILE_FIELDS = ['rules'];
+const RULE_FIELDS = ['status', 'kind', 'bodyIncludes', 'header'];
+const HEADER_RULE_FIELDS = ['name', 'equals', 'includes'];
+
+function rejectUnknownFields(object, known, path) {
+	if (!isPlainObject(object)) {
+		return; // The core reports the wrong type with its path.
+	}
+
+	for (const key of Object.keys(object)) {
+		if (!known.includes(key)) {
+			throw typeError('ERR_INVALID_PROFILE', `Invalid profile: \`${path}${key}\` is not a known field; expected one of ${known.map(name => `\`${name}\``).join(', ')}.`);
+		}
+	}
+}
+
+function rejectUnknownProfileFields(profile) {
+	rejectUnknownFields(profile, PROFILE_FIELDS, '');
+	if (!Array.isArray(profile.rules)) {
+		return;
+	}
+
+	for (const [index, rule] of profile.rules.entries()) {
+		rejectUnknownFields(rule, RULE_FIELDS, `rules[${index}].`);
+		rejectUnknownFields(rule?.header, HEADER_RULE_FIELDS, `rules[${index}].header.`);
+	}
+}
+
+export function createProfile(spec) {
+	if (!isPlainObject(spec)) {
+		throw typeError('ERR_INVALID_PROFILE', `Expected \`profile\` to be a plain object, got ${describeType(spec)}.`);
+	}
+
+	const plain = plainCopy(spec, 'profile', 'ERR_INVALID_PROFILE');
+	rejectUnknownProfileFields(plain);
+	return new Profile(new core.ClassifierProfile(plain));
+}
+
+export function classify(input, options) {
+	if (input === null || typeof input !== 'object') {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected a Response or an object with a \`status\`, got ${describeType(input)}.`);
+	}
+
+	const {profile, nowMs} = readClassifyOptions(options);
+	const {status} = input;
+	if (typeof status !== 'number') {
+		throw typeError('ERR_STATUS_TYPE', `Expected \`status\` to be a number, got ${describeType(status)}.`);
+	}
+
+	if (!isResponseLike(input) && input.method !== undefined && typeof input.method !== 'string') {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`method\` to be a string, got ${describeType(input.method)}.`);
+	}
+
+	const headers = headerBlock(input.headers, profile ? profile.headerNames : wantedHeaderNames());
+	const body = bodyText(input);
+	// The clock matters only for dated hints, so it is read only when there are headers to date.
+	const now = headers === undefined ? 0 : (nowMs ?? Date.now());
+	const key = profile
+		? profile.classifyKey(status, headers, body, now)
+		: core.classifyResponse(status, headers, body, now);
+	const template = templateFor(key);
+	if (headers === undefined) {
+		return template;
+	}
+
+	const retryAfterMs = core.lastRetryAfterMs();
+	return retryAfterMs < 0 ? template : Object.freeze({...template, retryAfterMs});
+}
+
+function safeText(read) {
+	try {
+		const value = read();
+		if (typeof value === 'string') {
+			return value.slice(0, MAX_ERROR_TEXT_LENGTH);
+		}
+
+		return typeof value === 'number' ? String(value) : '';
+	} catch {
+		// A throwing getter on a thrown value tells us nothing; it must not escape either.
+		return '';
+	}
+}
+
+export function classifyError(error) {
+	if (error === undefined || error === null) {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected the value that fetch threw, got ${describeType(error)}.`);
+	}
+
+	if (typeof error !== 'object' && typeof error !== 'function') {
+		const key = core.classifyErrorShape('', safeText(() => String(error)), '', '', '', '');
+		return templateFor(key);
+	}
+
+	const cause = safeText(() => typeof error.cause) === 'object' ? error.cause : undefined;
+	const key = core.classifyErrorShape(
+		safeText(() => error.name),
+		safeText(() => error.message),
+		safeText(() => error.code),
+		safeText(() => cause?.name),
+		safeText(() => cause?.message),
+		// Happy-eyeballs failures wrap one system error per address in an AggregateError.
+		safeText(() => cause?.code ?? cause?.errors?.[0]?.code),
+	);
+	return templateFor(key);
+}
+
+export function codes() {
+	documentedRows ??= core.codes().map(row => Object.freeze(row));
+	return [...documentedRows];
+}

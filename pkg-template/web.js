@@ -1,0 +1,7 @@
+// Entry for browsers and bundlers: fetches and instantiates the wasm next to this file before any
+// export can be used (top-level await), so callers never see an uninitialised module.
+import init from './http_verdict.js';
+
+await init({module_or_path: new URL('http_verdict_bg.wasm', import.meta.url)});
+
+export * from './verdict.js';

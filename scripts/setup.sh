@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs what building and testing http-verdict needs, and only what is missing, so it is cheap to
+# run before every build or test. Works unattended (no TTY, CI=true) as root on a fresh machine of this
+# closed network: everything comes from crates.io, npm or Debian, never from a binary download.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+WASM_PACK_VERSION=0.15.1
+say() { printf 'setup: %s\n' "$*"; }
+
+# Root on CI and the dev machines; sudo only matters if someone runs this as another user.
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# `cargo install --locked` reproduces the tool's own lockfile, but a pinned crate in it may be missing
+# from the registry mirror (wasm-bindgen-cli 0.2.130 pins a webpki-roots the mirror lacks); then
+# resolve afresh against the mirror. --force replaces a binary of the wrong version.
+cargo_install() { # crate version
+  cargo install --locked --force "$1" --version "$2" ||
+    { say "--locked install of $1 $2 failed; retrying without --locked"; cargo install --force "$1" --version "$2"; }
+}
+
+# 1. The wasm target (a fresh rustup toolchain has only the host target).
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding rust component $component"
+    rustup component add "$component"
+  fi
+done
+
+# 2. wasm-bindgen CLI at exactly the version Cargo.lock resolved: wasm-pack (--mode no-install) refuses
+# any other, and the test runner must speak the same ABI as the crate.
+[ -f Cargo.lock ] || cargo generate-lockfile
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$bindgen_version" ] || { echo "setup: no wasm-bindgen package in Cargo.lock" >&2; exit 1; }
+have_bindgen=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+have_runner=$(command -v wasm-bindgen-test-runner || true)
+if [ "$have_bindgen" != "$bindgen_version" ] || [ -z "$have_runner" ]; then
+  say "installing wasm-bindgen-cli $bindgen_version (found: ${have_bindgen:-none})"
+  cargo_install wasm-bindgen-cli "$bindgen_version"
+fi
+
+# 3. wasm-pack, pinned so every machine builds the same way.
+have_pack=$(wasm-pack --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have_pack" != "$WASM_PACK_VERSION" ]; then
+  say "installing wasm-pack $WASM_PACK_VERSION (found: ${have_pack:-none})"
+  cargo_install wasm-pack "$WASM_PACK_VERSION"
+fi
+
+# 4. Dev npm packages (wasm-opt from binaryen, vite, playwright-core, typescript). npm writes
+# node_modules/.package-lock.json on every install, so it tells whether node_modules matches the lock.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+# 5. Debian's Chromium for the browser tests (a browser download by playwright would fail here).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing chromium and chromium-driver from Debian"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+fi
+
+say "ok (wasm-bindgen $bindgen_version, wasm-pack $WASM_PACK_VERSION, $(node --version), $(/usr/bin/chromium --version 2>/dev/null | head -1))"

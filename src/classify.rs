@@ -1,0 +1,135 @@
+//! Classification: from a response (status, headers, body) or a thrown error to a [`Verdict`].
+
+use crate::headers::HeaderBlock;
+use crate::kind::{Action, Family, Kind, RetryScope};
+use crate::profile::Profile;
+use crate::rate_limit::rate_limit_hint;
+use crate::retry_after::retry_after_ms;
+use crate::status::reason_phrase;
+use crate::transport::{classify_error_shape, ErrorShape, TransportDetail};
+use crate::variants::{not_found_variant, too_many_requests_variant};
+
+/// What a response is made of, as far as classification cares.
+#[derive(Clone, Copy, Debug)]
+pub struct ResponseParts<'a> {
+    /// The HTTP status, 100–599 (see [`crate::status::status_from_number`]).
+    pub status: u16,
+    /// The response headers the rules read.
+    pub headers: HeaderBlock<'a>,
+    /// The reply body, when the caller has read it.
+    pub body: Option<&'a str>,
+}
+
+/// The meaning of one outcome and what to do about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// The HTTP status, or `None` for a transport outcome.
+    pub status: Option<u16>,
+    /// The stable classification.
+    pub kind: Kind,
+    /// The server's requested wait, from `Retry-After` or exhausted rate-limit headers.
+    pub retry_after_ms: Option<u64>,
+    /// For transport outcomes, what exactly failed.
+    pub detail: Option<TransportDetail>,
+}
+
+impl Verdict {
+    /// The family: the status's class, or `Transport`.
+    pub fn family(&self) -> Family {
+        self.status
+            .and_then(Family::of_status)
+            .unwrap_or(self.kind.family())
+    }
+
+    /// Human title: the API's for documented codes, else RFC 9110's reason phrase.
+    pub fn title(&self) -> &'static str {
+        match self.status {
+            Some(status) if self.kind.documented_status() != Some(status) => {
+                reason_phrase(status).unwrap_or(self.kind.title())
+            }
+            _ => self.kind.title(),
+        }
+    }
+
+    /// Human description: the API's own wording for documented codes.
+    pub fn description(&self) -> &'static str {
+        self.kind.description()
+    }
+
+    /// Whether an idempotent request may be retried after this outcome.
+    pub fn retryable(&self) -> bool {
+        self.kind.retry_scope() != RetryScope::Never
+    }
+
+    /// Whether the outcome proves the request was never processed, so that any method may be
+    /// retried (RFC 9110 §9.2.2; SPEC §2 (b)): 408, a throttling 429, a refused connection, DNS.
+    pub fn never_processed(&self) -> bool {
+        self.kind.retry_scope() == RetryScope::AnyMethod
+            || self.detail.is_some_and(TransportDetail::never_sent)
+    }
+
+    /// What the caller should do.
+    pub fn action(&self) -> Action {
+        self.kind.action()
+    }
+}
+
+/// Classifies a response. `now_ms` (Unix ms) dates `Retry-After` when the response has no `Date`.
+///
+/// ```
+/// use http_verdict::classify::{classify, ResponseParts};
+/// use http_verdict::{headers::HeaderBlock, kind::{Action, Kind}};
+/// let response = ResponseParts { status: 503, headers: HeaderBlock::new("retry-after: 2"), body: None };
+/// let verdict = classify(&response, 0, None);
+/// assert_eq!(verdict.kind, Kind::ServiceUnavailable);
+/// assert_eq!(verdict.action(), Action::Retry);
+/// assert_eq!(verdict.retry_after_ms, Some(2000));
+/// ```
+pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>) -> Verdict {
+    let ResponseParts {
+        status,
+        headers,
+        body,
+    } = *response;
+    let kind = profile
+        .and_then(|profile| profile.kind_for(status, &headers, body))
+        .unwrap_or_else(|| match status {
+            404 => not_found_variant(body),
+            429 => too_many_requests_variant(body, &headers, now_ms),
+            _ => Kind::for_status(status).unwrap_or(Kind::ClientError),
+        });
+    Verdict {
+        status: Some(status),
+        kind,
+        retry_after_ms: server_wait_ms(&headers, now_ms),
+        detail: None,
+    }
+}
+
+/// The server's requested wait: `Retry-After` wins; else rate-limit headers with nothing left.
+pub fn server_wait_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
+    if headers.is_empty() {
+        return None;
+    }
+    retry_after_ms(headers, now_ms)
+        .or_else(|| rate_limit_hint(headers, now_ms).and_then(|hint| hint.exhausted_wait_ms()))
+}
+
+/// Classifies something `fetch` threw (see [`crate::transport`] for the rules).
+///
+/// ```
+/// use http_verdict::classify::classify_error;
+/// use http_verdict::{kind::Kind, transport::ErrorShape};
+/// let verdict = classify_error(&ErrorShape { name: "AbortError", ..Default::default() });
+/// assert_eq!(verdict.kind, Kind::Aborted);
+/// assert!(!verdict.retryable());
+/// ```
+pub fn classify_error(error: &ErrorShape) -> Verdict {
+    let detail = classify_error_shape(error);
+    Verdict {
+        status: None,
+        kind: detail.kind(),
+        retry_after_ms: None,
+        detail: Some(detail),
+    }
+}

@@ -1,0 +1,40 @@
+//! http-verdict: classify HTTP responses and fetch failures, and decide what a client should do.
+//!
+//! The core is pure Rust: no I/O, no clock and no randomness of its own (time comes in as
+//! arguments), so every verdict is deterministic and testable natively. The `wasm` module is the
+//! only place that knows about JavaScript.
+//!
+//! ```
+//! use http_verdict::{classify, HeaderBlock, Kind, ResponseParts};
+//! let response = ResponseParts {
+//!     status: 429,
+//!     headers: HeaderBlock::new("retry-after: 1"),
+//!     body: Some(r#"{"message":"Too Many Requests"}"#),
+//! };
+//! let verdict = classify(&response, 0, None);
+//! assert_eq!(verdict.kind, Kind::Throttled);
+//! assert_eq!(verdict.retry_after_ms, Some(1000));
+//! assert!(verdict.never_processed());
+//! ```
+
+pub mod classify;
+pub mod headers;
+pub mod http_date;
+pub mod kind;
+pub mod profile;
+pub mod rate_limit;
+pub mod retry_after;
+pub mod status;
+mod text;
+pub mod transport;
+pub mod variants;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use classify::{classify, classify_error, ResponseParts, Verdict};
+pub use headers::HeaderBlock;
+pub use kind::{Action, Family, Kind, RetryScope};
+pub use profile::{Profile, ProfileError, ProfileSpec};
+pub use status::{status_from_number, StatusError};
+pub use transport::{ErrorShape, TransportDetail};

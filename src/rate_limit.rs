@@ -1,0 +1,330 @@
+//! Rate-limit headers: how much of the current window is left and when it resets.
+//!
+//! Servers state this in several dialects, read here per field in order of precedence (the first
+//! source that states a field wins):
+//! 1. the IETF draft (draft-ietf-httpapi-ratelimit-headers): the structured `RateLimit:
+//!    "default";r=0;t=30` with `RateLimit-Policy: "default";q=100;w=60`, then the older
+//!    `RateLimit: limit=100, remaining=0, reset=30`, then the older separate `RateLimit-Limit`,
+//!    `RateLimit-Remaining` and `RateLimit-Reset` (delta seconds);
+//! 2. the vendor `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.
+//!
+//! `X-RateLimit-Reset` means different things at different vendors, so its magnitude decides: a
+//! value of at least `1_000_000_000_000` is epoch milliseconds, at least `1_000_000_000` is epoch
+//! seconds (September 2001 onwards; no real delay is 31 years long), anything smaller is delta
+//! seconds. Epoch values become a wait from the caller's clock (a reset in the past means 0). It
+//! alone may carry a fraction of up to three digits (`1.5`), rounded up to whole milliseconds.
+//!
+//! Everything else is non-negative ASCII-digit integers, saturating rather than overflowing; all ms
+//! values are capped at [`MAX_WAIT_MS`]. A malformed field, or a repeated field whose repetitions
+//! disagree, is ignored (treated as absent), never an error: a bad hint must not hide a good one.
+
+use core::cmp::Reverse;
+
+use crate::headers::HeaderBlock;
+use crate::retry_after::{
+    agreed_header_value, agreed_list_value, parse_delay_seconds, parse_digits, trim_ows,
+    MAX_WAIT_MS,
+};
+
+/// What rate-limit headers say about the current window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RateLimitHint {
+    /// Requests left in the current window, when stated.
+    pub remaining: Option<u64>,
+    /// Wait until the window resets, in ms, when stated.
+    pub reset_ms: Option<u64>,
+    /// Length of the window in ms, when stated (policy `w`).
+    pub window_ms: Option<u64>,
+    /// The quota per window, when stated (policy `q` or *-limit).
+    pub limit: Option<u64>,
+}
+
+impl RateLimitHint {
+    /// Whether the headers say nothing is left and give a reset: the wait before the next request is allowed.
+    ///
+    /// ```
+    /// use http_verdict::rate_limit::RateLimitHint;
+    /// let hint = RateLimitHint { remaining: Some(0), reset_ms: Some(30_000), ..Default::default() };
+    /// assert_eq!(hint.exhausted_wait_ms(), Some(30_000));
+    /// let hint = RateLimitHint { remaining: Some(3), reset_ms: Some(30_000), ..Default::default() };
+    /// assert_eq!(hint.exhausted_wait_ms(), None);
+    /// ```
+    pub fn exhausted_wait_ms(&self) -> Option<u64> {
+        match self.remaining {
+            Some(0) => self.reset_ms,
+            _ => None,
+        }
+    }
+
+    /// Each field from `self` when stated, else from `fallback`.
+    fn or(self, fallback: Self) -> Self {
+        Self {
+            remaining: self.remaining.or(fallback.remaining),
+            reset_ms: self.reset_ms.or(fallback.reset_ms),
+            window_ms: self.window_ms.or(fallback.window_ms),
+            limit: self.limit.or(fallback.limit),
+        }
+    }
+}
+
+/// Reads the IETF draft RateLimit/RateLimit-Policy fields and the common vendor headers.
+///
+/// Returns `None` when no field could be read. With several `RateLimit` members (one per policy),
+/// the most restrictive one counts: the fewest requests remaining, then the longest reset. Its
+/// policy is the `RateLimit-Policy` member of the same name, else the first one.
+///
+/// ```
+/// use http_verdict::headers::HeaderBlock;
+/// use http_verdict::rate_limit::{rate_limit_hint, RateLimitHint};
+/// let headers = HeaderBlock::new(
+///     "RateLimit: \"burst\";r=5;t=1, \"daily\";r=0;t=3600\n\
+///      RateLimit-Policy: \"burst\";q=10;w=1, \"daily\";q=1000;w=86400",
+/// );
+/// let hint = rate_limit_hint(&headers, 0).unwrap();
+/// assert_eq!(hint.remaining, Some(0));
+/// assert_eq!(hint.reset_ms, Some(3_600_000));
+/// assert_eq!(hint.limit, Some(1000));
+/// assert_eq!(hint.window_ms, Some(86_400_000));
+/// assert_eq!(hint.exhausted_wait_ms(), Some(3_600_000));
+///
+/// let vendor = HeaderBlock::new("X-RateLimit-Remaining: 0\nX-RateLimit-Reset: 1.5");
+/// assert_eq!(rate_limit_hint(&vendor, 0).unwrap().exhausted_wait_ms(), Some(1_500));
+/// assert_eq!(rate_limit_hint(&HeaderBlock::new("X-RateLimit-Reset: -1"), 0), None);
+/// ```
+pub fn rate_limit_hint(headers: &HeaderBlock, now_ms: u64) -> Option<RateLimitHint> {
+    let hint = structured_fields(headers)
+        .or(old_ratelimit_field(headers))
+        .or(old_separate_fields(headers))
+        .or(vendor_fields(headers, now_ms));
+    (hint != RateLimitHint::default()).then_some(hint)
+}
+
+/// One member of the structured `RateLimit` field.
+struct Window<'a> {
+    name: &'a str,
+    remaining: Option<u64>,
+    reset_s: Option<u64>,
+}
+
+/// One member of `RateLimit-Policy`; older drafts name no policy and give the quota as the item.
+struct Policy<'a> {
+    name: Option<&'a str>,
+    quota: Option<u64>,
+    window_s: Option<u64>,
+}
+
+/// The newer draft: `RateLimit` members with `r`/`t`, matched to `RateLimit-Policy` by name.
+fn structured_fields(headers: &HeaderBlock) -> RateLimitHint {
+    let chosen = list_members(headers, "ratelimit")
+        .filter_map(parse_window)
+        // Fewest remaining first (unstated counts as unlimited), then the longest reset; among
+        // equals the first member stays.
+        .min_by_key(|w| (w.remaining.unwrap_or(u64::MAX), Reverse(w.reset_s)));
+    let policy = policy_for(headers, "ratelimit-policy", chosen.as_ref().map(|w| w.name));
+    RateLimitHint {
+        remaining: chosen.as_ref().and_then(|w| w.remaining),
+        reset_ms: chosen.and_then(|w| w.reset_s).map(seconds_to_ms),
+        ..policy_hint(policy)
+    }
+}
+
+/// The older draft's single field: `RateLimit: limit=100, remaining=0, reset=30`.
+fn old_ratelimit_field(headers: &HeaderBlock) -> RateLimitHint {
+    let mut hint = RateLimitHint::default();
+    for member in list_members(headers, "ratelimit") {
+        let Some((key, value)) = member.split_once('=') else {
+            continue;
+        };
+        // A structured member has its `=` inside a parameter; this form has it in the item.
+        if key.contains(';') {
+            continue;
+        }
+        let Some(value) = parse_delay_seconds(value) else {
+            continue;
+        };
+        let key = trim_ows(key);
+        if key.eq_ignore_ascii_case("limit") {
+            hint.limit = hint.limit.or(Some(value));
+        } else if key.eq_ignore_ascii_case("remaining") {
+            hint.remaining = hint.remaining.or(Some(value));
+        } else if key.eq_ignore_ascii_case("reset") {
+            hint.reset_ms = hint.reset_ms.or(Some(seconds_to_ms(value)));
+        }
+    }
+    hint
+}
+
+/// The older draft's separate fields; `RateLimit-Limit` may list policies (`10, 10;w=1`).
+fn old_separate_fields(headers: &HeaderBlock) -> RateLimitHint {
+    RateLimitHint {
+        remaining: agreed_integer(headers, "ratelimit-remaining"),
+        reset_ms: agreed_integer(headers, "ratelimit-reset").map(seconds_to_ms),
+        ..policy_hint(policy_for(headers, "ratelimit-limit", None))
+    }
+}
+
+/// The vendor `X-RateLimit-*` headers.
+fn vendor_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
+    RateLimitHint {
+        remaining: agreed_integer(headers, "x-ratelimit-remaining"),
+        reset_ms: agreed_header_value(headers, "x-ratelimit-reset", |value| {
+            agreed_list_value(value, |element| vendor_reset_ms(element, now_ms))
+        }),
+        window_ms: None,
+        limit: agreed_integer(headers, "x-ratelimit-limit"),
+    }
+}
+
+/// Interprets `X-RateLimit-Reset` by magnitude (see the module doc) as a wait in ms.
+fn vendor_reset_ms(text: &str, now_ms: u64) -> Option<u64> {
+    let text = trim_ows(text);
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let whole = parse_digits(whole)?;
+    // Thousandths of the unit, padded: "5" → 500, "25" → 250, "125" → 125.
+    let thousandths = match fraction {
+        None => 0,
+        Some(fraction) if (1..=3).contains(&fraction.len()) => {
+            let scale = match fraction.len() {
+                1 => 100,
+                2 => 10,
+                _ => 1,
+            };
+            parse_digits(fraction)?.saturating_mul(scale)
+        }
+        Some(_) => return None,
+    };
+    let wait_ms = if whole >= 1_000_000_000_000 {
+        let epoch_ms = whole.saturating_add(u64::from(thousandths > 0));
+        epoch_ms.saturating_sub(now_ms)
+    } else if whole >= 1_000_000_000 {
+        let epoch_ms = whole.saturating_mul(1000).saturating_add(thousandths);
+        epoch_ms.saturating_sub(now_ms)
+    } else {
+        whole.saturating_mul(1000).saturating_add(thousandths)
+    };
+    Some(wait_ms.min(MAX_WAIT_MS))
+}
+
+/// Every list member of every line of header `name`, trimmed.
+// NOTE: a quoted name containing a comma is split in two; both halves are then malformed and ignored.
+fn list_members<'a>(headers: &HeaderBlock<'a>, name: &'a str) -> impl Iterator<Item = &'a str> {
+    headers
+        .get_all(name)
+        .flat_map(|value| value.split(','))
+        .map(trim_ows)
+}
+
+/// Parses a `RateLimit` member; `None` when malformed or when it states neither `r` nor `t`.
+fn parse_window(member: &str) -> Option<Window<'_>> {
+    let (item, params) = split_item(member);
+    let mut window = Window {
+        name: parse_name(item)?,
+        remaining: None,
+        reset_s: None,
+    };
+    for (key, value) in params {
+        match key {
+            "r" => window.remaining = Some(parse_delay_seconds(value?)?),
+            "t" => window.reset_s = Some(parse_delay_seconds(value?)?),
+            _ => {}
+        }
+    }
+    (window.remaining.is_some() || window.reset_s.is_some()).then_some(window)
+}
+
+/// Parses a policy member; `None` when malformed or when it states neither quota nor window.
+fn parse_policy(member: &str) -> Option<Policy<'_>> {
+    let (item, params) = split_item(member);
+    let mut policy = match parse_delay_seconds(item) {
+        Some(quota) => Policy {
+            name: None,
+            quota: Some(quota),
+            window_s: None,
+        },
+        None => Policy {
+            name: Some(parse_name(item)?),
+            quota: None,
+            window_s: None,
+        },
+    };
+    for (key, value) in params {
+        match key {
+            "q" => policy.quota = Some(parse_delay_seconds(value?)?),
+            "w" => policy.window_s = Some(parse_delay_seconds(value?)?),
+            _ => {}
+        }
+    }
+    (policy.quota.is_some() || policy.window_s.is_some()).then_some(policy)
+}
+
+/// The policy member named `name` in header `field`, else its first valid member.
+fn policy_for<'a>(
+    headers: &HeaderBlock<'a>,
+    field: &'a str,
+    name: Option<&str>,
+) -> Option<Policy<'a>> {
+    let mut first = None;
+    for policy in list_members(headers, field).filter_map(parse_policy) {
+        if name.is_some() && policy.name == name {
+            return Some(policy);
+        }
+        if first.is_none() {
+            first = Some(policy);
+        }
+    }
+    first
+}
+
+/// The hint fields a policy states.
+fn policy_hint(policy: Option<Policy>) -> RateLimitHint {
+    RateLimitHint {
+        limit: policy.as_ref().and_then(|p| p.quota),
+        window_ms: policy.and_then(|p| p.window_s).map(seconds_to_ms),
+        ..RateLimitHint::default()
+    }
+}
+
+/// Splits a structured-field member into its item and its `;key[=value]` parameters.
+fn split_item(member: &str) -> (&str, impl Iterator<Item = (&str, Option<&str>)>) {
+    let mut parts = member.split(';');
+    let item = trim_ows(parts.next().unwrap_or_default());
+    let params = parts.map(|param| match param.split_once('=') {
+        Some((key, value)) => (trim_ows(key), Some(value)),
+        None => (trim_ows(param), None),
+    });
+    (item, params)
+}
+
+/// A member name: an sf-string without escapes (`"default"`) or an sf-token (`default`).
+fn parse_name(item: &str) -> Option<&str> {
+    if let Some(quoted) = item.strip_prefix('"') {
+        let inner = quoted.strip_suffix('"')?;
+        let printable = inner
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
+        return printable.then_some(inner);
+    }
+    let first_ok = item
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'*');
+    let rest_ok = item
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~:/".contains(&b));
+    (first_ok && rest_ok).then_some(item)
+}
+
+/// A non-negative integer header on which every repetition agrees.
+fn agreed_integer(headers: &HeaderBlock, name: &str) -> Option<u64> {
+    agreed_header_value(headers, name, |value| {
+        agreed_list_value(value, parse_delay_seconds)
+    })
+}
+
+/// Seconds to ms, saturating at [`MAX_WAIT_MS`].
+fn seconds_to_ms(seconds: u64) -> u64 {
+    seconds.saturating_mul(1000).min(MAX_WAIT_MS)
+}

@@ -1,0 +1,194 @@
+//! The `Retry-After` header: how long the server asks the client to wait.
+//!
+//! The value is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). Servers and proxies get it
+//! wrong in many ways, so anything doubtful counts as absent and the caller's own backoff applies:
+//! signs, decimals, units, ISO 8601, impossible dates and repetitions that disagree are all rejected.
+//! Waits never overflow: they saturate at [`MAX_WAIT_MS`], the largest integer a JS number holds
+//! exactly, because every wait ends up as a number on the JS side.
+
+use crate::headers::HeaderBlock;
+use crate::http_date::parse_http_date;
+
+/// Upper bound of every wait in ms from this crate's hint parsers: JS `Number.MAX_SAFE_INTEGER`.
+pub const MAX_WAIT_MS: u64 = 9_007_199_254_740_991;
+
+/// A parsed Retry-After value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// A delay in seconds; absurdly large values saturate at `u64::MAX`.
+    DelaySeconds(u64),
+    /// An instant, in Unix epoch milliseconds.
+    Date(i64),
+}
+
+/// Parses one Retry-After field value (possibly a comma-joined list of repeats, as fetch's Headers.get returns them).
+///
+/// fetch joins repeated header lines with `", "`, and an IMF-fixdate contains a comma of its own,
+/// so each comma-separated element is tried alone and, failing that, together with the next one.
+/// Every repetition must parse and denote the same delay or the same instant (`120` and `0120`
+/// agree, as do one instant written in two date forms); a delay never agrees with a date. Otherwise,
+/// including for empty elements, the result is `None`.
+///
+/// ```
+/// use http_verdict::retry_after::{parse_retry_after, RetryAfter};
+/// let now_ms = 1_790_000_000_000;
+/// assert_eq!(parse_retry_after("120", now_ms), Some(RetryAfter::DelaySeconds(120)));
+/// assert_eq!(
+///     parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now_ms),
+///     Some(RetryAfter::Date(1_792_567_680_000)),
+/// );
+/// assert_eq!(parse_retry_after("120, 120", now_ms), Some(RetryAfter::DelaySeconds(120)));
+/// assert_eq!(parse_retry_after("120, 60", now_ms), None);
+/// assert_eq!(parse_retry_after("1.5", now_ms), None);
+/// ```
+pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<RetryAfter> {
+    agreed_list_value(value, |element| match parse_delay_seconds(element) {
+        Some(seconds) => Some(RetryAfter::DelaySeconds(seconds)),
+        None => parse_http_date(element, now_ms).map(RetryAfter::Date),
+    })
+}
+
+/// The server's requested wait in ms from the `Retry-After` header(s) of a response.
+///
+/// Every `Retry-After` line must agree (see [`parse_retry_after`]). A date is measured from the
+/// response's own `Date` header when that is present and valid, so a client clock that is off does
+/// not change the wait; otherwise from `now_ms`. A date in the past means 0. The result saturates
+/// at [`MAX_WAIT_MS`].
+///
+/// ```
+/// use http_verdict::headers::HeaderBlock;
+/// use http_verdict::retry_after::retry_after_ms;
+/// let now_ms = 1_792_567_000_000;
+/// assert_eq!(retry_after_ms(&HeaderBlock::new("Retry-After: 2"), now_ms), Some(2_000));
+/// let headers = HeaderBlock::new(
+///     "Date: Wed, 21 Oct 2026 07:27:00 GMT\nRetry-After: Wed, 21 Oct 2026 07:28:00 GMT",
+/// );
+/// assert_eq!(retry_after_ms(&headers, now_ms), Some(60_000));
+/// assert_eq!(retry_after_ms(&HeaderBlock::new("Retry-After: soon"), now_ms), None);
+/// ```
+pub fn retry_after_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
+    let hint = agreed_header_value(headers, "retry-after", |value| {
+        parse_retry_after(value, now_ms)
+    })?;
+    match hint {
+        RetryAfter::DelaySeconds(seconds) => Some(seconds.saturating_mul(1000).min(MAX_WAIT_MS)),
+        RetryAfter::Date(at_ms) => {
+            let server_now_ms = agreed_header_value(headers, "date", |value| {
+                agreed_list_value(value, |element| parse_http_date(element, now_ms))
+            });
+            let reference_ms =
+                server_now_ms.unwrap_or_else(|| i64::try_from(now_ms).unwrap_or(i64::MAX));
+            // A negative difference is a date in the past: no wait.
+            let wait_ms = u64::try_from(at_ms.saturating_sub(reference_ms)).unwrap_or(0);
+            Some(wait_ms.min(MAX_WAIT_MS))
+        }
+    }
+}
+
+/// Parses delay-seconds: ASCII digits only (leading zeros allowed), saturating at `u64::MAX`.
+pub(crate) fn parse_delay_seconds(text: &str) -> Option<u64> {
+    parse_digits(trim_ows(text))
+}
+
+/// Parses a non-empty run of ASCII digits, nothing else, saturating at `u64::MAX`.
+pub(crate) fn parse_digits(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |value, byte| {
+        byte.is_ascii_digit().then(|| {
+            value
+                .saturating_mul(10)
+                .saturating_add(u64::from(byte - b'0'))
+        })
+    })
+}
+
+/// Trims optional whitespace (spaces and tabs) around a header value or list element.
+pub(crate) fn trim_ows(text: &str) -> &str {
+    text.trim_matches(|c| c == ' ' || c == '\t')
+}
+
+/// The value every line of header `name` agrees on, each line parsed by `parse`; `None` when the
+/// header is absent, any line fails to parse, or two lines disagree.
+pub(crate) fn agreed_header_value<T: PartialEq>(
+    headers: &HeaderBlock,
+    name: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let mut values = headers.get_all(name);
+    let first = parse(values.next()?)?;
+    for value in values {
+        if parse(value)? != first {
+            return None;
+        }
+    }
+    Some(first)
+}
+
+/// The value every element of a comma-joined list agrees on. An element that does not parse alone
+/// is retried joined with the next one, since an IMF-fixdate contains a comma itself.
+pub(crate) fn agreed_list_value<T: PartialEq>(
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let mut agreed = None;
+    let mut rest = value;
+    loop {
+        let (element, after) = match rest.split_once(',') {
+            Some((element, after)) => (element, Some(after)),
+            None => (rest, None),
+        };
+        let (parsed, remaining) = match (parse(element), after) {
+            (Some(parsed), _) => (parsed, after),
+            (None, Some(after)) => {
+                let (next, after_next) = match after.split_once(',') {
+                    Some((next, after_next)) => (next, Some(after_next)),
+                    None => (after, None),
+                };
+                // NOTE: ',' is one byte, so this length always ends on a char boundary.
+                let joined = rest.get(..element.len() + 1 + next.len())?;
+                (parse(joined)?, after_next)
+            }
+            (None, None) => return None,
+        };
+        match &agreed {
+            Some(previous) if *previous != parsed => return None,
+            Some(_) => {}
+            None => agreed = Some(parsed),
+        }
+        match remaining {
+            Some(remaining) => rest = remaining,
+            None => return agreed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delay_seconds_saturates() {
+        assert_eq!(parse_delay_seconds(" 007 "), Some(7));
+        assert_eq!(
+            parse_delay_seconds("99999999999999999999999"),
+            Some(u64::MAX)
+        );
+        assert_eq!(parse_delay_seconds(""), None);
+        assert_eq!(parse_delay_seconds("1 2"), None);
+    }
+
+    #[test]
+    fn list_joins_elements_split_inside_a_date() {
+        let now_ms = 1_790_000_000_000;
+        let date = "Wed, 21 Oct 2026 07:28:00 GMT";
+        let twice = "Wed, 21 Oct 2026 07:28:00 GMT, Wed, 21 Oct 2026 07:28:00 GMT";
+        assert_eq!(
+            parse_retry_after(twice, now_ms),
+            parse_retry_after(date, now_ms)
+        );
+        assert_eq!(parse_retry_after("Wed, ", now_ms), None);
+        assert_eq!(parse_retry_after(",", now_ms), None);
+    }
+}

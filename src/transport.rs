@@ -1,0 +1,236 @@
+//! Classifying what `fetch` throws when no response arrives.
+//!
+//! Every runtime words its failures differently, so the rules read the error's `name`, `message`
+//! and `code`, and the same three of its `cause` (undici and Node put the system error there):
+//!
+//! | runtime | network failure looks like |
+//! |---|---|
+//! | Chrome | `TypeError: Failed to fetch` |
+//! | Firefox | `TypeError: NetworkError when attempting to fetch resource.` |
+//! | Safari | `TypeError: Load failed` |
+//! | Node (undici) | `TypeError: fetch failed`, `cause.code` `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, `UND_ERR_SOCKET`… |
+//! | Deno | `TypeError: error sending request for url (…): … Connection refused …` |
+//! | Bun | `code` `ConnectionRefused`, `ConnectionClosed`, `FailedToOpenSocket` |
+//!
+//! A refused connection, a failed DNS lookup, an unreachable host and a failed TLS handshake prove
+//! that the request never reached the server, so any method may be retried after them; a reset or a
+//! browser's opaque failure does not prove it. `AbortError` is the caller's cancellation;
+//! `TimeoutError` (from `AbortSignal.timeout`) and undici's header/body timeouts are timeouts.
+//! Anything else (an invalid URL, a bug in a hook) is `unknown_error` and never retried.
+
+use crate::kind::Kind;
+use crate::text::contains_any_ignore_case;
+
+/// The parts of a thrown value the rules read. Empty strings stand for absent fields.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ErrorShape<'a> {
+    pub name: &'a str,
+    pub message: &'a str,
+    pub code: &'a str,
+    pub cause_name: &'a str,
+    pub cause_message: &'a str,
+    pub cause_code: &'a str,
+}
+
+/// What exactly failed, when the error says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TransportDetail {
+    ConnectionRefused,
+    DnsFailure,
+    HostUnreachable,
+    ConnectTimeout,
+    TlsFailure,
+    ConnectionReset,
+    HeadersTimeout,
+    BodyTimeout,
+    /// A browser's deliberately vague failure: offline, CORS, mixed content or a reset.
+    FetchFailed,
+    Timeout,
+    Aborted,
+    Unrecognized,
+}
+
+impl TransportDetail {
+    /// Every detail, in declaration order (the bindings encode details by index).
+    pub const ALL: &'static [TransportDetail] = &[
+        TransportDetail::ConnectionRefused,
+        TransportDetail::DnsFailure,
+        TransportDetail::HostUnreachable,
+        TransportDetail::ConnectTimeout,
+        TransportDetail::TlsFailure,
+        TransportDetail::ConnectionReset,
+        TransportDetail::HeadersTimeout,
+        TransportDetail::BodyTimeout,
+        TransportDetail::FetchFailed,
+        TransportDetail::Timeout,
+        TransportDetail::Aborted,
+        TransportDetail::Unrecognized,
+    ];
+
+    /// Position in [`TransportDetail::ALL`]: a compact id for crossing the wasm boundary.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Stable snake_case id, as JavaScript sees it.
+    pub fn id(self) -> &'static str {
+        match self {
+            TransportDetail::ConnectionRefused => "connection_refused",
+            TransportDetail::DnsFailure => "dns_failure",
+            TransportDetail::HostUnreachable => "host_unreachable",
+            TransportDetail::ConnectTimeout => "connect_timeout",
+            TransportDetail::TlsFailure => "tls_failure",
+            TransportDetail::ConnectionReset => "connection_reset",
+            TransportDetail::HeadersTimeout => "headers_timeout",
+            TransportDetail::BodyTimeout => "body_timeout",
+            TransportDetail::FetchFailed => "fetch_failed",
+            TransportDetail::Timeout => "timeout",
+            TransportDetail::Aborted => "aborted",
+            TransportDetail::Unrecognized => "unrecognized",
+        }
+    }
+
+    /// The kind this detail belongs to.
+    pub fn kind(self) -> Kind {
+        match self {
+            TransportDetail::HeadersTimeout
+            | TransportDetail::BodyTimeout
+            | TransportDetail::Timeout => Kind::Timeout,
+            TransportDetail::Aborted => Kind::Aborted,
+            TransportDetail::Unrecognized => Kind::UnknownError,
+            _ => Kind::NetworkError,
+        }
+    }
+
+    /// Whether the failure proves the request never reached the server (safe for any method).
+    pub fn never_sent(self) -> bool {
+        matches!(
+            self,
+            TransportDetail::ConnectionRefused
+                | TransportDetail::DnsFailure
+                | TransportDetail::HostUnreachable
+                | TransportDetail::ConnectTimeout
+                | TransportDetail::TlsFailure
+        )
+    }
+}
+
+/// Classifies a thrown value by its shape.
+///
+/// ```
+/// use http_verdict::transport::{classify_error_shape, ErrorShape, TransportDetail};
+/// let undici = ErrorShape { name: "TypeError", message: "fetch failed", cause_code: "ECONNREFUSED", ..Default::default() };
+/// assert_eq!(classify_error_shape(&undici), TransportDetail::ConnectionRefused);
+/// let chrome = ErrorShape { name: "TypeError", message: "Failed to fetch", ..Default::default() };
+/// assert_eq!(classify_error_shape(&chrome), TransportDetail::FetchFailed);
+/// ```
+pub fn classify_error_shape(error: &ErrorShape) -> TransportDetail {
+    for name in [error.name, error.cause_name] {
+        match name {
+            "AbortError" => return TransportDetail::Aborted,
+            "TimeoutError" => return TransportDetail::Timeout,
+            "ConnectTimeoutError" => return TransportDetail::ConnectTimeout,
+            "HeadersTimeoutError" => return TransportDetail::HeadersTimeout,
+            "BodyTimeoutError" => return TransportDetail::BodyTimeout,
+            _ => {}
+        }
+    }
+    for code in [error.cause_code, error.code] {
+        if let Some(detail) = detail_from_code(code) {
+            return detail;
+        }
+    }
+    for message in [error.cause_message, error.message] {
+        if let Some(detail) = detail_from_message(message) {
+            return detail;
+        }
+    }
+    TransportDetail::Unrecognized
+}
+
+/// Node system errors, undici's own codes and Bun's codes.
+fn detail_from_code(code: &str) -> Option<TransportDetail> {
+    let detail = match code {
+        "ECONNREFUSED" | "ConnectionRefused" => TransportDetail::ConnectionRefused,
+        "ENOTFOUND" | "EAI_AGAIN" | "EAI_NONAME" | "EAI_FAIL" | "EAI_NODATA" => {
+            TransportDetail::DnsFailure
+        }
+        "EHOSTUNREACH" | "ENETUNREACH" | "EHOSTDOWN" | "ENETDOWN" | "EADDRNOTAVAIL"
+        | "FailedToOpenSocket" => TransportDetail::HostUnreachable,
+        "UND_ERR_CONNECT_TIMEOUT" => TransportDetail::ConnectTimeout,
+        "ECONNRESET"
+        | "EPIPE"
+        | "ECONNABORTED"
+        | "ETIMEDOUT"
+        | "UND_ERR_SOCKET"
+        | "UND_ERR_CLOSED"
+        | "ConnectionClosed"
+        | "ERR_STREAM_PREMATURE_CLOSE" => TransportDetail::ConnectionReset,
+        "UND_ERR_HEADERS_TIMEOUT" => TransportDetail::HeadersTimeout,
+        "UND_ERR_BODY_TIMEOUT" => TransportDetail::BodyTimeout,
+        "ABORT_ERR" => TransportDetail::Aborted,
+        _ if code.starts_with("ERR_TLS_")
+            || code.starts_with("ERR_SSL_")
+            || code.starts_with("CERT_")
+            || code.contains("_CERT")
+            || code == "UNABLE_TO_VERIFY_LEAF_SIGNATURE" =>
+        {
+            TransportDetail::TlsFailure
+        }
+        _ => return None,
+    };
+    Some(detail)
+}
+
+/// Messages, for runtimes that give no code (browsers, Deno).
+fn detail_from_message(message: &str) -> Option<TransportDetail> {
+    if message.is_empty() {
+        return None;
+    }
+    let rules: &[(&[&str], TransportDetail)] = &[
+        (&["connection refused"], TransportDetail::ConnectionRefused),
+        (
+            &[
+                "dns error",
+                "failed to lookup address",
+                "name or service not known",
+                "getaddrinfo",
+            ],
+            TransportDetail::DnsFailure,
+        ),
+        (
+            &["network is unreachable", "no route to host"],
+            TransportDetail::HostUnreachable,
+        ),
+        (
+            &["certificate", "tls handshake"],
+            TransportDetail::TlsFailure,
+        ),
+        (
+            &[
+                "connection reset",
+                "connection closed",
+                "socket hang up",
+                "other side closed",
+            ],
+            TransportDetail::ConnectionReset,
+        ),
+        (
+            &[
+                "failed to fetch",
+                "networkerror when attempting to fetch",
+                "load failed",
+                "network request failed",
+                "fetch failed",
+                "error sending request",
+                "network connection was lost",
+                "unable to connect",
+            ],
+            TransportDetail::FetchFailed,
+        ),
+    ];
+    rules
+        .iter()
+        .find(|(phrases, _)| contains_any_ignore_case(message, phrases))
+        .map(|(_, detail)| *detail)
+}

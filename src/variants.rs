@@ -1,0 +1,209 @@
+//! Telling apart the two 404s and the two 429s that the API documents under one status each.
+//!
+//! The rules read the reply's wording first (the API's own words are the strongest signal), then
+//! headers, and fall back to the neutral kind. They are deliberately simple substring rules so that
+//! users can predict them; a profile overrides them per API.
+//!
+//! 404:
+//! - wording naming a route, path or endpoint (`Invalid route`, `No route`, `Cannot GET /x`,
+//!   `Unrecognized request URL`, `Unknown endpoint`) → `invalid_route`;
+//! - wording naming a resource or id (`Wrong identifier`, `User 42 not found`, `No such order`,
+//!   `... does not exist`) → `wrong_identifier`;
+//! - anything else, including a bare `Not Found` or `The requested resource was not found` →
+//!   `not_found`.
+//!
+//! 429:
+//! - throttling wording (`Too Many Requests`, `throttled`, `rate limit`, `slow down`) → `throttled`;
+//! - quota wording (`Limit Exceeded`, `quota`, `usage plan`) → `quota_exceeded`;
+//! - AWS `x-amzn-ErrorType` naming `LimitExceeded` → quota, `TooManyRequests` → throttled;
+//! - a wait of an hour or more (`Retry-After`, or rate-limit headers with nothing remaining and a
+//!   reset, or a window of an hour or more, far away) → `quota_exceeded`; a shorter wait → `throttled`;
+//! - no signal at all → `throttled`.
+
+use crate::headers::HeaderBlock;
+use crate::kind::Kind;
+use crate::rate_limit::rate_limit_hint;
+use crate::retry_after::retry_after_ms;
+use crate::text::{
+    contains_any_ignore_case, contains_ignore_case, find_all_ignore_case, scan_window,
+};
+
+/// A wait at least this long means a quota window rather than a per-second throttle.
+pub const QUOTA_WAIT_THRESHOLD_MS: u64 = 60 * 60 * 1000;
+
+const ROUTE_WORDING: &[&str] = &[
+    "route",
+    "endpoint",
+    "no handler",
+    "path not found",
+    "unknown path",
+    "invalid path",
+    "no such path",
+    "request url",
+    "unknown url",
+    "invalid url",
+    "url not found",
+    "cannot get /",
+    "cannot head /",
+    "cannot post /",
+    "cannot put /",
+    "cannot patch /",
+    "cannot delete /",
+    "cannot options /",
+];
+
+const IDENTIFIER_WORDING: &[&str] = &[
+    "identifier",
+    "wrong id",
+    "invalid id",
+    "unknown id",
+    "no such",
+    "does not exist",
+    "doesn't exist",
+    "could not find",
+    "couldn't find",
+];
+
+/// Words that say nothing about which resource was missing ("The requested resource was not found").
+const GENERIC_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "requested",
+    "resource",
+    "resources",
+    "page",
+    "file",
+    "url",
+    "uri",
+    "was",
+    "is",
+    "has",
+    "been",
+    "be",
+    "could",
+    "error",
+    "http",
+    "status",
+    "message",
+    "detail",
+    "title",
+    "sorry",
+    "not",
+];
+
+const THROTTLE_WORDING: &[&str] = &[
+    "too many requests",
+    "throttl",
+    "rate limit",
+    "ratelimit",
+    "rate-limit",
+    "rate exceeded",
+    "slow down",
+    "per second",
+];
+
+const QUOTA_WORDING: &[&str] = &[
+    "limit exceeded",
+    "quota",
+    "usage plan",
+    "daily limit",
+    "monthly limit",
+    "limit reached",
+];
+
+/// Which 404 this is, from the reply's wording.
+///
+/// ```
+/// use http_verdict::{kind::Kind, variants::not_found_variant};
+/// assert_eq!(not_found_variant(Some("Cannot GET /v2/users")), Kind::InvalidRoute);
+/// assert_eq!(not_found_variant(Some(r#"{"message":"User 42 not found"}"#)), Kind::WrongIdentifier);
+/// assert_eq!(not_found_variant(Some("Not Found")), Kind::NotFound);
+/// ```
+pub fn not_found_variant(body: Option<&str>) -> Kind {
+    let Some(body) = body.map(scan_window) else {
+        return Kind::NotFound;
+    };
+    if contains_any_ignore_case(body, ROUTE_WORDING) {
+        Kind::InvalidRoute
+    } else if contains_any_ignore_case(body, IDENTIFIER_WORDING) || names_missing_thing(body) {
+        Kind::WrongIdentifier
+    } else {
+        Kind::NotFound
+    }
+}
+
+/// Whether some `... not found` in the text names a specific thing (`User 42 not found`), rather
+/// than only generic words (`The requested resource was not found`).
+fn names_missing_thing(text: &str) -> bool {
+    find_all_ignore_case(text, "not found").any(|at| {
+        let before = text.get(..at).unwrap_or("");
+        // The phrase's subject starts after the last delimiter: a quote, colon or sentence end.
+        let subject_start = before
+            .rfind(['"', '\'', ':', '.', '{', ',', '\n', '>', '('])
+            .map_or(0, |index| index + 1);
+        let subject = before.get(subject_start..).unwrap_or("");
+        subject
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|word| word.chars().any(char::is_alphabetic))
+            .any(|word| {
+                !GENERIC_WORDS
+                    .iter()
+                    .any(|generic| generic.eq_ignore_ascii_case(word))
+            })
+    })
+}
+
+/// Which 429 this is, from the reply's wording, AWS's error type and the wait hints.
+///
+/// ```
+/// use http_verdict::{headers::HeaderBlock, kind::Kind, variants::too_many_requests_variant};
+/// let none = HeaderBlock::empty();
+/// assert_eq!(too_many_requests_variant(Some(r#"{"message":"Limit Exceeded"}"#), &none, 0), Kind::QuotaExceeded);
+/// assert_eq!(too_many_requests_variant(Some("Too Many Requests"), &none, 0), Kind::Throttled);
+/// assert_eq!(too_many_requests_variant(None, &HeaderBlock::new("retry-after: 86400"), 0), Kind::QuotaExceeded);
+/// assert_eq!(too_many_requests_variant(None, &none, 0), Kind::Throttled);
+/// ```
+pub fn too_many_requests_variant(body: Option<&str>, headers: &HeaderBlock, now_ms: u64) -> Kind {
+    if let Some(body) = body.map(scan_window) {
+        if contains_any_ignore_case(body, THROTTLE_WORDING) {
+            return Kind::Throttled;
+        }
+        if contains_any_ignore_case(body, QUOTA_WORDING) {
+            return Kind::QuotaExceeded;
+        }
+    }
+    if let Some(error_type) = headers.get("x-amzn-errortype") {
+        if contains_ignore_case(error_type, "limitexceeded") {
+            return Kind::QuotaExceeded;
+        }
+        if contains_any_ignore_case(error_type, &["toomanyrequests", "throttl"]) {
+            return Kind::Throttled;
+        }
+    }
+    if let Some(wait_ms) = retry_after_ms(headers, now_ms) {
+        return kind_for_wait(wait_ms);
+    }
+    if let Some(hint) = rate_limit_hint(headers, now_ms) {
+        if hint.remaining == Some(0) {
+            if let Some(wait_ms) = hint.reset_ms {
+                return kind_for_wait(wait_ms);
+            }
+            if hint
+                .window_ms
+                .is_some_and(|window| window >= QUOTA_WAIT_THRESHOLD_MS)
+            {
+                return Kind::QuotaExceeded;
+            }
+        }
+    }
+    Kind::Throttled
+}
+
+fn kind_for_wait(wait_ms: u64) -> Kind {
+    if wait_ms >= QUOTA_WAIT_THRESHOLD_MS {
+        Kind::QuotaExceeded
+    } else {
+        Kind::Throttled
+    }
+}

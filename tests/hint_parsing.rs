@@ -1,0 +1,672 @@
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+// Server wait hints (SPEC §3): HTTP-dates, `Retry-After` and rate-limit headers, through the
+// public API only, so the same vectors run natively and as wasm.
+
+use http_verdict::headers::HeaderBlock;
+use http_verdict::http_date::parse_http_date;
+use http_verdict::rate_limit::{rate_limit_hint, RateLimitHint};
+use http_verdict::retry_after::{parse_retry_after, retry_after_ms, RetryAfter, MAX_WAIT_MS};
+
+/// The client's clock in most tests: Tue, 24 Nov 2026 10:00:00 GMT.
+const NOW_MS: u64 = 1_795_514_400_000;
+/// Sun, 06 Nov 1994 08:49:37 GMT, the RFC's example instant.
+const RFC_EXAMPLE_MS: i64 = 784_111_777_000;
+const HOUR_MS: i64 = 3_600_000;
+
+fn date(text: &str) -> Option<i64> {
+    parse_http_date(text, NOW_MS)
+}
+
+fn wait(block: &str) -> Option<u64> {
+    retry_after_ms(&HeaderBlock::new(block), NOW_MS)
+}
+
+fn hint(block: &str) -> Option<RateLimitHint> {
+    rate_limit_hint(&HeaderBlock::new(block), NOW_MS)
+}
+
+// ---- HTTP-date -------------------------------------------------------------------------------
+
+#[test]
+fn imf_fixdate_is_parsed_leniently() {
+    assert_eq!(date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("sun, 06 nov 1994 08:49:37 gmt"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("SUN, 06 NOV 1994 08:49:37 GMT"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("Sun, 6 Nov 1994 08:49:37 GMT"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(
+        date("Sun,   06  Nov\t1994  08:49:37   GMT"),
+        Some(RFC_EXAMPLE_MS)
+    );
+    assert_eq!(
+        date("  Sun, 06 Nov 1994 08:49:37 GMT  "),
+        Some(RFC_EXAMPLE_MS)
+    );
+    assert_eq!(
+        date("Sunday, 06 Nov 1994 08:49:37 GMT"),
+        Some(RFC_EXAMPLE_MS)
+    );
+    assert_eq!(date("Tue, 24 Nov 2026 10:00:00 GMT"), Some(NOW_MS as i64));
+}
+
+#[test]
+fn weekday_must_be_a_name_but_need_not_match_the_date() {
+    assert_eq!(date("Mon, 06 Nov 1994 08:49:37 GMT"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("Friday, 06-Nov-94 08:49:37 GMT"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("Sux, 06 Nov 1994 08:49:37 GMT"), None);
+    assert_eq!(date("Su, 06 Nov 1994 08:49:37 GMT"), None);
+    assert_eq!(date("06 Nov 1994 08:49:37 GMT"), None);
+    assert_eq!(date("Sun 06 Nov 1994 08:49:37 GMT"), None);
+}
+
+#[test]
+fn zones_and_numeric_offsets() {
+    for zone in [
+        "GMT", "UTC", "UT", "Z", "utc", "z", "+0000", "-0000", "+00:00",
+    ] {
+        let text = format!("Sun, 06 Nov 1994 08:49:37 {zone}");
+        assert_eq!(date(&text), Some(RFC_EXAMPLE_MS), "{text}");
+    }
+    // 08:49:37 at UTC-5 is 13:49:37 UTC; at UTC+5:30 it is 03:19:37 UTC.
+    assert_eq!(
+        date("Sun, 06 Nov 1994 08:49:37 -0500"),
+        Some(RFC_EXAMPLE_MS + 5 * HOUR_MS)
+    );
+    assert_eq!(
+        date("Sun, 06 Nov 1994 08:49:37 +05:30"),
+        Some(RFC_EXAMPLE_MS - 5 * HOUR_MS - HOUR_MS / 2)
+    );
+    assert_eq!(
+        date("Sunday, 06-Nov-94 08:49:37 +0100"),
+        Some(RFC_EXAMPLE_MS - HOUR_MS)
+    );
+    for zone in [
+        "", "EST", "PST", "GMT+1", "+5", "+500", "0000", "+2400", "+0060", "+05:3", "++0000",
+        "+0a00", "GMT GMT",
+    ] {
+        let text = format!("Sun, 06 Nov 1994 08:49:37 {zone}");
+        assert_eq!(date(&text), None, "{text}");
+    }
+}
+
+#[test]
+fn rfc850_form() {
+    assert_eq!(date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("sunday, 6-nov-94 08:49:37 gmt"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("Sun, 06-Nov-94 08:49:37 GMT"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(
+        date("Sunday, 06-Nov-1994 08:49:37 GMT"),
+        Some(RFC_EXAMPLE_MS)
+    );
+    assert_eq!(date("Sunday, 06-Nov-994 08:49:37 GMT"), None);
+    assert_eq!(date("Sunday, 06-Nov-94-1 08:49:37 GMT"), None);
+    assert_eq!(date("Sunday, 06-Nov 94 08:49:37 GMT"), None);
+    assert_eq!(date("Sunday, 06-Nov-94 08:49:37"), None);
+}
+
+#[test]
+fn two_digit_years_lie_at_most_50_years_ahead() {
+    // The clock says 2026: 2076 is 50 years ahead (kept), 2077 would be 51 (so 1977).
+    assert_eq!(
+        date("Friday, 06-Nov-76 08:49:37 GMT"),
+        Some(3_371_878_177_000)
+    );
+    assert_eq!(
+        date("Sunday, 06-Nov-77 08:49:37 GMT"),
+        Some(247_654_177_000)
+    );
+    assert_eq!(date("Tuesday, 24-Nov-26 10:00:00 GMT"), Some(NOW_MS as i64));
+    assert_eq!(
+        date("Tuesday, 29-Feb-00 12:00:00 GMT"),
+        Some(951_825_600_000)
+    );
+    // Late in the century the window moves on: 05 is 2105, not 2005.
+    let in_2090 = 3_786_912_000_000; // Sun, 01 Jan 2090 00:00:00 GMT
+    assert_eq!(
+        parse_http_date("Thursday, 01-Jan-05 00:00:00 GMT", in_2090),
+        Some(4_260_211_200_000)
+    );
+    // At the epoch: 2020 is 50 years ahead, 21 means 1921.
+    assert_eq!(
+        parse_http_date("Wednesday, 01-Jan-20 00:00:00 GMT", 0),
+        Some(1_577_836_800_000)
+    );
+    assert_eq!(
+        parse_http_date("Saturday, 01-Jan-21 00:00:00 GMT", 0),
+        Some(-1_546_300_800_000)
+    );
+}
+
+#[test]
+fn asctime_form() {
+    assert_eq!(date("Sun Nov  6 08:49:37 1994"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("Sun Nov 6 08:49:37 1994"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("Sun Nov 06 08:49:37 1994"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("sun nov 6 08:49:37 1994"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("Sunday Nov 6 08:49:37 1994"), Some(RFC_EXAMPLE_MS));
+    assert_eq!(date("Sun Nov  6 08:49:37 1994 GMT"), None);
+    assert_eq!(date("Sun Nov  6 08:49:37 94"), None);
+    assert_eq!(date("Sun 6 Nov 08:49:37 1994"), None);
+}
+
+#[test]
+fn leap_days_and_month_lengths() {
+    assert_eq!(
+        date("Thu, 29 Feb 2024 00:00:00 GMT"),
+        Some(1_709_164_800_000)
+    );
+    assert_eq!(date("Tue, 29 Feb 2000 12:00:00 GMT"), Some(951_825_600_000));
+    assert_eq!(date("Thu Feb 29 00:00:00 2024"), Some(1_709_164_800_000));
+    assert_eq!(date("Wed, 29 Feb 2023 00:00:00 GMT"), None);
+    assert_eq!(date("Thu, 29 Feb 1900 00:00:00 GMT"), None);
+    assert_eq!(date("Fri, 30 Feb 2024 00:00:00 GMT"), None);
+    assert_eq!(date("Thu, 31 Apr 2026 00:00:00 GMT"), None);
+    assert_eq!(date("Thu, 00 Jan 2026 00:00:00 GMT"), None);
+    assert_eq!(date("Thu, 32 Jan 2026 00:00:00 GMT"), None);
+    assert_eq!(
+        date("Thu, 31 Dec 2026 23:59:59 GMT"),
+        Some(1_798_761_599_000)
+    );
+    assert_eq!(date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+    assert_eq!(
+        date("Mon, 01 Jan 1900 00:00:00 GMT"),
+        Some(-2_208_988_800_000)
+    );
+    assert_eq!(date("Sun, 31 Dec 1899 23:59:59 GMT"), None);
+    assert_eq!(
+        date("Fri, 31 Dec 9999 23:59:59 GMT"),
+        Some(253_402_300_799_000)
+    );
+}
+
+#[test]
+fn impossible_times_are_rejected() {
+    for time in [
+        "24:00:00",
+        "23:60:00",
+        "23:59:60",
+        "8:49:37",
+        "08:49",
+        "08:49:37:00",
+        "08:49:37.5",
+        "08-49-37",
+        "+8:49:37",
+        "08:49:3",
+    ] {
+        let text = format!("Sun, 06 Nov 1994 {time} GMT");
+        assert_eq!(date(&text), None, "{text}");
+    }
+    assert_eq!(
+        date("Sun, 06 Nov 1994 23:59:59 GMT"),
+        Some(RFC_EXAMPLE_MS + 54_622_000)
+    );
+}
+
+#[test]
+fn garbage_dates_are_rejected() {
+    for text in [
+        "",
+        "   ",
+        "2026-11-24T10:00:00Z",
+        "2026-11-24 10:00:00",
+        "1795514400",
+        "Sun, 06 Nov 1994 08:49:37 GMT junk",
+        "Sun, 06 Nov 1994 08:49:37 GMT,",
+        "Sun, 06 November 1994 08:49:37 GMT",
+        "Sun, 06 Nox 1994 08:49:37 GMT",
+        "Sun, -6 Nov 1994 08:49:37 GMT",
+        "Sun, +6 Nov 1994 08:49:37 GMT",
+        "Sun, 6.0 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov +994 08:49:37 GMT",
+        "Sun, 06 Nov 19945 08:49:37 GMT",
+        "Sun, 006 Nov 1994 08:49:37 GMT",
+        "Sun,06 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994",
+        "Sun,",
+        "Ｓun, 06 Nov 1994 08:49:37 GMT",
+        "Sun, ０6 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49:37 GMT\u{e9}",
+        "日曜日, 06 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49:37 G\u{1F600}",
+    ] {
+        assert_eq!(date(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn no_input_makes_the_date_parser_panic() {
+    let long = format!("Sun, {} Nov 1994 08:49:37 GMT", "9".repeat(100_000));
+    assert_eq!(date(&long), None);
+    assert_eq!(date(&"Sun, ".repeat(10_000)), None);
+    assert_eq!(date(&"\u{1F600}".repeat(10_000)), None);
+    // Every prefix, and the valid date with a multibyte character spliced in anywhere.
+    let valid = "Sunday, 06-Nov-94 08:49:37 +05:30";
+    for end in 0..valid.len() {
+        assert_eq!(parse_http_date(&valid[..end], u64::MAX), None);
+        let spliced = format!("{}é{}", &valid[..end], &valid[end..]);
+        assert_eq!(date(&spliced), None, "{spliced}");
+    }
+    // Absurd clocks only affect two-digit years, and never overflow.
+    assert_eq!(parse_http_date(valid, u64::MAX), None);
+    assert_eq!(
+        parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", u64::MAX),
+        Some(RFC_EXAMPLE_MS)
+    );
+}
+
+// ---- Retry-After -----------------------------------------------------------------------------
+
+#[test]
+fn retry_after_delay_seconds() {
+    assert_eq!(
+        parse_retry_after("0", NOW_MS),
+        Some(RetryAfter::DelaySeconds(0))
+    );
+    assert_eq!(
+        parse_retry_after("120", NOW_MS),
+        Some(RetryAfter::DelaySeconds(120))
+    );
+    assert_eq!(
+        parse_retry_after("000120", NOW_MS),
+        Some(RetryAfter::DelaySeconds(120))
+    );
+    assert_eq!(
+        parse_retry_after(" \t5 ", NOW_MS),
+        Some(RetryAfter::DelaySeconds(5))
+    );
+    assert_eq!(wait("Retry-After: 2"), Some(2_000));
+    assert_eq!(wait("retry-after: 0"), Some(0));
+    assert_eq!(wait("RETRY-AFTER:   120  \r"), Some(120_000));
+}
+
+#[test]
+fn retry_after_garbage_counts_as_absent() {
+    for value in [
+        "-1",
+        "+5",
+        "1.5",
+        "1.",
+        ".5",
+        "5s",
+        "5 s",
+        "0x10",
+        "1e3",
+        "",
+        " ",
+        "1 2",
+        "1,5",
+        "120,",
+        ",120",
+        "٣",
+        "５",
+        "NaN",
+        "Infinity",
+        "soon",
+        "\u{1F600}",
+        "2026-11-24T10:00:00Z",
+        "Fri, 30 Feb 2026 00:00:00 GMT",
+        "Tue, 24 Nov 2026 10:00:00",
+    ] {
+        assert_eq!(parse_retry_after(value, NOW_MS), None, "{value:?}");
+        let block = format!("Retry-After: {value}");
+        assert_eq!(wait(&block), None, "{block:?}");
+    }
+    assert_eq!(
+        parse_retry_after(&"1".repeat(100_000), NOW_MS),
+        Some(RetryAfter::DelaySeconds(u64::MAX))
+    );
+    assert_eq!(parse_retry_after(&"1,".repeat(50_000), NOW_MS), None);
+    assert_eq!(wait(""), None);
+    assert_eq!(wait("Date: Tue, 24 Nov 2026 10:00:00 GMT"), None);
+}
+
+#[test]
+fn huge_delays_saturate() {
+    assert_eq!(
+        parse_retry_after("99999999999999999999999", NOW_MS),
+        Some(RetryAfter::DelaySeconds(u64::MAX))
+    );
+    assert_eq!(
+        wait("Retry-After: 99999999999999999999999"),
+        Some(MAX_WAIT_MS)
+    );
+    assert_eq!(wait("Retry-After: 18446744073709551615"), Some(MAX_WAIT_MS));
+    assert_eq!(
+        wait("Retry-After: 9007199254740"),
+        Some(9_007_199_254_740_000)
+    );
+    assert_eq!(wait("Retry-After: 9007199254741"), Some(MAX_WAIT_MS));
+    assert_eq!(MAX_WAIT_MS, 9_007_199_254_740_991);
+}
+
+#[test]
+fn retry_after_dates() {
+    let in_two_minutes = "Tue, 24 Nov 2026 10:02:00 GMT";
+    assert_eq!(
+        parse_retry_after(in_two_minutes, NOW_MS),
+        Some(RetryAfter::Date(NOW_MS as i64 + 120_000))
+    );
+    assert_eq!(
+        wait("Retry-After: Tue, 24 Nov 2026 10:02:00 GMT"),
+        Some(120_000)
+    );
+    assert_eq!(
+        wait("Retry-After: Tuesday, 24-Nov-26 10:02:00 GMT"),
+        Some(120_000)
+    );
+    assert_eq!(wait("Retry-After: Tue Nov 24 10:02:00 2026"), Some(120_000));
+    assert_eq!(
+        wait("Retry-After: Tue, 24 Nov 2026 11:02:00 +0100"),
+        Some(120_000)
+    );
+    assert_eq!(
+        wait("Retry-After: Fri, 31 Dec 9999 23:59:59 GMT"),
+        Some(253_402_300_799_000 - NOW_MS)
+    );
+}
+
+#[test]
+fn past_dates_mean_no_wait() {
+    assert_eq!(wait("Retry-After: Tue, 24 Nov 2026 09:59:59 GMT"), Some(0));
+    assert_eq!(wait("Retry-After: Tue, 24 Nov 2026 10:00:00 GMT"), Some(0));
+    assert_eq!(wait("Retry-After: Sun, 06 Nov 1994 08:49:37 GMT"), Some(0));
+    assert_eq!(wait("Retry-After: Mon, 01 Jan 1900 00:00:00 GMT"), Some(0));
+    assert_eq!(
+        retry_after_ms(
+            &HeaderBlock::new("Retry-After: Mon, 01 Jan 1900 00:00:00 GMT"),
+            u64::MAX
+        ),
+        Some(0)
+    );
+}
+
+#[test]
+fn dates_are_measured_from_the_servers_date_header() {
+    // The server's clock is an hour ahead of the client's: it still means "two minutes".
+    let ahead = "Date: Tue, 24 Nov 2026 11:00:00 GMT\nRetry-After: Tue, 24 Nov 2026 11:02:00 GMT";
+    assert_eq!(wait(ahead), Some(120_000));
+    // An hour behind: measured from the client clock the date would already be past.
+    let behind = "Retry-After: Tue, 24 Nov 2026 09:02:00 GMT\nDate: Tue, 24 Nov 2026 09:00:00 GMT";
+    assert_eq!(wait(behind), Some(120_000));
+    // The Date header may itself use another form or be repeated consistently.
+    let mixed = "Date: Tuesday, 24-Nov-26 11:00:00 GMT\nDate: Tue, 24 Nov 2026 11:00:00 GMT, \
+                 Tue, 24 Nov 2026 11:00:00 GMT\nRetry-After: Tue, 24 Nov 2026 11:02:00 GMT";
+    assert_eq!(wait(mixed), Some(120_000));
+    // An invalid or conflicting Date falls back to the client clock.
+    let invalid = "Date: yesterday\nRetry-After: Tue, 24 Nov 2026 10:02:00 GMT";
+    assert_eq!(wait(invalid), Some(120_000));
+    let conflicting = "Date: Tue, 24 Nov 2026 11:00:00 GMT\nDate: Tue, 24 Nov 2026 09:00:00 GMT\n\
+                       Retry-After: Tue, 24 Nov 2026 10:02:00 GMT";
+    assert_eq!(wait(conflicting), Some(120_000));
+    // The Date header never changes delay-seconds.
+    assert_eq!(
+        wait("Date: Tue, 24 Nov 2026 11:00:00 GMT\nRetry-After: 7"),
+        Some(7_000)
+    );
+}
+
+#[test]
+fn repeated_retry_after_values_must_agree() {
+    assert_eq!(wait("Retry-After: 120\nRetry-After: 120"), Some(120_000));
+    assert_eq!(wait("Retry-After: 120\nRetry-After: 0120"), Some(120_000));
+    assert_eq!(wait("Retry-After: 120, 120"), Some(120_000));
+    assert_eq!(wait("Retry-After: 120,120,120"), Some(120_000));
+    assert_eq!(wait("Retry-After: 120\nRetry-After: 60"), None);
+    assert_eq!(wait("Retry-After: 120, 60"), None);
+    assert_eq!(wait("Retry-After: 120\nRetry-After: soon"), None);
+    assert_eq!(wait("Retry-After: 120\nRetry-After:"), None);
+    let date = "Tue, 24 Nov 2026 10:02:00 GMT";
+    let twice = format!("Retry-After: {date}, {date}");
+    assert_eq!(wait(&twice), Some(120_000));
+    let two_forms = format!("Retry-After: {date}, Tuesday, 24-Nov-26 10:02:00 GMT");
+    assert_eq!(wait(&two_forms), Some(120_000));
+    let with_asctime = format!("Retry-After: Tue Nov 24 10:02:00 2026, {date}");
+    assert_eq!(wait(&with_asctime), Some(120_000));
+    let conflicting = format!("Retry-After: {date}, Tue, 24 Nov 2026 10:03:00 GMT");
+    assert_eq!(wait(&conflicting), None);
+    // A delay and a date never agree, even when they denote the same moment.
+    assert_eq!(wait(&format!("Retry-After: 120, {date}")), None);
+    assert_eq!(
+        wait(&format!("Retry-After: {date}\nRetry-After: 120")),
+        None
+    );
+    assert_eq!(
+        parse_retry_after(&format!("{date}, {date}"), NOW_MS),
+        Some(RetryAfter::Date(NOW_MS as i64 + 120_000))
+    );
+}
+
+// ---- Rate-limit headers ----------------------------------------------------------------------
+
+#[test]
+fn structured_ratelimit_field() {
+    let h = hint("RateLimit: \"default\";r=0;t=30").unwrap();
+    assert_eq!(
+        h,
+        RateLimitHint {
+            remaining: Some(0),
+            reset_ms: Some(30_000),
+            window_ms: None,
+            limit: None
+        }
+    );
+    assert_eq!(h.exhausted_wait_ms(), Some(30_000));
+    let h =
+        hint("RateLimit: \"default\";r=0;t=30\nRateLimit-Policy: \"default\";q=100;w=60").unwrap();
+    assert_eq!(h.limit, Some(100));
+    assert_eq!(h.window_ms, Some(60_000));
+    let h = hint("ratelimit: default;r=7;t=2").unwrap();
+    assert_eq!((h.remaining, h.reset_ms), (Some(7), Some(2_000)));
+    assert_eq!(h.exhausted_wait_ms(), None);
+    let h = hint("RateLimit: \"default\"; r=3; t=4; pk=:cHJvamVjdDEyMw==:").unwrap();
+    assert_eq!((h.remaining, h.reset_ms), (Some(3), Some(4_000)));
+    let h = hint("RateLimit: \"default\";r=0").unwrap();
+    assert_eq!(
+        (h.remaining, h.reset_ms, h.exhausted_wait_ms()),
+        (Some(0), None, None)
+    );
+}
+
+#[test]
+fn the_most_restrictive_member_wins() {
+    let h = hint("RateLimit: \"burst\";r=5;t=1, \"daily\";r=0;t=3600").unwrap();
+    assert_eq!((h.remaining, h.reset_ms), (Some(0), Some(3_600_000)));
+    let h = hint("RateLimit: \"daily\";r=0;t=3600, \"burst\";r=5;t=1").unwrap();
+    assert_eq!((h.remaining, h.reset_ms), (Some(0), Some(3_600_000)));
+    // Ties on r go to the longest reset.
+    let h = hint("RateLimit: \"a\";r=0;t=1, \"b\";r=0;t=60, \"c\";r=0;t=5").unwrap();
+    assert_eq!(h.reset_ms, Some(60_000));
+    // Members may also come on separate lines.
+    let h = hint("RateLimit: \"a\";r=9;t=1\nRateLimit: \"b\";r=2;t=10").unwrap();
+    assert_eq!((h.remaining, h.reset_ms), (Some(2), Some(10_000)));
+}
+
+#[test]
+fn the_policy_is_matched_by_name() {
+    let block = "RateLimit: \"burst\";r=5;t=1, \"daily\";r=0;t=3600\n\
+                 RateLimit-Policy: \"burst\";q=10;w=1, \"daily\";q=1000;w=86400";
+    let h = hint(block).unwrap();
+    assert_eq!((h.limit, h.window_ms), (Some(1000), Some(86_400_000)));
+    assert_eq!(h.exhausted_wait_ms(), Some(3_600_000));
+    // No member of that name: the first policy.
+    let h =
+        hint("RateLimit: \"x\";r=1;t=1\nRateLimit-Policy: \"a\";q=10;w=1, \"b\";q=20;w=2").unwrap();
+    assert_eq!((h.limit, h.window_ms), (Some(10), Some(1_000)));
+    // A policy alone still states the quota.
+    let h = hint("RateLimit-Policy: \"default\";q=100;w=60").unwrap();
+    assert_eq!(
+        h,
+        RateLimitHint {
+            limit: Some(100),
+            window_ms: Some(60_000),
+            ..Default::default()
+        }
+    );
+    // The older policy form gives the quota as the item.
+    let h = hint("RateLimit-Policy: 100;w=60, 1000;w=3600").unwrap();
+    assert_eq!((h.limit, h.window_ms), (Some(100), Some(60_000)));
+}
+
+#[test]
+fn malformed_members_are_ignored() {
+    let h = hint("RateLimit: \"a\";r=-1;t=5, \"b\";r=3;t=2").unwrap();
+    assert_eq!((h.remaining, h.reset_ms), (Some(3), Some(2_000)));
+    let h = hint("RateLimit: \"a\";r=0;t=1.5, \"b\";r=3;t=2").unwrap();
+    assert_eq!((h.remaining, h.reset_ms), (Some(3), Some(2_000)));
+    let h = hint("RateLimit: \"a\";r;t=9, \"b\";r=3;t=2").unwrap();
+    assert_eq!(h.remaining, Some(3));
+    let h = hint("RateLimit: \"unterminated;r=0;t=9, \"b\";r=3;t=2").unwrap();
+    assert_eq!(h.remaining, Some(3));
+    let h = hint("RateLimit: 1bad;r=0;t=9, b;r=3;t=2").unwrap();
+    assert_eq!(h.remaining, Some(3));
+    let h =
+        hint("RateLimit: \"a\";r=1;t=1\nRateLimit-Policy: \"a\";q=x;w=1, \"b\";q=20;w=2").unwrap();
+    assert_eq!(h.limit, Some(20));
+    for block in [
+        "RateLimit: \"a\";r=-1;t=5",
+        "RateLimit: \"a\";r=+1",
+        "RateLimit: \"a\"",
+        "RateLimit: \"a\";q=5",
+        "RateLimit: ;r=0;t=5",
+        "RateLimit: \u{1F600};r=0;t=5",
+        "RateLimit-Policy: \"a\";q=1.5",
+        "RateLimit: ",
+        "RateLimit: ,,,",
+    ] {
+        assert_eq!(hint(block), None, "{block:?}");
+    }
+}
+
+#[test]
+fn huge_rate_limit_numbers_saturate() {
+    let h = hint("RateLimit: \"a\";r=99999999999999999999999;t=99999999999999999999999").unwrap();
+    assert_eq!(
+        (h.remaining, h.reset_ms),
+        (Some(u64::MAX), Some(MAX_WAIT_MS))
+    );
+    let h = hint("RateLimit-Policy: \"a\";q=1;w=99999999999999999999999").unwrap();
+    assert_eq!(h.window_ms, Some(MAX_WAIT_MS));
+}
+
+#[test]
+fn older_draft_forms() {
+    let h = hint("RateLimit: limit=100, remaining=0, reset=30").unwrap();
+    assert_eq!(
+        h,
+        RateLimitHint {
+            remaining: Some(0),
+            reset_ms: Some(30_000),
+            window_ms: None,
+            limit: Some(100)
+        }
+    );
+    let h = hint("RateLimit-Limit: 100\nRateLimit-Remaining: 0\nRateLimit-Reset: 30").unwrap();
+    assert_eq!(
+        (h.limit, h.remaining, h.reset_ms),
+        (Some(100), Some(0), Some(30_000))
+    );
+    assert_eq!(h.exhausted_wait_ms(), Some(30_000));
+    let h = hint("RateLimit-Limit: 10, 10;w=1, 50;w=60\nRateLimit-Remaining: 5, 5").unwrap();
+    assert_eq!((h.limit, h.remaining), (Some(10), Some(5)));
+    // Malformed or conflicting older fields are ignored.
+    let h = hint("RateLimit-Remaining: -1\nRateLimit-Reset: 1.5\nRateLimit-Limit: 100").unwrap();
+    assert_eq!(
+        h,
+        RateLimitHint {
+            limit: Some(100),
+            ..Default::default()
+        }
+    );
+    assert_eq!(hint("RateLimit-Remaining: 5\nRateLimit-Remaining: 4"), None);
+    assert_eq!(hint("RateLimit: limit=x, remaining=-1, reset=1s"), None);
+}
+
+#[test]
+fn sources_take_precedence_per_field() {
+    // The structured field beats the vendor headers; the vendor fills what it leaves out.
+    let block = "RateLimit: \"a\";r=0;t=30\nX-RateLimit-Remaining: 9\nX-RateLimit-Reset: 5\n\
+                 X-RateLimit-Limit: 60";
+    let h = hint(block).unwrap();
+    assert_eq!(
+        (h.remaining, h.reset_ms, h.limit),
+        (Some(0), Some(30_000), Some(60))
+    );
+    // The older separate fields beat the vendor headers too.
+    let h = hint("X-RateLimit-Remaining: 9\nRateLimit-Remaining: 1").unwrap();
+    assert_eq!(h.remaining, Some(1));
+    // A malformed higher-precedence field does not hide a valid lower one.
+    let h = hint("RateLimit: \"a\";r=x;t=1\nX-RateLimit-Remaining: 4").unwrap();
+    assert_eq!(h.remaining, Some(4));
+}
+
+#[test]
+fn vendor_reset_by_magnitude() {
+    let reset = |value: &str| hint(&format!("X-RateLimit-Reset: {value}")).and_then(|h| h.reset_ms);
+    // Delta seconds, up to and including 999_999_999.
+    assert_eq!(reset("30"), Some(30_000));
+    assert_eq!(reset("0"), Some(0));
+    assert_eq!(reset("999999999"), Some(999_999_999_000));
+    // Epoch seconds from 1_000_000_000 (Sept 2001): a wait from the client's clock.
+    assert_eq!(reset("1795514460"), Some(60_000));
+    assert_eq!(reset("1000000000"), Some(0));
+    assert_eq!(reset("1795514399"), Some(0));
+    // Epoch milliseconds from 1_000_000_000_000.
+    assert_eq!(reset("1795514401500"), Some(1_500));
+    assert_eq!(reset("1000000000000"), Some(0));
+    assert_eq!(reset("99999999999999999999999"), Some(MAX_WAIT_MS));
+}
+
+#[test]
+fn vendor_reset_fractions_round_up_to_whole_ms() {
+    let reset = |value: &str| hint(&format!("X-RateLimit-Reset: {value}")).and_then(|h| h.reset_ms);
+    assert_eq!(reset("1.5"), Some(1_500));
+    assert_eq!(reset("0.25"), Some(250));
+    assert_eq!(reset("0.001"), Some(1));
+    assert_eq!(reset("1795514460.5"), Some(60_500));
+    assert_eq!(reset("1795514401500.2"), Some(1_501));
+    for value in [
+        "1.2345", "1.", ".5", "-1", "+1", "1e3", "0x10", "1,5", "1 .5", "1. 5", "abc", "5s", "",
+    ] {
+        assert_eq!(reset(value), None, "{value:?}");
+    }
+}
+
+#[test]
+fn vendor_counts() {
+    let h = hint("X-RateLimit-Limit: 60\nX-RateLimit-Remaining: 0\nX-RateLimit-Reset: 12").unwrap();
+    assert_eq!(
+        h,
+        RateLimitHint {
+            remaining: Some(0),
+            reset_ms: Some(12_000),
+            window_ms: None,
+            limit: Some(60)
+        }
+    );
+    assert_eq!(h.exhausted_wait_ms(), Some(12_000));
+    let h = hint("x-ratelimit-remaining: 0").unwrap();
+    assert_eq!(h.exhausted_wait_ms(), None);
+    let h =
+        hint("X-RateLimit-Remaining: 0, 0\nX-RateLimit-Reset: 12\nX-RateLimit-Reset: 12").unwrap();
+    assert_eq!(h.exhausted_wait_ms(), Some(12_000));
+    assert_eq!(
+        hint("X-RateLimit-Remaining: 0\nX-RateLimit-Remaining: 1"),
+        None
+    );
+    assert_eq!(
+        hint("X-RateLimit-Limit: 1.5\nX-RateLimit-Remaining: -1"),
+        None
+    );
+}
+
+#[test]
+fn no_rate_limit_fields_means_no_hint() {
+    assert_eq!(hint(""), None);
+    assert_eq!(hint("Retry-After: 5\nContent-Type: text/plain"), None);
+    assert_eq!(
+        hint(&format!("RateLimit: {}", "\"a\";".repeat(1_000))),
+        None
+    );
+    assert_eq!(RateLimitHint::default().exhausted_wait_ms(), None);
+}
