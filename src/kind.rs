@@ -177,12 +177,12 @@ kinds! {
         "Request Timeout", "This response is sent on an idle connection by some servers, even without any previous request by the client. It means that the server would like to shut down this unused connection. This response is used much more since some browsers use HTTP pre-connection mechanisms to speed up browsing. Some servers may shut down a connection without sending this message.";
     Gone = "gone", Some(410), ClientError, Never, PurgeCache,
         "Gone", "This response is sent when the requested content has been permanently deleted from the server, with no forwarding address. Clients are expected to remove their caches and links to the resource.";
-    /// 429 for a usage-plan quota: fail fast until it resets.
-    QuotaExceeded = "quota_exceeded", Some(429), ClientError, Never, WaitForQuota,
-        "Quota Exceeded", "The number of sent requests to this product has exceeded the amount allowed for its usage plan.";
     /// 429 for a per-second rate: wait and retry.
     Throttled = "throttled", Some(429), ClientError, AnyMethod, Retry,
         "Throttled", "The number of sent requests to this product has exceeded the maximum allowed in a given time period (usually 1 second).";
+    /// 429 for a usage-plan quota: fail fast until it resets.
+    QuotaExceeded = "quota_exceeded", Some(429), ClientError, Never, WaitForQuota,
+        "Quota Exceeded", "The number of sent requests to this product has exceeded the amount allowed for its usage plan.";
     ClientClosedRequest = "client_closed_request", Some(499), ClientError, Never, Cancel,
         "Client Closed the Request", "The connection was closed by the client before the full request could be returned.";
     InternalServerError = "internal_server_error", Some(500), ServerError, IdempotentOnly, Retry,

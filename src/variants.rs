@@ -5,10 +5,13 @@
 //! users can predict them; a profile overrides them per API.
 //!
 //! 404:
-//! - wording naming a route, path or endpoint (`Invalid route`, `No route`, `Cannot GET /x`,
-//!   `Unrecognized request URL`, `Unknown endpoint`) → `invalid_route`;
-//! - wording naming a resource or id (`Wrong identifier`, `User 42 not found`, `No such order`,
-//!   `... does not exist`) → `wrong_identifier`;
+//! - a fixed route phrase (`Invalid route`, `No route`, `Cannot GET /x`, `Unrecognized request URL`,
+//!   `Unknown endpoint`, `Path not found`) → `invalid_route`;
+//! - wording naming a resource or id (`Wrong identifier`, `No such order`, `... does not exist`, the
+//!   word `id`) → `wrong_identifier`; `No such webhook endpoint: we_1` is an id, not a route;
+//! - the word `route` or `endpoint` anywhere else → `invalid_route`;
+//! - `<something specific> not found` or `Not found: <something>` (`User 42 not found`) →
+//!   `wrong_identifier`;
 //! - anything else, including a bare `Not Found` or `The requested resource was not found` →
 //!   `not_found`.
 //!
@@ -16,8 +19,9 @@
 //! - throttling wording (`Too Many Requests`, `throttled`, `rate limit`, `slow down`) → `throttled`;
 //! - quota wording (`Limit Exceeded`, `quota`, `usage plan`) → `quota_exceeded`;
 //! - AWS `x-amzn-ErrorType` naming `LimitExceeded` → quota, `TooManyRequests` → throttled;
-//! - a wait of an hour or more (`Retry-After`, or rate-limit headers with nothing remaining and a
-//!   reset, or a window of an hour or more, far away) → `quota_exceeded`; a shorter wait → `throttled`;
+//! - a `Retry-After` of an hour or more → `quota_exceeded`, shorter → `throttled`;
+//! - rate-limit headers with nothing remaining: a window of an hour or more, or else a reset an hour or
+//!   more away → `quota_exceeded`; a shorter reset → `throttled`;
 //! - no signal at all → `throttled`.
 
 use crate::headers::HeaderBlock;
@@ -31,9 +35,17 @@ use crate::text::{
 /// A wait at least this long means a quota window rather than a per-second throttle.
 pub const QUOTA_WAIT_THRESHOLD_MS: u64 = 60 * 60 * 1000;
 
-const ROUTE_WORDING: &[&str] = &[
-    "route",
-    "endpoint",
+/// Phrases that can only mean a missing route; checked before anything else.
+const ROUTE_PHRASES: &[&str] = &[
+    "invalid route",
+    "no route",
+    "unknown route",
+    "no such route",
+    "route not found",
+    "no such endpoint",
+    "unknown endpoint",
+    "endpoint not found",
+    "invalid endpoint",
     "no handler",
     "path not found",
     "unknown path",
@@ -52,17 +64,21 @@ const ROUTE_WORDING: &[&str] = &[
     "cannot options /",
 ];
 
-const IDENTIFIER_WORDING: &[&str] = &[
+/// Phrases that name a missing resource or id.
+const IDENTIFIER_PHRASES: &[&str] = &[
     "identifier",
-    "wrong id",
-    "invalid id",
-    "unknown id",
     "no such",
     "does not exist",
     "doesn't exist",
     "could not find",
     "couldn't find",
 ];
+
+/// Words that name a route in less fixed wording (`The endpoint /v3/x is not available`).
+const ROUTE_WORDS: &[&str] = &["route", "routes", "endpoint", "endpoints"];
+
+/// Words that name an id in less fixed wording (`Unknown user id 42`).
+const IDENTIFIER_WORDS: &[&str] = &["id", "ids", "uuid", "identifier"];
 
 /// Words that say nothing about which resource was missing ("The requested resource was not found").
 const GENERIC_WORDS: &[&str] = &[
@@ -124,33 +140,51 @@ pub fn not_found_variant(body: Option<&str>) -> Kind {
     let Some(body) = body.map(scan_window) else {
         return Kind::NotFound;
     };
-    if contains_any_ignore_case(body, ROUTE_WORDING) {
+    if contains_any_ignore_case(body, ROUTE_PHRASES) {
         Kind::InvalidRoute
-    } else if contains_any_ignore_case(body, IDENTIFIER_WORDING) || names_missing_thing(body) {
+    } else if contains_any_ignore_case(body, IDENTIFIER_PHRASES) || has_word(body, IDENTIFIER_WORDS)
+    {
+        Kind::WrongIdentifier
+    } else if has_word(body, ROUTE_WORDS) {
+        Kind::InvalidRoute
+    } else if names_missing_thing(body) {
         Kind::WrongIdentifier
     } else {
         Kind::NotFound
     }
 }
 
-/// Whether some `... not found` in the text names a specific thing (`User 42 not found`), rather
-/// than only generic words (`The requested resource was not found`).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|word| word.chars().any(char::is_alphabetic))
+}
+
+fn has_word(text: &str, wanted: &[&str]) -> bool {
+    words(text).any(|word| wanted.iter().any(|w| w.eq_ignore_ascii_case(word)))
+}
+
+/// Whether some `... not found` in the text names a specific thing (`User 42 not found`,
+/// `Resource 'users/42' not found`, `Not found: order 7`), rather than only generic words
+/// (`The requested resource was not found`).
 fn names_missing_thing(text: &str) -> bool {
     find_all_ignore_case(text, "not found").any(|at| {
         let before = text.get(..at).unwrap_or("");
-        // The phrase's subject starts after the last delimiter: a quote, colon or sentence end.
+        // The phrase's subject starts after the last delimiter of a clause or a JSON value.
         let subject_start = before
-            .rfind(['"', '\'', ':', '.', '{', ',', '\n', '>', '('])
+            .rfind([':', '.', '{', ',', '\n', '>', '(', '='])
             .map_or(0, |index| index + 1);
         let subject = before.get(subject_start..).unwrap_or("");
-        subject
-            .split(|c: char| !c.is_alphanumeric() && c != '_')
-            .filter(|word| word.chars().any(char::is_alphabetic))
-            .any(|word| {
-                !GENERIC_WORDS
-                    .iter()
-                    .any(|generic| generic.eq_ignore_ascii_case(word))
-            })
+        let after = text.get(at + "not found".len()..).unwrap_or("");
+        let object = after.strip_prefix(':').unwrap_or("");
+        let object = object
+            .split(['"', '.', ',', '}', '\n'])
+            .next()
+            .unwrap_or("");
+        words(subject).chain(words(object)).any(|word| {
+            !GENERIC_WORDS
+                .iter()
+                .any(|generic| generic.eq_ignore_ascii_case(word))
+        })
     })
 }
 
@@ -186,14 +220,15 @@ pub fn too_many_requests_variant(body: Option<&str>, headers: &HeaderBlock, now_
     }
     if let Some(hint) = rate_limit_hint(headers, now_ms) {
         if hint.remaining == Some(0) {
-            if let Some(wait_ms) = hint.reset_ms {
-                return kind_for_wait(wait_ms);
-            }
+            // A long window with nothing left is a quota even when it resets soon (SPEC §1).
             if hint
                 .window_ms
                 .is_some_and(|window| window >= QUOTA_WAIT_THRESHOLD_MS)
             {
                 return Kind::QuotaExceeded;
+            }
+            if let Some(wait_ms) = hint.reset_ms {
+                return kind_for_wait(wait_ms);
             }
         }
     }
