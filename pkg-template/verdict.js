@@ -12,7 +12,13 @@ const MAX_HEADER_VALUE_LENGTH = 4096;
 const MAX_BODY_LENGTH = 4096;
 const MAX_ERROR_TEXT_LENGTH = 512;
 
+// Must match INVALID_STATUS_KEY in src/wasm.rs.
+const INVALID_STATUS_KEY = 0xFF_FF_FF_FF;
+
 const templates = new Map();
+// Verdicts of bare statuses (no headers, body or profile), by status: a pure function of the status,
+// so the core is asked once per status and the answer reused.
+const bareVerdicts = [];
 let coreHeaderNames;
 let documentedRows;
 
@@ -236,24 +242,42 @@ export function classify(input, options) {
 		throw typeError('ERR_INVALID_ARGUMENT', `Expected a Response or an object with a \`status\`, got ${describeType(input)}.`);
 	}
 
-	const {profile, nowMs} = readClassifyOptions(options);
 	const {status} = input;
 	if (typeof status !== 'number') {
 		throw typeError('ERR_STATUS_TYPE', `Expected \`status\` to be a number, got ${describeType(status)}.`);
 	}
 
-	if (!isResponseLike(input) && input.method !== undefined && typeof input.method !== 'string') {
+	if (input.method !== undefined && typeof input.method !== 'string') {
 		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`method\` to be a string, got ${describeType(input.method)}.`);
 	}
 
+	if (options === undefined && input.headers === undefined && input.body === undefined) {
+		const known = bareVerdicts[status];
+		if (known !== undefined) {
+			return known;
+		}
+	}
+
+	const {profile, nowMs} = readClassifyOptions(options);
+
 	const headers = headerBlock(input.headers, profile ? profile.headerNames : wantedHeaderNames());
 	const body = bodyText(input);
+	const bare = headers === undefined && body === undefined && profile === undefined;
+
 	// The clock matters only for dated hints, so it is read only when there are headers to date.
 	const now = headers === undefined ? 0 : (nowMs ?? Date.now());
 	const key = profile
 		? profile.classifyKey(status, headers, body, now)
 		: core.classifyResponse(status, headers, body, now);
+	if (key === INVALID_STATUS_KEY) {
+		throw core.statusError(status);
+	}
+
 	const template = templateFor(key);
+	if (bare) {
+		bareVerdicts[status] = template;
+	}
+
 	if (headers === undefined) {
 		return template;
 	}

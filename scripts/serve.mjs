@@ -14,7 +14,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
-const { url, close } = await startStaticServer({
+const { url, port: actualPort, close } = await startStaticServer({
   port,
   fallback: true,
   mounts: [
@@ -23,6 +23,7 @@ const { url, close } = await startStaticServer({
   ],
   handlers: [createDemoApi()],
 });
+if (port !== 0 && actualPort !== port) console.error(`serve: port ${port} is busy; using ${actualPort}`);
 console.log(`http-verdict demo: ${url}`);
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -207,6 +207,9 @@ pub fn too_many_requests_variant(body: Option<&str>, headers: &HeaderBlock, now_
             return Kind::QuotaExceeded;
         }
     }
+    if headers.is_empty() {
+        return Kind::Throttled;
+    }
     if let Some(error_type) = headers.get("x-amzn-errortype") {
         if contains_ignore_case(error_type, "limitexceeded") {
             return Kind::QuotaExceeded;

@@ -27,6 +27,7 @@ const INTENDED_FILES = [
   'http_verdict.js',
   'http_verdict_bg.wasm',
   'index.d.ts',
+  'input.js',
   'node.js',
   'package.json',
   'verdict.js',

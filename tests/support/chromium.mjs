@@ -62,7 +62,9 @@ export async function launchChromium() {
  *   URLs are expected (Chromium logs "Failed to load resource" for every 4xx/5xx it fetches).
  * @returns {{problems: string[], assertClean: () => void}}
  */
-export function guardPage(page, { allowUrl = () => false } = {}) {
+export function guardPage(page, { allowUrl: allowed = () => false } = {}) {
+  // Chromium asks for /favicon.ico by itself when a page names no icon: not the page's request.
+  const allowUrl = (url) => allowed(url) || new URL(url, 'http://x/').pathname === '/favicon.ico';
   const problems = [];
   page.on('console', (message) => {
     if (message.type() !== 'error') return;

@@ -1,22 +1,25 @@
 // Compile-only: the public types as a user writes against them. Each `@ts-expect-error` line is a
 // mistake the types must reject; tsc fails if one of them stops being an error.
 import { classify, classifyError, codes, createProfile } from 'http-verdict';
-import type { Action, Kind, Verdict } from 'http-verdict';
+import type { Action, ArgumentErrorCode, Family, Kind, Profile, Verdict } from 'http-verdict';
 
 const fromObject: Verdict = classify({ status: 503, headers: { 'retry-after': '2' } });
 const fromResponse: Verdict = classify(new Response(null, { status: 429 }), { nowMs: Date.now() });
-const withMethod = classify({ status: 500, method: 'POST', body: 'oops' });
+const withMethod = classify({ status: 500, method: 'POST', body: { message: 'oops' } });
+const fromHeaders = classify({ status: 429, headers: new Headers({ 'retry-after': '1' }) });
 
 const kind: Kind = fromObject.kind;
 const action: Action = fromResponse.action;
+const family: Family = fromHeaders.family;
 const wait: number | null = fromObject.retryAfterMs;
 const retryable: boolean = withMethod.retryable;
+const neverProcessed: boolean = fromHeaders.neverProcessed;
 const title: string = fromObject.title;
 const status: number | null = classifyError(new TypeError('Failed to fetch')).status;
 
-const profile = createProfile({
+const profile: Profile = createProfile({
   rules: [
-    { status: 429, kind: 'quota_exceeded', bodyIncludes: 'Limit Exceeded' },
+    { status: 429, kind: 'quota_exceeded', bodyIncludes: ['Limit Exceeded'] },
     { status: 404, kind: 'invalid_route', header: { name: 'x-error-type', equals: 'InvalidRoute' } },
   ],
 });
@@ -25,8 +28,14 @@ const profiled: Verdict = classify({ status: 429, body: 'Limit Exceeded' }, { pr
 for (const row of codes()) {
   const rowKind: Kind = row.kind;
   const rowStatus: number | null = row.status;
-  void rowKind;
-  void rowStatus;
+  void [rowKind, rowStatus];
+}
+
+try {
+  classify({ status: 600 });
+} catch (error) {
+  const code = (error as { code?: ArgumentErrorCode }).code;
+  void code;
 }
 
 // @ts-expect-error a bare string is not a response
@@ -36,6 +45,14 @@ classify({ status: '503' });
 // @ts-expect-error kinds are a closed set of ids
 const badKind: Kind = 'teapot';
 // @ts-expect-error a profile rule has no such field
-createProfile({ rules: [{ status: 429, kind: 'throttled', bodyMatches: 'x' }] });
+createProfile({ rules: [{ status: 429, kind: 'throttled', bodyMatches: ['x'] }] });
+// @ts-expect-error bodyIncludes is a list of strings
+createProfile({ rules: [{ status: 429, kind: 'throttled', bodyIncludes: 'x' }] });
+// @ts-expect-error a profile cannot assign a transport kind to a response
+createProfile({ rules: [{ status: 504, kind: 'timeout' }] });
+// @ts-expect-error verdicts are frozen
+fromObject.kind = 'ok';
+// @ts-expect-error options are checked too
+classify({ status: 200 }, { nowMS: 0 });
 
-void [kind, action, wait, retryable, title, status, profiled, badKind];
+void [kind, action, family, wait, retryable, neverProcessed, title, status, profiled, badKind];
