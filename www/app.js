@@ -99,6 +99,7 @@ picker.addEventListener('change', () => {
 	$('body').value = bodies[row.kind] ?? `{"message": "${row.title}"}`;
 	updateClassifier();
 });
+picker.value = String(rows.findIndex(row => row.status === Number($('status').value)));
 $('classifier').addEventListener('input', updateClassifier);
 $('live-run').addEventListener('click', runLive);
 updateClassifier();
