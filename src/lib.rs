@@ -17,11 +17,20 @@
 //! assert!(verdict.never_processed());
 //! ```
 
+pub mod backoff;
+pub mod breaker;
+pub mod budget;
 pub mod classify;
+pub mod client_state;
+pub mod decision;
 pub mod headers;
 pub mod http_date;
 pub mod kind;
+pub mod method;
+pub mod options;
+pub mod policy;
 pub mod profile;
+pub mod random;
 pub mod rate_limit;
 pub mod retry_after;
 pub mod status;
@@ -32,9 +41,15 @@ pub mod variants;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use backoff::Jitter;
 pub use classify::{classify, classify_error, ResponseParts, Verdict};
+pub use client_state::{Admission, ClientState, ClientStateOptions};
+pub use decision::{Decision, Reason};
 pub use headers::HeaderBlock;
 pub use kind::{Action, Family, Kind, RetryScope};
+pub use method::Method;
+pub use options::{ClientStateSpec, PolicyError, RetryOptions, RetryOptionsSpec, StatusOverride};
+pub use policy::{Outcome, RetryPolicy};
 pub use profile::{Profile, ProfileError, ProfileSpec};
 pub use status::{status_from_number, StatusError};
 pub use transport::{ErrorShape, TransportDetail};

@@ -1,0 +1,241 @@
+//! The circuit breaker: stop sending to an origin that keeps failing, then probe it carefully.
+//!
+//! Closed (normal) → open after `failure_threshold` consecutive failures, or when at least
+//! `failure_ratio` of the last `window` outcomes failed (once `min_calls` outcomes are known). Open
+//! fails fast for `open_ms`; then half-open admits a single probe: its success closes the breaker,
+//! its failure opens it again for another `open_ms`. A probe that never reports back (the caller
+//! went away) frees the slot after `open_ms`, so a breaker cannot stay stuck half-open.
+//!
+//! Only the origin's health counts: 5xx (except 501 and 505, which are answers, not breakdowns),
+//! network failures and timeouts are failures; any other response, 4xx included, is a success,
+//! since the origin answered. Throttling, quota, 408 and cancellations count as neither. The
+//! defaults are smaller than server-side breakers' (resilience4j's 50 % of 100 calls) because one
+//! client sees far less traffic: 5 consecutive failures, or half of the last 20 with at least 10
+//! known, and 10 s open, short enough for an interactive client to recover quickly, long enough to
+//! give a struggling origin air. Outcomes are a 64-bit history, so a breaker is a few words.
+
+use crate::classify::Verdict;
+use crate::kind::{Family, Kind};
+use crate::options::{invalid, PolicyError};
+use crate::retry_after::MAX_WAIT_MS;
+
+/// Longest outcome history a breaker keeps (one bit each).
+pub const MAX_WINDOW: u32 = 64;
+
+/// When a breaker opens and for how long.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BreakerOptions {
+    /// Consecutive failures that open the breaker (default 5; 0 turns this rule off).
+    pub failure_threshold: u32,
+    /// Share of failures in the window that opens the breaker, in `(0, 1]` (default 0.5).
+    pub failure_ratio: f64,
+    /// Number of recent outcomes the ratio looks at, 1–64 (default 20).
+    pub window: u32,
+    /// Outcomes needed in the window before the ratio applies, 1–`window` (default 10).
+    pub min_calls: u32,
+    /// How long the breaker stays open before probing, in ms (default 10 000).
+    pub open_ms: u64,
+}
+
+impl Default for BreakerOptions {
+    fn default() -> Self {
+        Self {
+            failure_threshold: 5,
+            failure_ratio: 0.5,
+            window: 20,
+            min_calls: 10,
+            open_ms: 10_000,
+        }
+    }
+}
+
+impl BreakerOptions {
+    /// Checks the options; errors name the option under `prefix` (like `circuitBreaker`).
+    pub fn validate(&self, prefix: &str) -> Result<(), PolicyError> {
+        if !(self.failure_ratio > 0.0 && self.failure_ratio <= 1.0) {
+            return Err(invalid(
+                prefix,
+                "failureRatio",
+                "a number above 0 and at most 1",
+            ));
+        }
+        if !(1..=MAX_WINDOW).contains(&self.window) {
+            return Err(invalid(prefix, "window", "an integer from 1 to 64"));
+        }
+        if !(1..=self.window).contains(&self.min_calls) {
+            return Err(invalid(
+                prefix,
+                "minCalls",
+                "an integer from 1 to the window size",
+            ));
+        }
+        if self.open_ms > MAX_WAIT_MS {
+            return Err(invalid(
+                prefix,
+                "openMs",
+                "a number of milliseconds from 0 to 2^53 - 1",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What an outcome says about an origin's health.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Health {
+    /// The origin answered.
+    Success,
+    /// The origin is failing: a 5xx, a network failure or a timeout.
+    Failure,
+    /// Says nothing about the origin: throttling, quota, 408, cancellation, unknown errors.
+    Neutral,
+}
+
+impl Health {
+    /// The health signal of a verdict.
+    pub fn of(verdict: &Verdict) -> Health {
+        match verdict.kind {
+            Kind::NetworkError | Kind::Timeout => Health::Failure,
+            Kind::NotImplemented | Kind::HttpVersionNotSupported => Health::Success,
+            Kind::Aborted
+            | Kind::ClientClosedRequest
+            | Kind::UnknownError
+            | Kind::Throttled
+            | Kind::QuotaExceeded
+            | Kind::RequestTimeout => Health::Neutral,
+            _ if verdict.family() == Family::ServerError => Health::Failure,
+            _ => Health::Success,
+        }
+    }
+}
+
+/// The phase of a breaker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BreakerState {
+    /// Requests flow.
+    Closed,
+    /// Requests fail fast until the cool-down ends.
+    Open,
+    /// One probe may go through.
+    HalfOpen,
+}
+
+impl BreakerState {
+    /// Stable snake_case id, as JavaScript sees it.
+    pub fn id(self) -> &'static str {
+        match self {
+            BreakerState::Closed => "closed",
+            BreakerState::Open => "open",
+            BreakerState::HalfOpen => "half_open",
+        }
+    }
+}
+
+/// One origin's circuit breaker. The options are passed in, so a breaker is only its state.
+///
+/// ```
+/// use http_verdict::breaker::{BreakerOptions, BreakerState, CircuitBreaker, Health};
+/// let options = BreakerOptions { failure_threshold: 2, ..Default::default() };
+/// let mut breaker = CircuitBreaker::default();
+/// breaker.record(&options, Health::Failure, 0);
+/// breaker.record(&options, Health::Failure, 0);
+/// assert_eq!(breaker.state(1_000), BreakerState::Open);
+/// assert_eq!(breaker.admit(&options, 1_000), Err(9_000)); // fails fast, retry in 9 s
+/// assert_eq!(breaker.admit(&options, 10_000), Ok(())); // the single probe
+/// assert!(breaker.admit(&options, 10_001).is_err()); // no second probe
+/// breaker.record(&options, Health::Success, 10_050);
+/// assert_eq!(breaker.state(10_050), BreakerState::Closed);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CircuitBreaker {
+    /// Failures in a row while closed.
+    consecutive_failures: u32,
+    /// Recent outcomes while closed, newest in bit 0: 1 = failure.
+    history: u64,
+    /// How many outcomes `history` holds (at most 64).
+    calls: u32,
+    /// While open or half-open: when the cool-down ends.
+    open_until_ms: Option<u64>,
+    /// While half-open: when the probe in flight was admitted.
+    probe_since_ms: Option<u64>,
+}
+
+impl CircuitBreaker {
+    /// The phase at `now_ms`.
+    pub fn state(&self, now_ms: u64) -> BreakerState {
+        match self.open_until_ms {
+            None => BreakerState::Closed,
+            Some(until) if now_ms < until => BreakerState::Open,
+            Some(_) => BreakerState::HalfOpen,
+        }
+    }
+
+    /// Whether the breaker is closed with no failure on record: forgetting it would lose nothing.
+    pub fn is_healthy(&self) -> bool {
+        self.open_until_ms.is_none() && self.history == 0
+    }
+
+    /// Whether an attempt may be sent now; `Err` holds the ms until the breaker may admit one.
+    /// Half-open, the first caller becomes the probe and later ones are refused.
+    pub fn admit(&mut self, options: &BreakerOptions, now_ms: u64) -> Result<(), u64> {
+        match self.state(now_ms) {
+            BreakerState::Closed => Ok(()),
+            BreakerState::Open => Err(self
+                .open_until_ms
+                .map_or(0, |until| until.saturating_sub(now_ms))),
+            BreakerState::HalfOpen => match self.probe_since_ms {
+                Some(since) if now_ms < since.saturating_add(options.open_ms) => {
+                    Err(since.saturating_add(options.open_ms).saturating_sub(now_ms))
+                }
+                _ => {
+                    self.probe_since_ms = Some(now_ms);
+                    Ok(())
+                }
+            },
+        }
+    }
+
+    /// Records one attempt's outcome.
+    pub fn record(&mut self, options: &BreakerOptions, health: Health, now_ms: u64) {
+        match (self.state(now_ms), health) {
+            // Evidence from requests sent before the breaker opened changes nothing while open.
+            (BreakerState::Open, _) => {}
+            (BreakerState::HalfOpen, Health::Success) => *self = Self::default(),
+            (BreakerState::HalfOpen, Health::Failure) => self.open(options, now_ms),
+            (BreakerState::HalfOpen, Health::Neutral) => self.probe_since_ms = None,
+            (BreakerState::Closed, Health::Neutral) => {}
+            (BreakerState::Closed, health) => {
+                let failed = health == Health::Failure;
+                self.history = self.history << 1 | u64::from(failed);
+                self.calls = self.calls.saturating_add(1).min(MAX_WINDOW);
+                self.consecutive_failures = if failed {
+                    self.consecutive_failures.saturating_add(1)
+                } else {
+                    0
+                };
+                if failed && self.should_open(options) {
+                    self.open(options, now_ms);
+                }
+            }
+        }
+    }
+
+    fn should_open(&self, options: &BreakerOptions) -> bool {
+        if options.failure_threshold > 0 && self.consecutive_failures >= options.failure_threshold {
+            return true;
+        }
+        let window = options.window.clamp(1, MAX_WINDOW);
+        let calls = self.calls.min(window);
+        let mask = u64::MAX >> MAX_WINDOW.saturating_sub(window);
+        let failures = (self.history & mask).count_ones();
+        calls >= options.min_calls.max(1)
+            && f64::from(failures) >= options.failure_ratio * f64::from(calls)
+    }
+
+    fn open(&mut self, options: &BreakerOptions, now_ms: u64) {
+        *self = Self {
+            open_until_ms: Some(now_ms.saturating_add(options.open_ms)),
+            ..Self::default()
+        };
+    }
+}

@@ -1,0 +1,161 @@
+//! The retry budget: retries may only be a small share of a client's recent traffic.
+//!
+//! Per-request retry limits do not stop a fleet from multiplying load in an outage: with three
+//! attempts each, every client triples its traffic exactly when the server can least take it. A
+//! budget caps retries across the whole client instead, as Finagle's `RetryBudget` and gRPC's
+//! retry throttling do. The model: over a sliding window (default 10 s, kept as ten one-second
+//! slots), retries are allowed while `retries < min_retries + ratio × requests`, where `requests`
+//! counts first attempts only. The ratio (default 0.2, Finagle's) bounds the extra load to 20 %;
+//! the floor (default 10 per window, so one per second on average) lets a quiet client retry a lone
+//! failure. Time is injected, so the budget is deterministic; a clock that steps back only makes
+//! older slots count a little longer.
+
+use crate::options::{invalid, PolicyError};
+use crate::retry_after::MAX_WAIT_MS;
+
+/// Number of slots the window is kept in: the budget forgets traffic a slot at a time.
+const SLOTS: usize = 10;
+
+/// How large the retry budget is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BudgetOptions {
+    /// Retries allowed per first attempt in the window (default 0.2: Finagle's 20 %).
+    pub ratio: f64,
+    /// Retries always allowed per window, however quiet the client (default 10).
+    pub min_retries: u32,
+    /// Length of the sliding window in ms (default 10 000, Finagle's).
+    pub window_ms: u64,
+}
+
+impl Default for BudgetOptions {
+    fn default() -> Self {
+        Self {
+            ratio: 0.2,
+            min_retries: 10,
+            window_ms: 10_000,
+        }
+    }
+}
+
+impl BudgetOptions {
+    /// Checks the options; errors name the option under `prefix` (like `retryBudget`).
+    pub fn validate(&self, prefix: &str) -> Result<(), PolicyError> {
+        if !(self.ratio.is_finite() && self.ratio >= 0.0) {
+            return Err(invalid(prefix, "ratio", "a finite number of at least 0"));
+        }
+        if !(1..=MAX_WAIT_MS).contains(&self.window_ms) {
+            return Err(invalid(
+                prefix,
+                "windowMs",
+                "a number of milliseconds from 1 to 2^53 - 1",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Slot {
+    /// Which slot of time this is, plus one (0: never used).
+    epoch: u64,
+    requests: u32,
+    retries: u32,
+}
+
+/// A retry budget over a sliding window.
+///
+/// ```
+/// use http_verdict::budget::{BudgetOptions, RetryBudget};
+/// let mut budget = RetryBudget::new(BudgetOptions { ratio: 0.5, min_retries: 1, window_ms: 10_000 });
+/// for _ in 0..4 {
+///     budget.record_request(0);
+/// }
+/// assert_eq!(budget.available(0), 3); // 1 + 0.5 × 4
+/// assert!(budget.try_retry(0) && budget.try_retry(0) && budget.try_retry(0));
+/// assert!(!budget.try_retry(0));
+/// assert_eq!(budget.available(10_000), 1); // the window moved on: only the floor is left
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryBudget {
+    options: BudgetOptions,
+    slots: [Slot; SLOTS],
+}
+
+impl RetryBudget {
+    /// An empty budget (validate the options first with [`BudgetOptions::validate`]).
+    pub fn new(options: BudgetOptions) -> Self {
+        Self {
+            options,
+            slots: [Slot::default(); SLOTS],
+        }
+    }
+
+    /// The options this budget was made with.
+    pub fn options(&self) -> &BudgetOptions {
+        &self.options
+    }
+
+    /// Counts a new request (its first attempt).
+    pub fn record_request(&mut self, now_ms: u64) {
+        if let Some(slot) = self.slot_mut(now_ms) {
+            slot.requests = slot.requests.saturating_add(1);
+        }
+    }
+
+    /// How many retries the budget allows right now.
+    pub fn available(&self, now_ms: u64) -> u32 {
+        let current = self.epoch(now_ms);
+        let (requests, retries) = self
+            .slots
+            .iter()
+            .filter(|slot| {
+                slot.epoch != 0
+                    && slot.epoch <= current
+                    && current.saturating_sub(slot.epoch) < SLOTS as u64
+            })
+            .fold((0u32, 0u32), |(requests, retries), slot| {
+                (
+                    requests.saturating_add(slot.requests),
+                    retries.saturating_add(slot.retries),
+                )
+            });
+        let allowed =
+            f64::from(self.options.min_retries) + self.options.ratio * f64::from(requests);
+        // NOTE: float-to-int `as` saturates, so a huge ratio cannot wrap.
+        (allowed as u32).saturating_sub(retries)
+    }
+
+    /// Spends one retry if the budget allows it; returns whether it did.
+    pub fn try_retry(&mut self, now_ms: u64) -> bool {
+        if self.available(now_ms) == 0 {
+            return false;
+        }
+        if let Some(slot) = self.slot_mut(now_ms) {
+            slot.retries = slot.retries.saturating_add(1);
+        }
+        true
+    }
+
+    /// Forgets all traffic.
+    pub fn clear(&mut self) {
+        self.slots = [Slot::default(); SLOTS];
+    }
+
+    fn epoch(&self, now_ms: u64) -> u64 {
+        let slot_ms = (self.options.window_ms / SLOTS as u64).max(1);
+        (now_ms / slot_ms).saturating_add(1)
+    }
+
+    /// The slot for `now_ms`, emptied first if it last held an older (or newer) stretch of time.
+    fn slot_mut(&mut self, now_ms: u64) -> Option<&mut Slot> {
+        let epoch = self.epoch(now_ms);
+        let slot = self.slots.get_mut((epoch % SLOTS as u64) as usize)?;
+        if slot.epoch != epoch {
+            *slot = Slot {
+                epoch,
+                ..Slot::default()
+            };
+        }
+        Some(slot)
+    }
+}

@@ -1,0 +1,317 @@
+//! State shared by every request of one client: the retry budget and, per origin, a circuit
+//! breaker, a throttle gate and a quota lock.
+//!
+//! One request's failures say something about the requests that follow: a throttling 429 means
+//! every request to that origin should wait for its `Retry-After`, else the policy's
+//! `throttle_fallback_ms` (the throttle gate); a `quota_exceeded` means every request will fail
+//! until the quota resets (the quota lock); repeated 5xx mean the origin is down (the breaker);
+//! and a burst of retries across the client means an outage in which retries only add load (the
+//! budget). [`crate::RetryPolicy::decide`] records every outcome here when given the state, so the
+//! wrapper calls it for successes too; the wrapper asks [`ClientState::before_attempt`] (or
+//! [`crate::RetryPolicy::admit`]) before each attempt. Time is always passed in. At most `max_origins` origins are tracked; when a new one arrives, the least
+//! recently used idle origin (else the least recently used one) is forgotten.
+
+use crate::breaker::{BreakerOptions, BreakerState, CircuitBreaker, Health};
+use crate::budget::{BudgetOptions, RetryBudget};
+use crate::classify::Verdict;
+use crate::decision::Reason;
+use crate::kind::Kind;
+use crate::options::{invalid, PolicyError};
+use crate::retry_after::MAX_WAIT_MS;
+
+/// Most origins a client state may be configured to track.
+pub const MAX_ORIGINS_LIMIT: u32 = 4_096;
+
+/// What the shared state holds and how it behaves.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClientStateOptions {
+    /// The retry budget; `None` turns it off. Default on, with [`BudgetOptions::default`].
+    pub retry_budget: Option<BudgetOptions>,
+    /// The per-origin circuit breaker; `None` turns it off. Default on, with [`BreakerOptions::default`].
+    pub circuit_breaker: Option<BreakerOptions>,
+    /// How long a quota lock lasts when the server gives no reset time, in ms. Default 60 000: a
+    /// burst of doomed requests fails fast, and the quota is tried again each minute.
+    pub quota_lock_ms: u64,
+    /// Most origins tracked at once, 1–4096. Default 64: plenty for one client, and lookups stay
+    /// a short linear scan.
+    pub max_origins: u32,
+}
+
+impl Default for ClientStateOptions {
+    fn default() -> Self {
+        Self {
+            retry_budget: Some(BudgetOptions::default()),
+            circuit_breaker: Some(BreakerOptions::default()),
+            quota_lock_ms: 60_000,
+            max_origins: 64,
+        }
+    }
+}
+
+impl ClientStateOptions {
+    /// Checks every option; the error names the first bad one.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        if let Some(budget) = &self.retry_budget {
+            budget.validate("retryBudget")?;
+        }
+        if let Some(breaker) = &self.circuit_breaker {
+            breaker.validate("circuitBreaker")?;
+        }
+        if self.quota_lock_ms > MAX_WAIT_MS {
+            return Err(invalid(
+                "",
+                "quotaLockMs",
+                "a number of milliseconds from 0 to 2^53 - 1",
+            ));
+        }
+        if !(1..=MAX_ORIGINS_LIMIT).contains(&self.max_origins) {
+            return Err(invalid("", "maxOrigins", "an integer from 1 to 4096"));
+        }
+        Ok(())
+    }
+}
+
+/// Whether an attempt may be sent now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// Send it.
+    Allowed,
+    /// The origin's throttle gate is closed: wait this long, then ask again.
+    Wait {
+        /// The remaining wait, in ms.
+        wait_ms: u64,
+    },
+    /// Do not send it: fail with this reason (`quota_exceeded`, `circuit_open`, or from
+    /// [`crate::RetryPolicy::admit`] also `retry_after_too_long` or `deadline`).
+    Rejected {
+        /// Why.
+        reason: Reason,
+        /// When asking again may succeed, in ms from now, if known.
+        retry_in_ms: Option<u64>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct OriginState {
+    origin: String,
+    breaker: CircuitBreaker,
+    /// Requests to the origin wait until then (a 429 asked for it).
+    gate_until_ms: u64,
+    /// Requests to the origin fail until then (its quota is exhausted).
+    quota_until_ms: u64,
+    last_used_ms: u64,
+}
+
+impl OriginState {
+    /// Whether forgetting this origin loses anything that still matters at `now_ms`.
+    fn is_active(&self, now_ms: u64) -> bool {
+        self.gate_until_ms > now_ms || self.quota_until_ms > now_ms || !self.breaker.is_healthy()
+    }
+}
+
+/// The state one client shares across its requests.
+///
+/// ```
+/// use http_verdict::{classify, Admission, ClientState, HeaderBlock, Reason, ResponseParts, Outcome, RetryPolicy};
+/// let mut state = ClientState::default();
+/// let policy = RetryPolicy::default();
+/// let response = ResponseParts { status: 429, headers: HeaderBlock::new("retry-after: 5"), body: None };
+/// let outcome = Outcome { origin: "https://api.example", now_ms: 1_000, ..Outcome::new("GET", classify(&response, 1_000, None)) };
+/// let decision = policy.decide(&outcome, Some(&mut state));
+/// assert!(decision.retry && decision.delay_ms >= 5_000);
+/// // Another request to the same origin now waits for the gate too.
+/// assert_eq!(state.before_attempt("https://api.example", 2_000), Admission::Wait { wait_ms: 4_000 });
+/// assert_eq!(state.before_attempt("https://other.example", 2_000), Admission::Allowed);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientState {
+    options: ClientStateOptions,
+    budget: Option<RetryBudget>,
+    origins: Vec<OriginState>,
+}
+
+impl Default for ClientState {
+    fn default() -> Self {
+        Self::from_valid(ClientStateOptions::default())
+    }
+}
+
+impl ClientState {
+    /// Empty state with checked options.
+    pub fn new(options: ClientStateOptions) -> Result<Self, PolicyError> {
+        options.validate()?;
+        Ok(Self::from_valid(options))
+    }
+
+    fn from_valid(options: ClientStateOptions) -> Self {
+        Self {
+            budget: options.retry_budget.map(RetryBudget::new),
+            options,
+            origins: Vec::new(),
+        }
+    }
+
+    /// The options this state was made with.
+    pub fn options(&self) -> &ClientStateOptions {
+        &self.options
+    }
+
+    /// Whether an attempt to `origin` may be sent at `now_ms`: refused while its quota is locked
+    /// or its breaker is open, told to wait while its throttle gate is closed, else allowed (and,
+    /// when the breaker is half-open, admitted as its single probe).
+    pub fn before_attempt(&mut self, origin: &str, now_ms: u64) -> Admission {
+        let breaker_options = self.options.circuit_breaker;
+        let Some(entry) = self.origins.iter_mut().find(|entry| entry.origin == origin) else {
+            return Admission::Allowed;
+        };
+        if entry.quota_until_ms > now_ms {
+            return Admission::Rejected {
+                reason: Reason::QuotaExceeded,
+                retry_in_ms: Some(entry.quota_until_ms.saturating_sub(now_ms)),
+            };
+        }
+        if let Some(options) = &breaker_options {
+            if entry.breaker.state(now_ms) == BreakerState::Open {
+                return circuit_open(entry.breaker.admit(options, now_ms).err());
+            }
+        }
+        if entry.gate_until_ms > now_ms {
+            return Admission::Wait {
+                wait_ms: entry.gate_until_ms.saturating_sub(now_ms),
+            };
+        }
+        if let Some(options) = &breaker_options {
+            if let Err(retry_in_ms) = entry.breaker.admit(options, now_ms) {
+                return circuit_open(Some(retry_in_ms));
+            }
+        }
+        Admission::Allowed
+    }
+
+    /// The breaker phase of `origin` at `now_ms` (closed when untracked or breakers are off).
+    pub fn breaker_state(&self, origin: &str, now_ms: u64) -> BreakerState {
+        match (self.options.circuit_breaker, self.entry(origin)) {
+            (Some(_), Some(entry)) => entry.breaker.state(now_ms),
+            _ => BreakerState::Closed,
+        }
+    }
+
+    /// How long requests to `origin` must still wait for its throttle gate, in ms (0: open).
+    pub fn throttle_wait_ms(&self, origin: &str, now_ms: u64) -> u64 {
+        self.entry(origin)
+            .map_or(0, |entry| entry.gate_until_ms.saturating_sub(now_ms))
+    }
+
+    /// How long `origin`'s quota stays locked, in ms (0: not locked).
+    pub fn quota_wait_ms(&self, origin: &str, now_ms: u64) -> u64 {
+        self.entry(origin)
+            .map_or(0, |entry| entry.quota_until_ms.saturating_sub(now_ms))
+    }
+
+    /// How many retries the budget allows at `now_ms`; `None` when the budget is off.
+    pub fn retries_available(&self, now_ms: u64) -> Option<u32> {
+        self.budget.as_ref().map(|budget| budget.available(now_ms))
+    }
+
+    /// How many origins are tracked.
+    pub fn tracked_origins(&self) -> usize {
+        self.origins.len()
+    }
+
+    /// Forgets everything: budget, breakers, gates and locks.
+    pub fn clear(&mut self) {
+        if let Some(budget) = &mut self.budget {
+            budget.clear();
+        }
+        self.origins.clear();
+    }
+
+    /// Records one attempt's outcome: a new request for the budget (first attempts), the origin's
+    /// health for its breaker, a quota lock (`quota_exceeded`) and a throttle gate (`throttle_wait_ms`).
+    pub(crate) fn record(
+        &mut self,
+        origin: &str,
+        verdict: &Verdict,
+        first_attempt: bool,
+        throttle_wait_ms: Option<u64>,
+        now_ms: u64,
+    ) {
+        if first_attempt {
+            if let Some(budget) = &mut self.budget {
+                budget.record_request(now_ms);
+            }
+        }
+        let breaker_options = self.options.circuit_breaker;
+        let quota_lock_ms = self.options.quota_lock_ms;
+        let Some(entry) = self.entry_mut(origin, now_ms) else {
+            return;
+        };
+        if let Some(options) = &breaker_options {
+            entry.breaker.record(options, Health::of(verdict), now_ms);
+        }
+        if verdict.kind == Kind::QuotaExceeded {
+            let lock_ms = verdict.retry_after_ms.unwrap_or(quota_lock_ms);
+            entry.quota_until_ms = now_ms.saturating_add(lock_ms);
+        }
+        if let Some(wait_ms) = throttle_wait_ms {
+            entry.gate_until_ms = entry.gate_until_ms.max(now_ms.saturating_add(wait_ms));
+        }
+    }
+
+    /// Spends one retry from the budget; always true when the budget is off.
+    pub(crate) fn try_retry(&mut self, now_ms: u64) -> bool {
+        self.budget
+            .as_mut()
+            .map_or(true, |budget| budget.try_retry(now_ms))
+    }
+
+    fn entry(&self, origin: &str) -> Option<&OriginState> {
+        self.origins.iter().find(|entry| entry.origin == origin)
+    }
+
+    /// The entry of `origin`, created (evicting another if full) when missing.
+    fn entry_mut(&mut self, origin: &str, now_ms: u64) -> Option<&mut OriginState> {
+        let index = match self.origins.iter().position(|entry| entry.origin == origin) {
+            Some(index) => index,
+            None => {
+                let fresh = OriginState {
+                    origin: origin.into(),
+                    breaker: CircuitBreaker::default(),
+                    gate_until_ms: 0,
+                    quota_until_ms: 0,
+                    last_used_ms: now_ms,
+                };
+                let full = self.origins.len() >= self.options.max_origins as usize;
+                match self.eviction_candidate(now_ms).filter(|_| full) {
+                    Some(index) => {
+                        *self.origins.get_mut(index)? = fresh;
+                        index
+                    }
+                    None => {
+                        self.origins.push(fresh);
+                        self.origins.len().saturating_sub(1)
+                    }
+                }
+            }
+        };
+        let entry = self.origins.get_mut(index)?;
+        entry.last_used_ms = now_ms;
+        Some(entry)
+    }
+
+    /// The least recently used idle origin, else the least recently used one.
+    fn eviction_candidate(&self, now_ms: u64) -> Option<usize> {
+        self.origins
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, entry)| (entry.is_active(now_ms), entry.last_used_ms))
+            .map(|(index, _)| index)
+    }
+}
+
+fn circuit_open(retry_in_ms: Option<u64>) -> Admission {
+    Admission::Rejected {
+        reason: Reason::CircuitOpen,
+        retry_in_ms,
+    }
+}

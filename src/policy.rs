@@ -1,0 +1,398 @@
+//! The decision engine: given what happened to an attempt, whether to retry, when, and why.
+//!
+//! [`RetryPolicy::decide`] applies, in this order (the first rule that refuses gives the reason):
+//! 1. a cancelled request (aborted, 499) is never retried;
+//! 2. a success or redirect needs nothing;
+//! 3. `quota_exceeded` is never retried (and locks the origin's quota in the shared state);
+//! 4. the outcome must be retryable, after the per-status overrides (which cannot touch 1–3);
+//! 5. a one-shot body cannot be sent again;
+//! 6. an outcome that may have been processed is retried only for idempotent methods, requests
+//!    with an `Idempotency-Key`, or with `retry_non_idempotent` (SPEC §2);
+//! 7. attempts never exceed `max_attempts`;
+//! 8. a server wait above `max_retry_after_ms` fails at once rather than sleeping;
+//! 9. the wait: a server hint plus a small positive jitter (never earlier than the hint, not
+//!    lowered to the per-wait cap), a hint-less throttling 429's `throttle_fallback_ms`, else the
+//!    own backoff;
+//! 10. no wait may cross the deadline;
+//! 11. with shared state: the origin's quota lock and open breaker refuse, its throttle gate
+//!     lengthens the wait (re-checked against 8 and 10), and the retry budget must allow it.
+//!
+//! A decision is a pure function of the policy, the outcome and the state: jitter comes from the
+//! seed, the attempt number and the outcome's `salt`, never from a clock or a global generator.
+
+use crate::backoff::{unit, Backoff, Draw};
+use crate::classify::Verdict;
+use crate::client_state::{Admission, ClientState};
+use crate::decision::{Decision, Reason};
+use crate::kind::{Family, Kind, RetryScope};
+use crate::method::Method;
+use crate::options::{PolicyError, RetryOptions, RetryOptionsSpec, MAX_ATTEMPTS_LIMIT};
+use crate::random::mix;
+use crate::retry_after::MAX_WAIT_MS;
+
+/// The longest positive jitter added to a server's wait, in ms (and at most a tenth of it).
+pub const MAX_HINT_JITTER_MS: u64 = 1_000;
+
+/// What happened to one attempt, as the policy needs to know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome<'a> {
+    /// The attempt that just finished, 1-based (0 counts as 1).
+    pub attempt: u32,
+    /// The request method (`GET`, `POST`, …), ASCII case ignored.
+    pub method: &'a str,
+    /// Whether the request carries an `Idempotency-Key` header (every retry resends the same key).
+    pub has_idempotency_key: bool,
+    /// Whether the body can be sent again: false for a one-shot stream.
+    pub body_replayable: bool,
+    /// The attempt's verdict, from [`crate::classify()`] or [`crate::classify_error`].
+    pub verdict: Verdict,
+    /// Time since the first attempt started, in ms.
+    pub elapsed_ms: u64,
+    /// The current time, epoch ms (for the shared state's clocks).
+    pub now_ms: u64,
+    /// The previous wait of this request, in ms (0 before the first retry): decorrelated jitter grows from it.
+    pub previous_delay_ms: u64,
+    /// The request's origin (`https://api.example:8443`), the key of the per-origin state.
+    pub origin: &'a str,
+    /// Distinguishes concurrent requests of one client so that their jitter differs (the wrapper
+    /// passes a per-request number); 0 gives exactly the waits of [`RetryPolicy::plan`].
+    pub salt: u64,
+}
+
+impl<'a> Outcome<'a> {
+    /// The first attempt of a `method` request with a replayable body, at time 0, with no origin.
+    pub fn new(method: &'a str, verdict: Verdict) -> Self {
+        Self {
+            attempt: 1,
+            method,
+            has_idempotency_key: false,
+            body_replayable: true,
+            verdict,
+            elapsed_ms: 0,
+            now_ms: 0,
+            previous_delay_ms: 0,
+            origin: "",
+            salt: 0,
+        }
+    }
+}
+
+/// A validated retry policy.
+///
+/// ```
+/// use http_verdict::{classify_error, ErrorShape, Outcome, Reason, RetryOptions, RetryPolicy};
+/// let policy = RetryPolicy::new(RetryOptions { max_attempts: 2, ..Default::default() })?;
+/// let refused = classify_error(&ErrorShape { name: "TypeError", cause_code: "ECONNREFUSED", ..Default::default() });
+/// // A refused connection never reached the server, so even a POST may be retried.
+/// let decision = policy.decide(&Outcome::new("POST", refused), None);
+/// assert!(decision.retry);
+/// assert_eq!(decision.reason, Reason::NetworkError);
+/// assert!(decision.delay_ms <= 300);
+/// let last = policy.decide(&Outcome { attempt: 2, ..Outcome::new("POST", refused) }, None);
+/// assert_eq!((last.retry, last.reason), (false, Reason::MaxAttempts));
+/// # Ok::<(), http_verdict::PolicyError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RetryPolicy {
+    options: RetryOptions,
+}
+
+/// A refusal or a wait: the reason, the wait, the server's wait involved and the limit crossed.
+struct Step {
+    reason: Reason,
+    delay_ms: u64,
+    wait_hint_ms: Option<u64>,
+    limit_ms: Option<u64>,
+}
+
+impl Step {
+    /// A step with a reason and nothing else: no wait, no hint, no limit.
+    fn only(reason: Reason) -> Self {
+        Self {
+            reason,
+            delay_ms: 0,
+            wait_hint_ms: None,
+            limit_ms: None,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy from checked options.
+    pub fn new(options: RetryOptions) -> Result<Self, PolicyError> {
+        options.validate()?;
+        Ok(Self { options })
+    }
+
+    /// A policy from the plain object JavaScript passes.
+    pub fn from_spec(spec: RetryOptionsSpec) -> Result<Self, PolicyError> {
+        Ok(Self {
+            options: RetryOptions::try_from(spec)?,
+        })
+    }
+
+    /// The policy's options.
+    pub fn options(&self) -> &RetryOptions {
+        &self.options
+    }
+
+    /// The client's own backoff.
+    pub fn backoff(&self) -> Backoff {
+        self.options.backoff()
+    }
+
+    /// The own-backoff waits between `attempts` attempts (default `max_attempts`, at most 1000):
+    /// what the policy waits when every attempt fails without a server hint, for previews.
+    ///
+    /// ```
+    /// use http_verdict::{backoff::Jitter, RetryOptions, RetryPolicy};
+    /// let policy = RetryPolicy::new(RetryOptions { jitter: Jitter::None, ..Default::default() })?;
+    /// assert_eq!(policy.plan(None), vec![300, 600]);
+    /// assert_eq!(policy.plan(Some(7)), vec![300, 600, 1_200, 2_400, 4_800, 9_600]);
+    /// # Ok::<(), http_verdict::PolicyError>(())
+    /// ```
+    pub fn plan(&self, attempts: Option<u32>) -> Vec<u64> {
+        let attempts = attempts
+            .unwrap_or(self.options.max_attempts)
+            .min(MAX_ATTEMPTS_LIMIT);
+        self.backoff().plan(self.options.seed, attempts)
+    }
+
+    /// Decides what to do after an attempt; records the outcome into `state` when given one.
+    ///
+    /// ```
+    /// use http_verdict::{classify, HeaderBlock, Outcome, Reason, ResponseParts, RetryPolicy};
+    /// let policy = RetryPolicy::default();
+    /// let response = ResponseParts { status: 502, headers: HeaderBlock::empty(), body: None };
+    /// let verdict = classify(&response, 0, None);
+    /// let get = policy.decide(&Outcome::new("GET", verdict), None);
+    /// assert_eq!((get.retry, get.reason), (true, Reason::RetryableStatus));
+    /// let post = policy.decide(&Outcome::new("POST", verdict), None);
+    /// assert_eq!((post.retry, post.reason), (false, Reason::NotIdempotent));
+    /// assert_eq!(
+    ///     post.message(),
+    ///     "POST is not idempotent and 502 Bad Gateway may have been processed; not retried",
+    /// );
+    /// let keyed = Outcome { has_idempotency_key: true, ..Outcome::new("POST", verdict) };
+    /// assert!(policy.decide(&keyed, None).retry);
+    /// ```
+    pub fn decide(&self, outcome: &Outcome, state: Option<&mut ClientState>) -> Decision {
+        let attempt = outcome.attempt.max(1);
+        let verdict = outcome.verdict;
+        let method = Method::parse(outcome.method);
+        let step = match state {
+            None => self.judge(outcome, attempt, method),
+            Some(state) => {
+                let throttle_wait_ms = (verdict.kind == Kind::Throttled).then(|| {
+                    verdict
+                        .retry_after_ms
+                        .unwrap_or(self.options.throttle_fallback_ms)
+                });
+                state.record(
+                    outcome.origin,
+                    &verdict,
+                    attempt == 1,
+                    throttle_wait_ms,
+                    outcome.now_ms,
+                );
+                let step = self.judge(outcome, attempt, method);
+                if step.reason.retries() {
+                    self.consult(state, outcome, step)
+                } else {
+                    step
+                }
+            }
+        };
+        let retry = step.reason.retries();
+        Decision {
+            retry,
+            delay_ms: if retry { step.delay_ms } else { 0 },
+            reason: step.reason,
+            verdict,
+            attempt,
+            max_attempts: self.options.max_attempts,
+            method,
+            wait_hint_ms: step.wait_hint_ms,
+            limit_ms: step.limit_ms,
+        }
+    }
+
+    /// Whether an attempt to `origin` may be sent now: [`ClientState::before_attempt`], with a
+    /// throttle wait above `max_retry_after_ms` or past the deadline turned into a refusal.
+    pub fn admit(
+        &self,
+        state: &mut ClientState,
+        origin: &str,
+        now_ms: u64,
+        elapsed_ms: u64,
+    ) -> Admission {
+        match state.before_attempt(origin, now_ms) {
+            Admission::Wait { wait_ms } => {
+                let reason = if wait_ms > self.options.max_retry_after_ms {
+                    Reason::RetryAfterTooLong
+                } else if self.crosses_deadline(elapsed_ms, wait_ms) {
+                    Reason::Deadline
+                } else {
+                    return Admission::Wait { wait_ms };
+                };
+                Admission::Rejected {
+                    reason,
+                    retry_in_ms: Some(wait_ms),
+                }
+            }
+            admission => admission,
+        }
+    }
+
+    /// Rules 1–10 of the module documentation: everything that needs no shared state.
+    fn judge(&self, outcome: &Outcome, attempt: u32, method: Method) -> Step {
+        let options = &self.options;
+        let verdict = &outcome.verdict;
+        let kind = verdict.kind;
+        if matches!(kind, Kind::Aborted | Kind::ClientClosedRequest) {
+            return Step::only(Reason::Aborted);
+        }
+        if matches!(verdict.family(), Family::Success | Family::Redirection) {
+            return Step::only(Reason::Success);
+        }
+        if kind == Kind::QuotaExceeded {
+            return Step {
+                wait_hint_ms: verdict.retry_after_ms,
+                ..Step::only(Reason::QuotaExceeded)
+            };
+        }
+        let scope = self.scope(verdict);
+        if scope == RetryScope::Never {
+            return Step::only(Reason::NotRetryable);
+        }
+        if !outcome.body_replayable {
+            return Step::only(Reason::BodyNotReplayable);
+        }
+        let repeatable = scope == RetryScope::AnyMethod
+            || method.is_idempotent()
+            || outcome.has_idempotency_key
+            || options.retry_non_idempotent
+            || verdict.never_processed();
+        if !repeatable {
+            return Step::only(Reason::NotIdempotent);
+        }
+        if attempt >= options.max_attempts {
+            return Step::only(Reason::MaxAttempts);
+        }
+        let seed = options.seed ^ mix(outcome.salt);
+        let backoff = || {
+            let unit = unit(seed, attempt, Draw::Backoff);
+            self.backoff()
+                .delay_ms(attempt, outcome.previous_delay_ms, unit)
+        };
+        let step = match verdict.retry_after_ms {
+            Some(hint_ms) if hint_ms > options.max_retry_after_ms => {
+                return Step {
+                    wait_hint_ms: Some(hint_ms),
+                    limit_ms: Some(options.max_retry_after_ms),
+                    ..Step::only(Reason::RetryAfterTooLong)
+                };
+            }
+            Some(hint_ms) => Step {
+                reason: Reason::RetryAfter,
+                delay_ms: hint_ms.saturating_add(hint_jitter(hint_ms, seed, attempt)),
+                wait_hint_ms: Some(hint_ms),
+                limit_ms: None,
+            },
+            None if kind == Kind::Throttled => {
+                let fallback_ms = options.throttle_fallback_ms;
+                let delay_ms = fallback_ms
+                    .saturating_add(hint_jitter(fallback_ms, seed, attempt))
+                    .max(backoff());
+                Step {
+                    delay_ms,
+                    ..Step::only(Reason::RateLimited)
+                }
+            }
+            None => Step {
+                delay_ms: backoff(),
+                ..Step::only(match kind {
+                    Kind::NetworkError => Reason::NetworkError,
+                    Kind::Timeout => Reason::Timeout,
+                    _ => Reason::RetryableStatus,
+                })
+            },
+        };
+        self.within_deadline(outcome.elapsed_ms, step)
+    }
+
+    /// Rule 11: the shared state's say on a retry that the policy alone would allow.
+    fn consult(&self, state: &mut ClientState, outcome: &Outcome, mut step: Step) -> Step {
+        let (origin, now_ms) = (outcome.origin, outcome.now_ms);
+        if state.quota_wait_ms(origin, now_ms) > 0 {
+            return Step::only(Reason::QuotaExceeded);
+        }
+        if state.breaker_state(origin, now_ms) == crate::breaker::BreakerState::Open {
+            return Step::only(Reason::CircuitOpen);
+        }
+        let gate_ms = state.throttle_wait_ms(origin, now_ms);
+        if gate_ms > step.delay_ms {
+            if gate_ms > self.options.max_retry_after_ms {
+                return Step {
+                    wait_hint_ms: Some(gate_ms),
+                    limit_ms: Some(self.options.max_retry_after_ms),
+                    ..Step::only(Reason::RetryAfterTooLong)
+                };
+            }
+            step = self.within_deadline(
+                outcome.elapsed_ms,
+                Step {
+                    reason: Reason::RetryAfter,
+                    delay_ms: gate_ms,
+                    wait_hint_ms: Some(gate_ms),
+                    limit_ms: None,
+                },
+            );
+            if !step.reason.retries() {
+                return step;
+            }
+        }
+        if !state.try_retry(now_ms) {
+            return Step::only(Reason::BudgetExhausted);
+        }
+        step
+    }
+
+    /// The step, or a `deadline` refusal when its wait would cross the deadline.
+    fn within_deadline(&self, elapsed_ms: u64, step: Step) -> Step {
+        let delay_ms = step.delay_ms.min(MAX_WAIT_MS);
+        if self.crosses_deadline(elapsed_ms, delay_ms) {
+            return Step {
+                wait_hint_ms: step.wait_hint_ms,
+                limit_ms: self.options.deadline_ms,
+                ..Step::only(Reason::Deadline)
+            };
+        }
+        Step { delay_ms, ..step }
+    }
+
+    fn crosses_deadline(&self, elapsed_ms: u64, delay_ms: u64) -> bool {
+        self.options
+            .deadline_ms
+            .is_some_and(|deadline_ms| elapsed_ms.saturating_add(delay_ms) > deadline_ms)
+    }
+
+    /// The verdict's retry scope after the per-status overrides.
+    fn scope(&self, verdict: &Verdict) -> RetryScope {
+        let scope = verdict.kind.retry_scope();
+        match verdict
+            .status
+            .and_then(|status| self.options.status_override(status))
+        {
+            Some(false) => RetryScope::Never,
+            Some(true) if scope == RetryScope::Never => RetryScope::IdempotentOnly,
+            _ => scope,
+        }
+    }
+}
+
+/// The positive jitter on a server's wait: up to a tenth of it, at most [`MAX_HINT_JITTER_MS`].
+fn hint_jitter(hint_ms: u64, seed: u64, attempt: u32) -> u64 {
+    let span_ms = (hint_ms / 10).min(MAX_HINT_JITTER_MS);
+    (span_ms as f64 * unit(seed, attempt, Draw::Hint)) as u64
+}
