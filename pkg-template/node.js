@@ -5,4 +5,4 @@ import {initSync} from './http_verdict.js';
 
 initSync({module: readFileSync(new URL('http_verdict_bg.wasm', import.meta.url))});
 
-export * from './verdict.js';
+export * from './index.js';

@@ -5,6 +5,7 @@
 import * as core from './http_verdict.js';
 import {typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
+import {checkShape, PROFILE_FIELDS} from './schema.js';
 
 // The core ignores longer header values and reads only the start of a body; cutting them here
 // keeps a hostile multi-megabyte reply from being copied into wasm memory at all.
@@ -22,14 +23,28 @@ const bareVerdicts = [];
 let coreHeaderNames;
 let documentedRows;
 
+// Each verdict carries its core key, hidden, so that a retry decision can hand the verdict back to
+// the core without rebuilding it.
+const KEY = Symbol('http-verdict.key');
+
+function withKey(verdict, key) {
+	Object.defineProperty(verdict, KEY, {value: key});
+	return Object.freeze(verdict);
+}
+
 function templateFor(key) {
 	let template = templates.get(key);
 	if (template === undefined) {
-		template = Object.freeze(core.describe(key));
+		template = withKey(core.describe(key), key);
 		templates.set(key, template);
 	}
 
 	return template;
+}
+
+/** The core key of a verdict made by this package, or undefined for any other object. */
+export function verdictKey(verdict) {
+	return verdict?.[KEY];
 }
 
 function wantedHeaderNames() {
@@ -196,44 +211,13 @@ export class Profile {
 	}
 }
 
-// NOTE: serde-wasm-bindgen reads only the fields a struct declares, so `deny_unknown_fields` never
-// fires through it; unknown (misspelt) fields are caught here instead, against the same names as
-// the core's ProfileSpec, RuleSpec and HeaderRuleSpec.
-const PROFILE_FIELDS = ['rules'];
-const RULE_FIELDS = ['status', 'kind', 'bodyIncludes', 'header'];
-const HEADER_RULE_FIELDS = ['name', 'equals', 'includes'];
-
-function rejectUnknownFields(object, known, path) {
-	if (!isPlainObject(object)) {
-		return; // The core reports the wrong type with its path.
-	}
-
-	for (const key of Object.keys(object)) {
-		if (!known.includes(key)) {
-			throw typeError('ERR_INVALID_PROFILE', `Invalid profile: \`${path}${key}\` is not a known field; expected one of ${known.map(name => `\`${name}\``).join(', ')}.`);
-		}
-	}
-}
-
-function rejectUnknownProfileFields(profile) {
-	rejectUnknownFields(profile, PROFILE_FIELDS, '');
-	if (!Array.isArray(profile.rules)) {
-		return;
-	}
-
-	for (const [index, rule] of profile.rules.entries()) {
-		rejectUnknownFields(rule, RULE_FIELDS, `rules[${index}].`);
-		rejectUnknownFields(rule?.header, HEADER_RULE_FIELDS, `rules[${index}].header.`);
-	}
-}
-
 export function createProfile(spec) {
 	if (!isPlainObject(spec)) {
 		throw typeError('ERR_INVALID_PROFILE', `Expected \`profile\` to be a plain object, got ${describeType(spec)}.`);
 	}
 
 	const plain = plainCopy(spec, 'profile', 'ERR_INVALID_PROFILE');
-	rejectUnknownProfileFields(plain);
+	checkShape(plain, PROFILE_FIELDS, 'ERR_INVALID_PROFILE', 'Invalid profile: ');
 	return new Profile(new core.ClassifierProfile(plain));
 }
 
@@ -283,7 +267,7 @@ export function classify(input, options) {
 	}
 
 	const retryAfterMs = core.lastRetryAfterMs();
-	return retryAfterMs < 0 ? template : Object.freeze({...template, retryAfterMs});
+	return retryAfterMs < 0 ? template : withKey({...template, retryAfterMs}, key);
 }
 
 function safeText(read) {

@@ -4,4 +4,4 @@ import init from './http_verdict.js';
 
 await init({module_or_path: new URL('http_verdict_bg.wasm', import.meta.url)});
 
-export * from './verdict.js';
+export * from './index.js';

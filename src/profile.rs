@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::headers::HeaderBlock;
 use crate::kind::Kind;
+use crate::status::status_from_number;
 use crate::text::{contains_ignore_case, scan_window};
 
 /// Most rules one profile may hold; profiles are meant to be short and hand-written.
@@ -31,8 +32,9 @@ pub struct ProfileSpec {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RuleSpec {
-    /// The status the rule applies to (100–599).
-    pub status: u16,
+    /// The status the rule applies to (an integer from 100 to 599). A float, because that is what
+    /// JavaScript sends; a fraction or a value out of range is an error naming the field.
+    pub status: f64,
     /// The kind id to give a matching response (any non-transport kind).
     pub kind: String,
     /// Matches when the reply body contains any of these, ignoring ASCII case.
@@ -101,7 +103,7 @@ struct Rule {
 /// use http_verdict::{headers::HeaderBlock, kind::Kind};
 /// use http_verdict::profile::{Profile, ProfileSpec, RuleSpec};
 /// let spec = ProfileSpec { rules: vec![RuleSpec {
-///     status: 404, kind: "wrong_identifier".into(),
+///     status: 404.0, kind: "wrong_identifier".into(),
 ///     body_includes: Some(vec!["no such user".into()]), header: None,
 /// }] };
 /// let profile = Profile::new(spec)?;
@@ -138,12 +140,12 @@ impl Profile {
 
     fn validate_rule(index: usize, spec: RuleSpec) -> Result<Rule, ProfileError> {
         let field = |name: &str| format!("rules[{index}].{name}");
-        if !(100..=599).contains(&spec.status) {
+        let Ok(status) = status_from_number(spec.status) else {
             return Err(invalid(
                 field("status"),
-                "must be an HTTP status from 100 to 599",
+                "must be an integer HTTP status from 100 to 599",
             ));
-        }
+        };
         let kind = match Kind::from_id(&spec.kind) {
             Some(kind) if !kind.is_transport() => kind,
             Some(_) => {
@@ -171,7 +173,7 @@ impl Profile {
             .map(|header| Self::validate_header(index, header))
             .transpose()?;
         Ok(Rule {
-            status: spec.status,
+            status,
             kind,
             body_includes: body_includes
                 .into_iter()

@@ -14,7 +14,7 @@ const NOW_MS: u64 = 1_795_514_400_000;
 
 fn rule(status: u16, kind: &str) -> RuleSpec {
     RuleSpec {
-        status,
+        status: f64::from(status),
         kind: kind.into(),
         body_includes: None,
         header: None,
@@ -249,7 +249,7 @@ fn the_first_offending_field_is_reported() {
     let error = rejected(vec![
         rule(404, "not_found"),
         RuleSpec {
-            status: 700,
+            status: 700.0,
             kind: "nope".into(),
             body_includes: Some(vec![String::new()]),
             header: None,
@@ -387,7 +387,7 @@ fn header_present_matches_any_value() {
 #[test]
 fn body_and_header_tests_must_both_match() {
     let profile = profile(vec![RuleSpec {
-        status: 429,
+        status: 429.0,
         kind: "quota_exceeded".into(),
         body_includes: Some(vec!["plan".into()]),
         header: Some(HeaderRuleSpec {

@@ -1,78 +1,25 @@
-//! The bindings: the only module that knows about JavaScript. It converts values and nothing else.
-//!
-//! The per-response path crosses the boundary with numbers and at most two strings, because every
-//! object built here costs far more than the classification itself. A verdict leaves as a compact
-//! key (kind, status, transport detail packed into one integer); the JS side turns each key into a
-//! frozen verdict object once, via `describe`, and reuses it. Nested shapes (profiles, the code
-//! table) cross once, through serde-wasm-bindgen.
+//! Classification exports: responses and thrown values to verdict keys, keys to verdict objects.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use wasm_bindgen::prelude::*;
 
+use super::{
+    epoch_ms, error_with_code, verdict_from_key, verdict_key, wait_to_js, LAST_WAIT_MS, NO_WAIT,
+};
 use crate::classify::{classify, classify_error, ResponseParts, Verdict};
 use crate::headers::{HeaderBlock, CORE_HEADER_NAMES};
 use crate::kind::Kind;
-use crate::profile::{Profile, ProfileSpec};
+use crate::profile::Profile;
 use crate::status::status_from_number;
-use crate::transport::{ErrorShape, TransportDetail};
-
-// NOTE: key layout: bits 0–5 kind index, bits 6–15 status (0 = none), bits 16–20 detail index + 1.
-const KIND_BITS: u32 = 6;
-const STATUS_BITS: u32 = 10;
-
-/// `None` for the last computed wait; any real wait is at most 2^53 - 1 ms.
-const NO_WAIT: u64 = u64::MAX;
-
-// NOTE: wasm is single-threaded here; the atomic only avoids `unsafe` for a plain global.
-static LAST_WAIT_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
-
-fn verdict_key(verdict: &Verdict) -> u32 {
-    let kind = verdict.kind.index() as u32;
-    let status = u32::from(verdict.status.unwrap_or(0));
-    let detail = verdict.detail.map_or(0, |detail| detail.index() as u32 + 1);
-    kind | status << KIND_BITS | detail << (KIND_BITS + STATUS_BITS)
-}
-
-fn verdict_from_key(key: u32) -> Option<Verdict> {
-    let kind = *Kind::ALL.get((key & ((1 << KIND_BITS) - 1)) as usize)?;
-    let status = ((key >> KIND_BITS) & ((1 << STATUS_BITS) - 1)) as u16;
-    let detail_index = (key >> (KIND_BITS + STATUS_BITS)) as usize;
-    let detail = match detail_index {
-        0 => None,
-        index => Some(*TransportDetail::ALL.get(index - 1)?),
-    };
-    Some(Verdict {
-        status: (status != 0).then_some(status),
-        kind,
-        retry_after_ms: None,
-        detail,
-    })
-}
-
-/// A JS number of epoch milliseconds as the core's `u64`; the JS layer has validated it already.
-fn epoch_ms(now_ms: f64) -> u64 {
-    if now_ms.is_finite() && now_ms > 0.0 {
-        // NOTE: float-to-int `as` saturates, so even absurd clocks cannot wrap.
-        now_ms as u64
-    } else {
-        0
-    }
-}
-
-fn error_with_code(error: js_sys::Error, code: &str) -> JsValue {
-    let error = JsValue::from(error);
-    // NOTE: setting a property on a fresh Error cannot fail; ignoring the Result keeps this total.
-    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
-    error
-}
+use crate::transport::ErrorShape;
 
 /// Keys at or above this mean "not a status"; the JS side then asks `statusError` for the error.
 // NOTE: a plain `u32` return is several times faster across the boundary than a `Result`, whose
 // multi-value return allocates a JS array on every call.
 const INVALID_STATUS_KEY: u32 = u32::MAX;
 
-fn classify_to_key(
+pub(crate) fn classify_to_key(
     status: f64,
     headers: Option<String>,
     body: Option<String>,
@@ -122,10 +69,7 @@ pub fn status_error(status: f64) -> JsValue {
 /// The server's requested wait found by the last `classifyResponse`, in ms, or -1 for none.
 #[wasm_bindgen(js_name = lastRetryAfterMs)]
 pub fn last_retry_after_ms() -> f64 {
-    match LAST_WAIT_MS.load(Ordering::Relaxed) {
-        NO_WAIT => -1.0,
-        wait_ms => wait_ms as f64,
-    }
+    wait_to_js(&LAST_WAIT_MS)
 }
 
 /// Classifies the parts of a thrown value and returns its verdict key.
@@ -215,57 +159,4 @@ pub fn core_header_names() -> Vec<String> {
         .iter()
         .map(|name| (*name).into())
         .collect()
-}
-
-/// A validated classification profile (see `createProfile` in the JS API).
-#[wasm_bindgen]
-pub struct ClassifierProfile {
-    inner: Profile,
-}
-
-#[wasm_bindgen]
-impl ClassifierProfile {
-    /// Validates a plain profile object; the TypeError names the offending field.
-    #[wasm_bindgen(constructor)]
-    pub fn new(spec: JsValue) -> Result<ClassifierProfile, JsValue> {
-        let invalid = |message: String| {
-            error_with_code(
-                js_sys::TypeError::new(&message).into(),
-                "ERR_INVALID_PROFILE",
-            )
-        };
-        let deserializer = serde_wasm_bindgen::Deserializer::from(spec);
-        let spec: ProfileSpec =
-            serde_path_to_error::deserialize(deserializer).map_err(|error| {
-                let field = error.path().to_string();
-                // NOTE: serde-wasm-bindgen's errors are JS errors whose text starts with `Error: `.
-                let problem = error.inner().to_string();
-                let problem = problem.strip_prefix("Error: ").unwrap_or(&problem);
-                invalid(format!("Invalid profile: `{field}` {problem}"))
-            })?;
-        let inner = Profile::new(spec).map_err(|error| invalid(error.to_string()))?;
-        Ok(ClassifierProfile { inner })
-    }
-
-    /// `classifyResponse` with this profile's rules tried first.
-    #[wasm_bindgen(js_name = classifyResponse)]
-    pub fn classify_response(
-        &self,
-        status: f64,
-        headers: Option<String>,
-        body: Option<String>,
-        now_ms: f64,
-    ) -> u32 {
-        classify_to_key(status, headers, body, now_ms, Some(&self.inner))
-    }
-
-    /// Header names the profile's rules read.
-    #[wasm_bindgen(js_name = headerNames)]
-    pub fn header_names(&self) -> Vec<String> {
-        self.inner
-            .header_names()
-            .into_iter()
-            .map(String::from)
-            .collect()
-    }
 }

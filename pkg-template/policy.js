@@ -1,0 +1,293 @@
+// Retry decisions. RetryPolicy validates its options once (in the core, through serde) and then
+// decides about each attempt in one wasm call with plain numbers and two short strings; the
+// verdict travels as its core key, so nothing is classified twice.
+
+import * as core from './http_verdict.js';
+import {typeError} from './errors.js';
+import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
+import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
+import {classify, classifyError, Profile, verdictKey} from './verdict.js';
+
+const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
+const OUTCOME_FIELDS = ['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'previousDelayMs', 'origin', 'salt'];
+const ADMISSION_WAIT = 1;
+const ADMISSION_REJECTED = 2;
+
+let reasonIds;
+
+function reasonId(index) {
+	reasonIds ??= core.reasonIds();
+	return reasonIds[index];
+}
+
+function optionError(message) {
+	return typeError('ERR_INVALID_OPTION', message);
+}
+
+function readOptions(options, fields, what) {
+	if (options === undefined) {
+		return {};
+	}
+
+	if (!isPlainObject(options)) {
+		throw optionError(`Expected ${what} options to be a plain object, got ${describeType(options)}.`);
+	}
+
+	const {profile, ...rest} = options;
+	const plain = plainCopy(rest, 'options', 'ERR_INVALID_OPTION');
+	checkShape(plain, fields, 'ERR_INVALID_OPTION', `Invalid ${what} options: `);
+	return {profile, plain};
+}
+
+function nonNegative(value, name, fallback) {
+	if (value === undefined) {
+		return fallback;
+	}
+
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`${name}\` to be a non-negative finite number, got ${describeType(value)}.`);
+	}
+
+	return value;
+}
+
+function hasHeader(headers, name) {
+	if (headers === undefined || headers === null) {
+		return false;
+	}
+
+	if (typeof headers.has === 'function') {
+		return headers.has(name);
+	}
+
+	if (Array.isArray(headers)) {
+		return headers.some(pair => Array.isArray(pair) && String(pair[0]).toLowerCase() === name);
+	}
+
+	if (isPlainObject(headers)) {
+		return Object.keys(headers).some(key => key.toLowerCase() === name && headers[key] !== undefined && headers[key] !== null);
+	}
+
+	throw typeError('ERR_INVALID_ARGUMENT', `Expected \`requestHeaders\` to be a Headers object, a plain object or an array of [name, value] pairs, got ${describeType(headers)}.`);
+}
+
+function outcomeVerdict(outcome, profile) {
+	const sources = ['verdict', 'response', 'status', 'error'].filter(name => outcome[name] !== undefined);
+	if (sources.length !== 1) {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected the outcome to have exactly one of \`verdict\`, \`response\`, \`status\` or \`error\`, got ${sources.length === 0 ? 'none' : sources.map(name => `\`${name}\``).join(' and ')}.`);
+	}
+
+	const options = profile === undefined ? undefined : {profile};
+	switch (sources[0]) {
+		case 'verdict': {
+			if (verdictKey(outcome.verdict) === undefined) {
+				throw typeError('ERR_INVALID_ARGUMENT', 'Expected `verdict` to come from classify() or classifyError().');
+			}
+
+			return outcome.verdict;
+		}
+
+		case 'response': {
+			const {response} = outcome;
+			if (response === null || typeof response !== 'object') {
+				throw typeError('ERR_INVALID_ARGUMENT', `Expected \`response\` to be a Response, got ${describeType(response)}.`);
+			}
+
+			const description = {status: response.status, headers: response.headers, body: outcome.body};
+			return classify(description, {...options, nowMs: outcome.nowMs});
+		}
+
+		case 'status': {
+			return classify({status: outcome.status, headers: outcome.responseHeaders, body: outcome.body}, {...options, nowMs: outcome.nowMs});
+		}
+
+		default: {
+			return classifyError(outcome.error);
+		}
+	}
+}
+
+/**
+ * A retry policy: options validated once, then one decision per finished attempt.
+ */
+export class RetryPolicy {
+	#core;
+	#profile;
+
+	constructor(options) {
+		const {profile, plain = {}} = readOptions(options, RETRY_OPTION_FIELDS, 'retry');
+		if (profile !== undefined && !(profile instanceof Profile)) {
+			throw optionError('Expected `profile` to be a Profile from createProfile().');
+		}
+
+		// An unseeded policy gets a random seed, so that a fleet of clients does not share one
+		// jitter sequence; tests and the simulator pass a seed to make every decision reproducible.
+		plain.seed ??= Math.floor(Math.random() * MAX_SAFE_SEED);
+		this.#core = new core.CorePolicy(plain);
+		this.#profile = profile;
+	}
+
+	/** @internal */
+	get core() {
+		if (this.#core === undefined) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'This retry policy has been freed.');
+		}
+
+		return this.#core;
+	}
+
+	/** @internal */
+	get profile() {
+		return this.#profile;
+	}
+
+	get maxAttempts() {
+		return this.core.maxAttempts;
+	}
+
+	decide(outcome, state) {
+		if (!isPlainObject(outcome)) {
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`outcome\` to be a plain object, got ${describeType(outcome)}.`);
+		}
+
+		rejectUnknownKeys(outcome, OUTCOME_FIELDS, 'outcome field');
+		if (state !== undefined && !(state instanceof ClientState)) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'Expected `state` to be a ClientState.');
+		}
+
+		const {attempt = 1, method = 'GET', bodyReplayable = true, origin = ''} = outcome;
+		if (!Number.isInteger(attempt) || attempt < 1 || attempt > 0xFF_FF_FF_FF) {
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`attempt\` to be a positive integer, got ${describeType(attempt)}.`);
+		}
+
+		if (typeof method !== 'string' || method.length === 0 || method.length > 32) {
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`method\` to be an HTTP method name, got ${describeType(method)}.`);
+		}
+
+		if (typeof bodyReplayable !== 'boolean') {
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`bodyReplayable\` to be a boolean, got ${describeType(bodyReplayable)}.`);
+		}
+
+		if (typeof origin !== 'string' || origin.length > 2048) {
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`origin\` to be a string, got ${describeType(origin)}.`);
+		}
+
+		const elapsedMs = nonNegative(outcome.elapsedMs, 'elapsedMs', 0);
+		const nowMs = nonNegative(outcome.nowMs, 'nowMs', undefined) ?? Date.now();
+		const previousDelayMs = nonNegative(outcome.previousDelayMs, 'previousDelayMs', 0);
+		const salt = nonNegative(outcome.salt, 'salt', 0);
+		const verdict = outcomeVerdict({...outcome, nowMs}, this.#profile);
+		const args = [
+			verdictKey(verdict),
+			verdict.retryAfterMs ?? -1,
+			attempt,
+			method,
+			hasHeader(outcome.requestHeaders, 'idempotency-key'),
+			bodyReplayable,
+			elapsedMs,
+			nowMs,
+			previousDelayMs,
+			origin,
+			salt,
+		];
+		const reasonIndex = state === undefined ? this.core.decide(...args) : state.core.decide(this.core, ...args);
+		return Object.freeze({
+			retry: core.lastDecisionRetry(),
+			delayMs: core.lastDecisionDelayMs(),
+			reason: reasonId(reasonIndex),
+			message: core.lastDecisionMessage(),
+			verdict,
+		});
+	}
+
+	plan(attempts) {
+		if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > 1000)) {
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`attempts\` to be an integer from 1 to 1000, got ${describeType(attempts)}.`);
+		}
+
+		return [...this.core.plan(attempts)];
+	}
+
+	/** Releases the policy's wasm memory now instead of at garbage collection. */
+	free() {
+		this.#core?.free();
+		this.#core = undefined;
+	}
+}
+
+/**
+ * State shared by the requests of one client: retry budget, circuit breakers, throttle gates and
+ * quota locks per origin.
+ */
+export class ClientState {
+	#core;
+
+	constructor(options) {
+		const {profile, plain = {}} = readOptions(options, CLIENT_STATE_FIELDS, 'client state');
+		if (profile !== undefined) {
+			throw optionError('Invalid client state option: `profile` is not a known field.');
+		}
+
+		this.#core = new core.CoreState(plain);
+	}
+
+	/** @internal */
+	get core() {
+		if (this.#core === undefined) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'This client state has been freed.');
+		}
+
+		return this.#core;
+	}
+
+	admit(policy, {origin = '', nowMs = Date.now(), elapsedMs = 0} = {}) {
+		if (!(policy instanceof RetryPolicy)) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'Expected `policy` to be a RetryPolicy.');
+		}
+
+		if (typeof origin !== 'string') {
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`origin\` to be a string, got ${describeType(origin)}.`);
+		}
+
+		const code = this.core.admit(policy.core, origin, nonNegative(nowMs, 'nowMs', 0), nonNegative(elapsedMs, 'elapsedMs', 0));
+		const ms = core.lastAdmissionMs();
+		if (code === 0) {
+			return {allowed: true, waitMs: 0, reason: null, retryInMs: null};
+		}
+
+		if (code === ADMISSION_WAIT) {
+			return {allowed: false, waitMs: ms, reason: 'throttled', retryInMs: ms};
+		}
+
+		return {allowed: false, waitMs: null, reason: reasonId(code - ADMISSION_REJECTED), retryInMs: ms < 0 ? null : ms};
+	}
+
+	breakerState(origin, nowMs = Date.now()) {
+		return this.core.breakerState(String(origin), nonNegative(nowMs, 'nowMs', 0));
+	}
+
+	retriesAvailable(nowMs = Date.now()) {
+		const available = this.core.retriesAvailable(nonNegative(nowMs, 'nowMs', 0));
+		return available < 0 ? Infinity : available;
+	}
+
+	clear() {
+		this.core.clear();
+	}
+
+	/** Releases the state's wasm memory now instead of at garbage collection. */
+	free() {
+		this.#core?.free();
+		this.#core = undefined;
+	}
+}
+
+/** The own-backoff waits a policy with these options would use, for previews. */
+export function plan(options, attempts) {
+	const policy = new RetryPolicy(options);
+	try {
+		return policy.plan(attempts);
+	} finally {
+		policy.free();
+	}
+}
