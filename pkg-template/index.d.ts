@@ -229,3 +229,4 @@ export function createProfile(spec: ProfileSpec): Profile;
 
 /** Codes of the errors thrown for bad arguments (on `error.code`). */
 export type ArgumentErrorCode = 'ERR_STATUS_TYPE' | 'ERR_STATUS_RANGE' | 'ERR_INVALID_ARGUMENT' | 'ERR_INVALID_PROFILE';
+export * from './fetch.js';

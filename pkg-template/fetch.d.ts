@@ -1,0 +1,2 @@
+// Placeholder: createFetch's types land here (issue 4).
+export {};

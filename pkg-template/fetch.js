@@ -1,0 +1,2 @@
+// Placeholder: createFetch lands here (issue 4).
+export {};
