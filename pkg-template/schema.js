@@ -6,13 +6,22 @@
 // RetryOptionsSpec and ClientStateSpec (tests pin them).
 //
 // A shape maps each field to a type name (`'number'`, `'string'`, `'boolean'`, or one of them with
-// `|null`), a nested shape (an object) or `[shape]` (a list).
+// `|null`), a nested shape (an object) or `[shape]` (a list). A nested shape may list its required
+// fields under the key REQUIRED.
 
 import {typeError} from './errors.js';
 import {isPlainObject} from './input.js';
 
+const REQUIRED = Symbol('required');
+
 export const PROFILE_FIELDS = {
-	rules: [{status: 'number', kind: 'string', bodyIncludes: ['string'], header: {name: 'string', equals: 'string', includes: 'string'}}],
+	rules: [{
+		[REQUIRED]: ['status', 'kind'],
+		status: 'number',
+		kind: 'string',
+		bodyIncludes: ['string'],
+		header: {[REQUIRED]: ['name'], name: 'string', equals: 'string', includes: 'string'},
+	}],
 };
 
 export const RETRY_OPTION_FIELDS = {
@@ -24,7 +33,7 @@ export const RETRY_OPTION_FIELDS = {
 	deadlineMs: 'number|null',
 	maxRetryAfterMs: 'number',
 	retryNonIdempotent: 'boolean',
-	statusOverrides: [{status: 'number', retry: 'boolean'}],
+	statusOverrides: [{[REQUIRED]: ['status', 'retry'], status: 'number', retry: 'boolean'}],
 	seed: 'number',
 	throttleFallbackMs: 'number',
 };
@@ -44,6 +53,10 @@ function describe(value) {
 	return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
+function expected(typeNames) {
+	return typeNames.split('|').map(name => (name === 'null' ? 'null' : `a ${name}`)).join(' or ');
+}
+
 /**
  * Throws a TypeError naming the first field of `value` (at any depth) that `shape` does not know or
  * whose type is wrong.
@@ -52,7 +65,7 @@ export function checkShape(value, shape, code, prefix, path = '') {
 	const where = path === '' ? 'it' : `\`${path}\``;
 	if (typeof shape === 'string') {
 		if (!shape.split('|').includes(value === null ? 'null' : typeof value)) {
-			throw typeError(code, `${prefix}expected ${where} to be ${shape.replace('|null', ' or null')}, got ${describe(value)}.`);
+			throw typeError(code, `${prefix}expected ${where} to be ${expected(shape)}, got ${describe(value)}.`);
 		}
 
 		return;
@@ -82,5 +95,11 @@ export function checkShape(value, shape, code, prefix, path = '') {
 		}
 
 		checkShape(value[key], shape[key], code, prefix, field);
+	}
+
+	for (const key of shape[REQUIRED] ?? []) {
+		if (!Object.hasOwn(value, key)) {
+			throw typeError(code, `${prefix}\`${path === '' ? key : `${path}.${key}`}\` is required.`);
+		}
 	}
 }

@@ -40,8 +40,9 @@ impl Default for BudgetOptions {
 impl BudgetOptions {
     /// Checks the options; errors name the option under `prefix` (like `retryBudget`).
     pub fn validate(&self, prefix: &str) -> Result<(), PolicyError> {
-        if !(self.ratio.is_finite() && self.ratio >= 0.0) {
-            return Err(invalid(prefix, "ratio", "a finite number of at least 0"));
+        // NOTE: above 1 a "budget" would allow more retries than requests: no protection at all.
+        if !(0.0..=1.0).contains(&self.ratio) {
+            return Err(invalid(prefix, "ratio", "a number from 0 to 1"));
         }
         if !(1..=MAX_WAIT_MS).contains(&self.window_ms) {
             return Err(invalid(

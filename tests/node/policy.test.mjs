@@ -1,0 +1,249 @@
+// RetryPolicy, ClientState and plan through the built package: the decision rules as JS users see
+// them, option validation, determinism, and hostile input.
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import {classify, classifyError, ClientState, plan, RetryPolicy} from '../../pkg/node.js';
+
+const NOW_MS = Date.UTC(2026, 10, 24, 10, 0, 0);
+const refused = new TypeError('fetch failed', {cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED'})});
+const reset = new TypeError('fetch failed', {cause: Object.assign(new Error('other side closed'), {code: 'UND_ERR_SOCKET'})});
+
+describe('decisions', () => {
+	const policy = new RetryPolicy({seed: 42, jitter: 'none', baseDelayMs: 100, maxAttempts: 3});
+
+	test('a retryable status waits the own backoff, doubling', () => {
+		const first = policy.decide({attempt: 1, status: 503});
+		assert.deepEqual([first.retry, first.delayMs, first.reason], [true, 100, 'retryable_status']);
+		assert.equal(first.message, '503 Service Unavailable; attempt 2 of 3 in 100 ms');
+		assert.equal(first.verdict.kind, 'service_unavailable');
+		const second = policy.decide({attempt: 2, status: 503});
+		assert.deepEqual([second.retry, second.delayMs], [true, 200]);
+		const third = policy.decide({attempt: 3, status: 503});
+		assert.deepEqual([third.retry, third.reason], [false, 'max_attempts']);
+		assert.match(third.message, /attempt 3 of 3/);
+	});
+
+	test('Retry-After is honoured, never earlier, with a small positive jitter', () => {
+		for (let attempt = 1; attempt <= 2; attempt++) {
+			const decision = policy.decide({attempt, status: 503, responseHeaders: {'retry-after': '2'}});
+			assert.equal(decision.reason, 'retry_after');
+			assert.ok(decision.delayMs >= 2000 && decision.delayMs <= 2200, String(decision.delayMs));
+			assert.match(decision.message, /Retry-After 2 s/);
+		}
+
+		const dated = policy.decide({attempt: 1, status: 503, nowMs: NOW_MS, responseHeaders: {'retry-after': new Date(NOW_MS + 30_000).toUTCString()}});
+		assert.ok(dated.delayMs >= 30_000 && dated.delayMs <= 31_000);
+	});
+
+	test('a hint above maxRetryAfterMs gives up at once and surfaces the hint', () => {
+		const decision = policy.decide({attempt: 1, status: 503, responseHeaders: {'retry-after': '3600'}});
+		assert.deepEqual([decision.retry, decision.reason], [false, 'retry_after_too_long']);
+		assert.equal(decision.verdict.retryAfterMs, 3_600_000);
+		assert.match(decision.message, /1 h/);
+	});
+
+	test('idempotency: POST is retried only with a key, a never-processed outcome or the opt-in', () => {
+		assert.equal(policy.decide({attempt: 1, method: 'POST', status: 502}).reason, 'not_idempotent');
+		assert.equal(policy.decide({attempt: 1, method: 'PATCH', error: reset}).reason, 'not_idempotent');
+		assert.equal(policy.decide({attempt: 1, method: 'POST', status: 502, requestHeaders: {'Idempotency-Key': 'k1'}}).retry, true);
+		assert.equal(policy.decide({attempt: 1, method: 'POST', status: 502, requestHeaders: new Headers({'idempotency-key': 'k1'})}).retry, true);
+		assert.equal(policy.decide({attempt: 1, method: 'POST', error: refused}).retry, true, 'a refused connection was never sent');
+		assert.equal(policy.decide({attempt: 1, method: 'POST', status: 408}).retry, true);
+		assert.equal(policy.decide({attempt: 1, method: 'POST', status: 429, body: 'Too Many Requests'}).retry, true);
+		const optIn = new RetryPolicy({seed: 1, retryNonIdempotent: true});
+		assert.equal(optIn.decide({attempt: 1, method: 'POST', status: 502}).retry, true);
+		for (const method of ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE', 'get']) {
+			assert.equal(policy.decide({attempt: 1, method, status: 500}).retry, true, method);
+		}
+	});
+
+	test('never retried: aborts, 499, quota, non-retryable statuses, one-shot bodies', () => {
+		const aborted = policy.decide({attempt: 1, error: new DOMException('aborted', 'AbortError')});
+		assert.deepEqual([aborted.retry, aborted.reason], [false, 'aborted']);
+		assert.equal(policy.decide({attempt: 1, status: 499}).reason, 'aborted');
+		assert.equal(policy.decide({attempt: 1, status: 429, body: {message: 'Limit Exceeded'}}).reason, 'quota_exceeded');
+		assert.equal(policy.decide({attempt: 1, status: 404}).reason, 'not_retryable');
+		assert.equal(policy.decide({attempt: 1, status: 501}).reason, 'not_retryable');
+		assert.equal(policy.decide({attempt: 1, status: 200}).reason, 'success');
+		assert.equal(policy.decide({attempt: 1, status: 503, bodyReplayable: false}).reason, 'body_not_replayable');
+		assert.equal(policy.decide({attempt: 1, error: new SyntaxError('x')}).reason, 'not_retryable');
+	});
+
+	test('a throttling 429 without a hint waits about a second', () => {
+		const decision = policy.decide({attempt: 1, status: 429});
+		assert.equal(decision.reason, 'rate_limited');
+		assert.ok(decision.delayMs >= 1000 && decision.delayMs <= 1100, String(decision.delayMs));
+	});
+
+	test('no wait crosses the deadline', () => {
+		const withDeadline = new RetryPolicy({seed: 1, jitter: 'none', baseDelayMs: 100, deadlineMs: 1000});
+		assert.equal(withDeadline.decide({attempt: 1, status: 503, elapsedMs: 850}).retry, true);
+		const late = withDeadline.decide({attempt: 1, status: 503, elapsedMs: 950});
+		assert.deepEqual([late.retry, late.reason], [false, 'deadline']);
+		assert.equal(withDeadline.decide({attempt: 1, status: 503, elapsedMs: 0, responseHeaders: {'retry-after': '2'}}).reason, 'deadline');
+	});
+
+	test('status overrides', () => {
+		const overriding = new RetryPolicy({seed: 1, statusOverrides: [{status: 503, retry: false}, {status: 409, retry: true}]});
+		assert.equal(overriding.decide({attempt: 1, status: 503}).reason, 'not_retryable');
+		assert.equal(overriding.decide({attempt: 1, status: 409}).retry, true);
+	});
+
+	test('a verdict from classify() or classifyError() can be passed as is', () => {
+		const verdict = classify({status: 503, headers: {'retry-after': '1'}});
+		assert.equal(policy.decide({attempt: 1, verdict}).reason, 'retry_after');
+		assert.equal(policy.decide({attempt: 1, verdict: classifyError(refused)}).reason, 'network_error');
+		assert.throws(() => policy.decide({attempt: 1, verdict: {...verdict}}), {code: 'ERR_INVALID_ARGUMENT', message: /classify/});
+	});
+
+	test('decisions are deterministic given the seed; seeds differ', () => {
+		const outcomes = [1, 2].map(attempt => ({attempt, status: 503, nowMs: NOW_MS}));
+		const run = seed => {
+			const seeded = new RetryPolicy({seed});
+			return outcomes.map(outcome => seeded.decide(outcome).delayMs);
+		};
+
+		assert.deepEqual(run(7), run(7));
+		assert.notDeepEqual(run(7), run(8));
+		assert.deepEqual(plan({seed: 3, maxAttempts: 6}), plan({seed: 3, maxAttempts: 6}));
+	});
+});
+
+describe('plan', () => {
+	test('the waits of the own backoff, capped', () => {
+		assert.deepEqual(plan({seed: 1, jitter: 'none', baseDelayMs: 100, maxDelayMs: 350, maxAttempts: 5}), [100, 200, 350, 350]);
+		const full = plan({seed: 1, baseDelayMs: 100, maxAttempts: 8});
+		assert.equal(full.length, 7);
+		for (const [index, wait] of full.entries()) {
+			assert.ok(wait >= 0 && wait <= 100 * (2 ** index), `${index}: ${wait}`);
+		}
+
+		assert.deepEqual(new RetryPolicy({seed: 1, maxAttempts: 1}).plan(), []);
+		assert.throws(() => plan({seed: 1}, 0), {code: 'ERR_INVALID_ARGUMENT'});
+	});
+});
+
+describe('client state', () => {
+	const policy = new RetryPolicy({seed: 1, jitter: 'none'});
+
+	test('a 429 with a wait closes the origin\'s throttle gate for other requests', () => {
+		const state = new ClientState();
+		const decision = policy.decide({attempt: 1, status: 429, responseHeaders: {'retry-after': '5'}, origin: 'http://a.test', nowMs: NOW_MS}, state);
+		assert.equal(decision.retry, true);
+		assert.deepEqual(state.admit(policy, {origin: 'http://a.test', nowMs: NOW_MS + 1000}), {allowed: false, waitMs: 4000, reason: 'throttled', retryInMs: 4000});
+		assert.equal(state.admit(policy, {origin: 'http://b.test', nowMs: NOW_MS + 1000}).allowed, true);
+		assert.equal(state.admit(policy, {origin: 'http://a.test', nowMs: NOW_MS + 5000}).allowed, true);
+	});
+
+	test('quota_exceeded locks the origin until the reset', () => {
+		const state = new ClientState();
+		policy.decide({attempt: 1, status: 429, body: 'Limit Exceeded', responseHeaders: {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '7200'}, origin: 'http://q.test', nowMs: NOW_MS}, state);
+		const admission = state.admit(policy, {origin: 'http://q.test', nowMs: NOW_MS + 60_000});
+		assert.deepEqual([admission.allowed, admission.reason], [false, 'quota_exceeded']);
+		assert.equal(admission.retryInMs, 7_140_000);
+	});
+
+	test('the circuit breaker opens after consecutive failures, then lets one probe through', () => {
+		const state = new ClientState({circuitBreaker: {failureThreshold: 3, openMs: 1000}, retryBudget: {enabled: false}});
+		for (let index = 0; index < 3; index++) {
+			policy.decide({attempt: 3, status: 503, origin: 'http://c.test', nowMs: NOW_MS}, state);
+		}
+
+		assert.equal(state.breakerState('http://c.test', NOW_MS), 'open');
+		assert.equal(state.admit(policy, {origin: 'http://c.test', nowMs: NOW_MS + 10}).reason, 'circuit_open');
+		assert.equal(state.admit(policy, {origin: 'http://c.test', nowMs: NOW_MS + 1000}).allowed, true, 'the probe');
+		assert.equal(state.breakerState('http://c.test', NOW_MS + 1000), 'half_open');
+		assert.equal(state.admit(policy, {origin: 'http://c.test', nowMs: NOW_MS + 1001}).allowed, false, 'only one probe');
+		policy.decide({attempt: 1, status: 200, origin: 'http://c.test', nowMs: NOW_MS + 1100}, state);
+		assert.equal(state.breakerState('http://c.test', NOW_MS + 1100), 'closed');
+	});
+
+	test('the retry budget keeps retries a small fraction of traffic', () => {
+		const state = new ClientState({retryBudget: {ratio: 0.1, minRetries: 2, windowMs: 10_000}, circuitBreaker: {enabled: false}});
+		const reasons = [];
+		for (let index = 0; index < 6; index++) {
+			state.admit(policy, {origin: 'http://d.test', nowMs: NOW_MS});
+			reasons.push(policy.decide({attempt: 1, status: 503, origin: 'http://d.test', nowMs: NOW_MS}, state).reason);
+		}
+
+		assert.deepEqual(reasons.slice(0, 2), ['retryable_status', 'retryable_status']);
+		assert.ok(reasons.includes('budget_exhausted'), reasons.join());
+		assert.equal(state.retriesAvailable(NOW_MS), 0);
+	});
+});
+
+describe('bad input', () => {
+	test('bad options name the option, with a stable code', () => {
+		const cases = [
+			[{maxAttempts: 0}, RangeError, /`maxAttempts`/],
+			[{maxAttempts: 1.5}, RangeError, /`maxAttempts`/],
+			[{maxAttempts: '3'}, TypeError, /`maxAttempts` to be a number/],
+			[{baseDelayMs: -1}, RangeError, /`baseDelayMs`/],
+			[{baseDelayMs: Number.NaN}, RangeError, /`baseDelayMs`/],
+			[{multiplier: 0.5}, RangeError, /`multiplier`/],
+			[{jitter: 'random'}, RangeError, /`jitter`/],
+			[{maxAttemps: 3}, TypeError, /`maxAttemps` is not a known field/],
+			[{statusOverrides: [{status: 503}]}, TypeError, /`statusOverrides\[0\]\.retry` is required/],
+			[{statusOverrides: [{status: 200, retry: true}]}, RangeError, /statusOverrides/],
+			[{statusOverrides: 'all'}, TypeError, /`statusOverrides` to be an array/],
+			[{seed: -1}, RangeError, /`seed`/],
+			[{seed: 2 ** 60}, RangeError, /`seed`/],
+			[{deadlineMs: 'soon'}, TypeError, /`deadlineMs`/],
+			[{retryNonIdempotent: 'yes'}, TypeError, /`retryNonIdempotent`/],
+			[{profile: {rules: []}}, TypeError, /createProfile/],
+		];
+		for (const [options, ErrorClass, message] of cases) {
+			assert.throws(() => new RetryPolicy(options), error => error instanceof ErrorClass && error.code === 'ERR_INVALID_OPTION' && message.test(error.message), JSON.stringify(options));
+		}
+
+		for (const options of [null, 'x', 3, []]) {
+			assert.throws(() => new RetryPolicy(options), {name: 'TypeError', code: 'ERR_INVALID_OPTION'});
+		}
+
+		assert.throws(() => new ClientState({retryBudget: {ratio: 2}}), {name: 'RangeError', code: 'ERR_INVALID_OPTION'});
+		assert.throws(() => new ClientState({breaker: {}}), {name: 'TypeError', code: 'ERR_INVALID_OPTION', message: /`breaker`/});
+	});
+
+	test('bad outcomes are TypeErrors naming the field', () => {
+		const policy = new RetryPolicy({seed: 1});
+		const cases = [
+			[{attempt: 0, status: 503}, /`attempt`/],
+			[{attempt: 1.5, status: 503}, /`attempt`/],
+			[{status: 503, method: 7}, /`method`/],
+			[{status: 503, elapsedMs: -1}, /`elapsedMs`/],
+			[{status: 503, nowMs: Number.NaN}, /`nowMs`/],
+			[{status: 503, bodyReplayable: 'no'}, /`bodyReplayable`/],
+			[{}, /exactly one of/],
+			[{status: 503, error: refused}, /exactly one of/],
+			[{status: 503, statuss: 1}, /`statuss`/],
+			[{status: 503, requestHeaders: 'k'}, /`requestHeaders`/],
+		];
+		for (const [outcome, message] of cases) {
+			assert.throws(() => policy.decide(outcome), error => error instanceof TypeError && error.code === 'ERR_INVALID_ARGUMENT' && message.test(error.message), JSON.stringify(outcome));
+		}
+
+		assert.throws(() => policy.decide({status: 600}), {name: 'RangeError', code: 'ERR_STATUS_RANGE'});
+		assert.throws(() => policy.decide({status: 503}, {}), {code: 'ERR_INVALID_ARGUMENT', message: /ClientState/});
+	});
+
+	test('hostile hints never break a decision and the module keeps working', () => {
+		const policy = new RetryPolicy({seed: 1});
+		for (const value of ['-1', '9'.repeat(400), 'Sun, 06 Nov 1994 08:49:37 GMT', '1e9', 'NaN', '\u0000', '😀', 'x'.repeat(10_000)]) {
+			const decision = policy.decide({attempt: 1, status: 503, responseHeaders: {'retry-after': value}, nowMs: NOW_MS});
+			assert.ok(Number.isFinite(decision.delayMs) && decision.delayMs >= 0, value.slice(0, 20));
+		}
+
+		for (let index = 0; index < 2000; index++) {
+			assert.throws(() => policy.decide({attempt: 1, status: Number.NaN}));
+		}
+
+		assert.equal(policy.decide({attempt: 1, status: 503, responseHeaders: {'retry-after': '1'}}).reason, 'retry_after');
+	});
+
+	test('a freed policy says so', () => {
+		const policy = new RetryPolicy({seed: 1});
+		policy.free();
+		assert.throws(() => policy.decide({status: 503}), {message: /freed/});
+		policy.free();
+	});
+});
