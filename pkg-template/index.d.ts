@@ -227,6 +227,258 @@ export class Profile {
  */
 export function createProfile(spec: ProfileSpec): Profile;
 
+/** How own-backoff waits are randomised. */
+export type Jitter = 'full' | 'equal' | 'decorrelated' | 'none';
+
+/** Options of a retry policy. Every field is optional; unknown fields are rejected. */
+export interface RetryPolicyOptions {
+	/**
+	 * Total attempts, the first included (1–1000).
+	 * @default 3
+	 */
+	maxAttempts?: number;
+	/**
+	 * The first own-backoff wait before jitter, in ms.
+	 * @default 300
+	 */
+	baseDelayMs?: number;
+	/**
+	 * Growth of the own backoff per attempt (at least 1).
+	 * @default 2
+	 */
+	multiplier?: number;
+	/**
+	 * Cap of one own-backoff wait, in ms (`Infinity` for none). Server hints are not lowered to it.
+	 * @default 10000
+	 */
+	maxDelayMs?: number;
+	/** @default 'full' */
+	jitter?: Jitter;
+	/**
+	 * Total time since the first attempt that no scheduled wait may cross, in ms; `null` or
+	 * `Infinity` for none.
+	 * @default null
+	 */
+	deadlineMs?: number | null;
+	/**
+	 * Above this server wait (Retry-After, rate-limit reset), give up at once and surface the hint.
+	 * @default 60000
+	 */
+	maxRetryAfterMs?: number;
+	/**
+	 * Retry POST/PATCH even when the outcome may have been processed (SPEC §2 (c)).
+	 * @default false
+	 */
+	retryNonIdempotent?: boolean;
+	/** Per-status overrides for 400–599: force retrying (idempotency rules still apply) or never. */
+	statusOverrides?: Array<{status: number; retry: boolean}>;
+	/**
+	 * Seed of the jitter (an integer 0 … 2^53 − 1): the same seed gives the same decisions.
+	 * @default a random seed per policy
+	 */
+	seed?: number;
+	/**
+	 * Wait after a throttling 429 that names no wait, in ms.
+	 * @default 1000
+	 */
+	throttleFallbackMs?: number;
+	/** Per-API classification rules used when the policy classifies an outcome itself. */
+	profile?: Profile;
+}
+
+/** Stable id of why a decision was made. */
+export type DecisionReason =
+	| 'retry_after'
+	| 'rate_limited'
+	| 'retryable_status'
+	| 'network_error'
+	| 'timeout'
+	| 'success'
+	| 'not_retryable'
+	| 'aborted'
+	| 'quota_exceeded'
+	| 'not_idempotent'
+	| 'body_not_replayable'
+	| 'max_attempts'
+	| 'retry_after_too_long'
+	| 'deadline'
+	| 'budget_exhausted'
+	| 'circuit_open';
+
+/** What happened to one attempt. Give exactly one of `verdict`, `response`, `status` or `error`. */
+export interface Outcome {
+	/**
+	 * The attempt that just finished, 1-based.
+	 * @default 1
+	 */
+	attempt?: number;
+	/** @default 'GET' */
+	method?: string;
+	/** The request's headers: an `Idempotency-Key` makes a POST retryable. */
+	requestHeaders?: HeadersInput;
+	/**
+	 * Whether the body can be sent again (false for a `ReadableStream`).
+	 * @default true
+	 */
+	bodyReplayable?: boolean;
+	/** A verdict from `classify` or `classifyError`. */
+	verdict?: Verdict;
+	/** The response (its status and headers are read). */
+	response?: ResponseLike;
+	/** The status, with `responseHeaders` and `body`. */
+	status?: number;
+	responseHeaders?: HeadersInput;
+	/** The reply's text or parsed JSON, when known. */
+	body?: string | Record<string, unknown> | unknown[] | null;
+	/** What `fetch` threw. */
+	error?: unknown;
+	/**
+	 * Time since the first attempt started, in ms.
+	 * @default 0
+	 */
+	elapsedMs?: number;
+	/** @default Date.now() */
+	nowMs?: number;
+	/**
+	 * The previous wait of this request (decorrelated jitter grows from it).
+	 * @default 0
+	 */
+	previousDelayMs?: number;
+	/**
+	 * The request's origin, the key of the per-origin state.
+	 * @default ''
+	 */
+	origin?: string;
+	/**
+	 * A per-request number so that concurrent requests get different jitter; 0 gives the waits of `plan`.
+	 * @default 0
+	 */
+	salt?: number;
+}
+
+/** What to do after an attempt, and why. Frozen. */
+export interface Decision {
+	readonly retry: boolean;
+	/** Wait before the next attempt, in ms; 0 when not retrying. */
+	readonly delayMs: number;
+	readonly reason: DecisionReason;
+	/** One sentence, e.g. `503 Service Unavailable; Retry-After 2 s; attempt 2 of 3 in 2.1 s`. */
+	readonly message: string;
+	readonly verdict: Verdict;
+}
+
+/**
+ * A retry policy: options validated once, then one deterministic decision per finished attempt.
+ *
+ * @throws {TypeError} `ERR_INVALID_OPTION` for unknown or ill-typed options (the message names it).
+ * @throws {RangeError} `ERR_INVALID_OPTION` for out-of-range values.
+ *
+ * @example
+ * ```js
+ * const policy = new RetryPolicy({maxAttempts: 4, seed: 1});
+ * const decision = policy.decide({attempt: 1, method: 'GET', status: 503, responseHeaders: {'retry-after': '2'}});
+ * decision.retry; //=> true
+ * decision.delayMs; //=> 2000 plus a small positive jitter
+ * decision.message; //=> '503 Service Unavailable; Retry-After 2 s; attempt 2 of 4 in 2.1 s'
+ * ```
+ */
+export class RetryPolicy {
+	constructor(options?: RetryPolicyOptions);
+	readonly maxAttempts: number;
+	/** Decides about one finished attempt; with `state`, also applies and updates the shared state. */
+	decide(outcome: Outcome, state?: ClientState): Decision;
+	/** The own-backoff waits, in ms (server hints aside), for `attempts` attempts (default `maxAttempts`). */
+	plan(attempts?: number): number[];
+	/** Releases its wasm memory now rather than at garbage collection. */
+	free(): void;
+}
+
+/** Options of the shared client state. */
+export interface ClientStateOptions {
+	/** Retries stay below `minRetries + ratio × first attempts` over the window. */
+	retryBudget?: {
+		/** @default true */
+		enabled?: boolean;
+		/** @default 0.2 */
+		ratio?: number;
+		/** @default 10 */
+		minRetries?: number;
+		/** @default 10000 */
+		windowMs?: number;
+	};
+	/** Per origin: closed → open → half-open with a single probe. */
+	circuitBreaker?: {
+		/** @default true */
+		enabled?: boolean;
+		/**
+		 * Consecutive failures that open it.
+		 * @default 5
+		 */
+		failureThreshold?: number;
+		/**
+		 * Failure share of the last `window` outcomes that opens it.
+		 * @default 0.5
+		 */
+		failureRatio?: number;
+		/** @default 20 */
+		window?: number;
+		/** @default 10 */
+		minCalls?: number;
+		/** @default 10000 */
+		openMs?: number;
+	};
+	/**
+	 * How long a `quota_exceeded` locks its origin when the server gives no reset time, in ms.
+	 * @default 60000
+	 */
+	quotaLockMs?: number;
+	/** @default 64 */
+	maxOrigins?: number;
+}
+
+/** Whether an attempt may be sent now. */
+export interface Admission {
+	readonly allowed: boolean;
+	/** The throttle gate's remaining wait, when told to wait. */
+	readonly waitMs: number | null;
+	readonly reason: 'throttled' | 'quota_exceeded' | 'circuit_open' | 'retry_after_too_long' | 'deadline' | null;
+	/** When asking again may succeed, in ms from now, if known. */
+	readonly retryInMs: number | null;
+}
+
+/**
+ * State shared by the requests of one client: a retry budget, and per origin a circuit breaker, a
+ * throttle gate and a quota lock. Time is always passed in.
+ *
+ * @example
+ * ```js
+ * const state = new ClientState();
+ * policy.decide({status: 429, responseHeaders: {'retry-after': '5'}, origin: 'https://api.example'}, state);
+ * state.admit(policy, {origin: 'https://api.example'}); //=> {allowed: false, waitMs: 5000, reason: 'throttled', …}
+ * ```
+ */
+export class ClientState {
+	constructor(options?: ClientStateOptions);
+	/** Asks before sending an attempt to `origin`. */
+	admit(policy: RetryPolicy, at?: {origin?: string; nowMs?: number; elapsedMs?: number}): Admission;
+	breakerState(origin: string, nowMs?: number): 'closed' | 'open' | 'half_open';
+	/** Retries the budget allows now (`Infinity` when the budget is off). */
+	retriesAvailable(nowMs?: number): number;
+	/** Forgets every origin and the budget's history. */
+	clear(): void;
+	free(): void;
+}
+
+/**
+ * The own-backoff waits a policy with these options would use, for previews.
+ *
+ * @example
+ * ```js
+ * plan({seed: 1, jitter: 'none', baseDelayMs: 100}); //=> [100, 200]
+ * ```
+ */
+export function plan(options?: RetryPolicyOptions, attempts?: number): number[];
+
 /** Codes of the errors thrown for bad arguments (on `error.code`). */
-export type ArgumentErrorCode = 'ERR_STATUS_TYPE' | 'ERR_STATUS_RANGE' | 'ERR_INVALID_ARGUMENT' | 'ERR_INVALID_PROFILE';
+export type ArgumentErrorCode = 'ERR_STATUS_TYPE' | 'ERR_STATUS_RANGE' | 'ERR_INVALID_ARGUMENT' | 'ERR_INVALID_PROFILE' | 'ERR_INVALID_OPTION';
 export * from './fetch.js';

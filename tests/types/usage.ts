@@ -56,3 +56,22 @@ fromObject.kind = 'ok';
 classify({ status: 200 }, { nowMS: 0 });
 
 void [kind, action, family, wait, retryable, neverProcessed, title, status, profiled, badKind];
+
+// ---- retry decisions ----------------------------------------------------------------------------
+import {ClientState, plan, RetryPolicy, type Decision, type DecisionReason, type Jitter} from 'http-verdict';
+
+const jitter: Jitter = 'decorrelated';
+const policy = new RetryPolicy({maxAttempts: 4, jitter, deadlineMs: null, statusOverrides: [{status: 503, retry: false}], seed: 1});
+const state = new ClientState({retryBudget: {ratio: 0.1}, circuitBreaker: {openMs: 5000}});
+const decision: Decision = policy.decide({attempt: 1, method: 'POST', status: 503, responseHeaders: {'retry-after': '2'}, requestHeaders: {'idempotency-key': 'k'}}, state);
+const reason: DecisionReason = decision.reason;
+const waits: number[] = plan({seed: 1}, 3).concat(policy.plan());
+const admission = state.admit(policy, {origin: 'https://api.example', nowMs: 0});
+const allowed: boolean = admission.allowed && decision.retry && waits.length > 0 && reason.length > 0;
+void allowed;
+// @ts-expect-error jitter is a closed set
+new RetryPolicy({jitter: 'random'});
+// @ts-expect-error unknown options are rejected
+new RetryPolicy({maxAttemps: 3});
+// @ts-expect-error a decision is read-only
+decision.delayMs = 0;
