@@ -6,10 +6,13 @@ import * as core from './http_verdict.js';
 import {typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
 import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
-import {classify, classifyError, Profile, verdictKey} from './verdict.js';
+import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './verdict.js';
 
 const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
-const OUTCOME_FIELDS = ['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'previousDelayMs', 'origin', 'salt'];
+const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'previousDelayMs', 'origin', 'salt']);
+// Methods cross the boundary as their index in the core's table; others as their name.
+const METHOD_CODES = {GET: 0, HEAD: 1, OPTIONS: 2, TRACE: 3, PUT: 4, DELETE: 5, POST: 6, PATCH: 7, CONNECT: 8};
+const OTHER_METHOD = 255;
 const ADMISSION_WAIT = 1;
 const ADMISSION_REJECTED = 2;
 
@@ -71,39 +74,73 @@ function hasHeader(headers, name) {
 	throw typeError('ERR_INVALID_ARGUMENT', `Expected \`requestHeaders\` to be a Headers object, a plain object or an array of [name, value] pairs, got ${describeType(headers)}.`);
 }
 
-function outcomeVerdict(outcome, profile) {
-	const sources = ['verdict', 'response', 'status', 'error'].filter(name => outcome[name] !== undefined);
-	if (sources.length !== 1) {
-		throw typeError('ERR_INVALID_ARGUMENT', `Expected the outcome to have exactly one of \`verdict\`, \`response\`, \`status\` or \`error\`, got ${sources.length === 0 ? 'none' : sources.map(name => `\`${name}\``).join(' and ')}.`);
+function rejectUnknownOutcomeFields(outcome) {
+	for (const key in outcome) {
+		if (!OUTCOME_FIELDS.has(key)) {
+			throw typeError('ERR_INVALID_ARGUMENT', `Unknown outcome field \`${key}\`. Known: ${[...OUTCOME_FIELDS].map(name => `\`${name}\``).join(', ')}.`);
+		}
+	}
+}
+
+function outcomeVerdict(outcome, profile, nowMs) {
+	const {verdict, response, status, error} = outcome;
+	const sources = (verdict !== undefined) + (response !== undefined) + (status !== undefined) + (error !== undefined);
+	if (sources !== 1) {
+		const given = ['verdict', 'response', 'status', 'error'].filter(name => outcome[name] !== undefined);
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected the outcome to have exactly one of \`verdict\`, \`response\`, \`status\` or \`error\`, got ${given.length === 0 ? 'none' : given.map(name => `\`${name}\``).join(' and ')}.`);
 	}
 
-	const options = profile === undefined ? undefined : {profile};
-	switch (sources[0]) {
-		case 'verdict': {
-			if (verdictKey(outcome.verdict) === undefined) {
-				throw typeError('ERR_INVALID_ARGUMENT', 'Expected `verdict` to come from classify() or classifyError().');
-			}
-
-			return outcome.verdict;
+	if (verdict !== undefined) {
+		if (verdictKey(verdict) === undefined) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'Expected `verdict` to come from classify() or classifyError().');
 		}
 
-		case 'response': {
-			const {response} = outcome;
-			if (response === null || typeof response !== 'object') {
-				throw typeError('ERR_INVALID_ARGUMENT', `Expected \`response\` to be a Response, got ${describeType(response)}.`);
-			}
+		return verdict;
+	}
 
-			const description = {status: response.status, headers: response.headers, body: outcome.body};
-			return classify(description, {...options, nowMs: outcome.nowMs});
+	if (status !== undefined) {
+		return classifyParts(status, outcome.responseHeaders, bodyText(outcome), profile, nowMs);
+	}
+
+	if (response !== undefined) {
+		if (response === null || typeof response !== 'object') {
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`response\` to be a Response, got ${describeType(response)}.`);
 		}
 
-		case 'status': {
-			return classify({status: outcome.status, headers: outcome.responseHeaders, body: outcome.body}, {...options, nowMs: outcome.nowMs});
-		}
+		return classifyParts(response.status, response.headers, bodyText(outcome), profile, nowMs);
+	}
 
-		default: {
-			return classifyError(outcome.error);
-		}
+	return classifyError(error);
+}
+
+/**
+ * What to do after an attempt. A class rather than a literal so that `message`, which costs more to
+ * build than the decision itself, is built on first read from the parts the core returned.
+ */
+class Decision {
+	#parts;
+	#message;
+
+	constructor(retry, reason, verdict, parts) {
+		this.retry = retry;
+		this.delayMs = parts[1];
+		this.reason = reason;
+		this.verdict = verdict;
+		this.#parts = parts;
+		Object.freeze(this);
+	}
+
+	get message() {
+		this.#message ??= core.decisionMessage(...this.#parts);
+		return this.#message;
+	}
+
+	toJSON() {
+		return {retry: this.retry, delayMs: this.delayMs, reason: this.reason, message: this.message, verdict: this.verdict};
+	}
+
+	[Symbol.for('nodejs.util.inspect.custom')]() {
+		return this.toJSON();
 	}
 }
 
@@ -150,7 +187,7 @@ export class RetryPolicy {
 			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`outcome\` to be a plain object, got ${describeType(outcome)}.`);
 		}
 
-		rejectUnknownKeys(outcome, OUTCOME_FIELDS, 'outcome field');
+		rejectUnknownOutcomeFields(outcome);
 		if (state !== undefined && !(state instanceof ClientState)) {
 			throw typeError('ERR_INVALID_ARGUMENT', 'Expected `state` to be a ClientState.');
 		}
@@ -176,28 +213,18 @@ export class RetryPolicy {
 		const nowMs = nonNegative(outcome.nowMs, 'nowMs', undefined) ?? Date.now();
 		const previousDelayMs = nonNegative(outcome.previousDelayMs, 'previousDelayMs', 0);
 		const salt = nonNegative(outcome.salt, 'salt', 0);
-		const verdict = outcomeVerdict({...outcome, nowMs}, this.#profile);
-		const args = [
-			verdictKey(verdict),
-			verdict.retryAfterMs ?? -1,
-			attempt,
-			method,
-			hasHeader(outcome.requestHeaders, 'idempotency-key'),
-			bodyReplayable,
-			elapsedMs,
-			nowMs,
-			previousDelayMs,
-			origin,
-			salt,
-		];
-		const reasonIndex = state === undefined ? this.core.decide(...args) : state.core.decide(this.core, ...args);
-		return Object.freeze({
-			retry: core.lastDecisionRetry(),
-			delayMs: core.lastDecisionDelayMs(),
-			reason: reasonId(reasonIndex),
-			message: core.lastDecisionMessage(),
-			verdict,
-		});
+		const verdict = outcomeVerdict(outcome, this.#profile, nowMs);
+		const methodCode = METHOD_CODES[method] ?? METHOD_CODES[method.toUpperCase()] ?? OTHER_METHOD;
+		const methodName = methodCode === OTHER_METHOD ? method : undefined;
+		const key = verdictKey(verdict);
+		const retryAfterMs = verdict.retryAfterMs ?? -1;
+		const hasKey = hasHeader(outcome.requestHeaders, 'idempotency-key');
+		const originOrNone = origin === '' ? undefined : origin;
+		const reasonIndex = state === undefined
+			? this.core.decide(key, retryAfterMs, attempt, methodCode, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, previousDelayMs, originOrNone, salt)
+			: state.core.decide(this.core, key, retryAfterMs, attempt, methodCode, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, previousDelayMs, originOrNone, salt);
+		const parts = [reasonIndex, core.lastDecisionDelayMs(), key, retryAfterMs, attempt, this.core.maxAttempts, methodCode, methodName, core.lastDecisionHintMs(), core.lastDecisionLimitMs()];
+		return new Decision(core.lastDecisionRetry(), reasonId(reasonIndex), verdict, parts);
 	}
 
 	plan(attempts) {

@@ -19,23 +19,37 @@ const INVALID_STATUS_KEY = 0xFF_FF_FF_FF;
 const templates = new Map();
 // Verdicts of bare statuses (no headers, body or profile), by status: a pure function of the status,
 // so the core is asked once per status and the answer reused.
-const bareVerdicts = [];
+// NOTE: preallocated, because assigning index 503 of an empty array makes it a slow sparse one.
+const bareVerdicts = Array.from({length: 600});
 let coreHeaderNames;
 let documentedRows;
 
-// Each verdict carries its core key, hidden, so that a retry decision can hand the verdict back to
-// the core without rebuilding it.
+// Each verdict carries its core key under a symbol, so that a retry decision can hand the verdict
+// back to the core without rebuilding it. Symbols stay out of JSON and Object.keys.
 const KEY = Symbol('http-verdict.key');
 
-function withKey(verdict, key) {
-	Object.defineProperty(verdict, KEY, {value: key});
-	return Object.freeze(verdict);
+// NOTE: an object literal with every field is several times faster to create than a spread plus
+// defineProperty, and verdicts with a wait are made on every response that has one.
+function makeVerdict(template, retryAfterMs, key) {
+	return Object.freeze({
+		status: template.status,
+		kind: template.kind,
+		family: template.family,
+		title: template.title,
+		description: template.description,
+		retryable: template.retryable,
+		action: template.action,
+		retryAfterMs,
+		neverProcessed: template.neverProcessed,
+		detail: template.detail,
+		[KEY]: key,
+	});
 }
 
 function templateFor(key) {
 	let template = templates.get(key);
 	if (template === undefined) {
-		template = withKey(core.describe(key), key);
+		template = makeVerdict(core.describe(key), null, key);
 		templates.set(key, template);
 	}
 
@@ -120,7 +134,8 @@ function isResponseLike(input) {
 	return typeof input.clone === 'function' && typeof input.text === 'function';
 }
 
-function bodyText(input) {
+/** @internal The body text of a described response (undefined for a Response or no body). */
+export function bodyText(input) {
 	if (isResponseLike(input)) {
 		// A Response's body is a stream that has not been read; the caller passes text explicitly.
 		return undefined;
@@ -226,28 +241,38 @@ export function classify(input, options) {
 		throw typeError('ERR_INVALID_ARGUMENT', `Expected a Response or an object with a \`status\`, got ${describeType(input)}.`);
 	}
 
-	const {status} = input;
+	const {status, method, headers, body} = input;
+	if (method !== undefined && typeof method !== 'string') {
+		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`method\` to be a string, got ${describeType(method)}.`);
+	}
+
+	const text = body === undefined ? undefined : bodyText(input);
+	if (options === undefined) {
+		return classifyParts(status, headers, text, undefined, undefined);
+	}
+
+	const {profile, nowMs} = readClassifyOptions(options);
+	return classifyParts(status, headers, text, profile, nowMs);
+}
+
+/**
+ * @internal Classifies a status with raw headers and a body already read; options already checked.
+ * Shared with the retry policy, which must not pay for option parsing on every attempt.
+ */
+export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 	if (typeof status !== 'number') {
 		throw typeError('ERR_STATUS_TYPE', `Expected \`status\` to be a number, got ${describeType(status)}.`);
 	}
 
-	if (input.method !== undefined && typeof input.method !== 'string') {
-		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`method\` to be a string, got ${describeType(input.method)}.`);
-	}
-
-	if (options === undefined && input.headers === undefined && input.body === undefined) {
+	const bare = rawHeaders === undefined && body === undefined && profile === undefined;
+	if (bare) {
 		const known = bareVerdicts[status];
 		if (known !== undefined) {
 			return known;
 		}
 	}
 
-	const {profile, nowMs} = readClassifyOptions(options);
-
-	const headers = headerBlock(input.headers, profile ? profile.headerNames : wantedHeaderNames());
-	const body = bodyText(input);
-	const bare = headers === undefined && body === undefined && profile === undefined;
-
+	const headers = headerBlock(rawHeaders, profile ? profile.headerNames : wantedHeaderNames());
 	// The clock matters only for dated hints, so it is read only when there are headers to date.
 	const now = headers === undefined ? 0 : (nowMs ?? Date.now());
 	const key = profile
@@ -267,7 +292,7 @@ export function classify(input, options) {
 	}
 
 	const retryAfterMs = core.lastRetryAfterMs();
-	return retryAfterMs < 0 ? template : withKey({...template, retryAfterMs}, key);
+	return retryAfterMs < 0 ? template : makeVerdict(template, retryAfterMs, key);
 }
 
 function safeText(read) {

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::{duration_ms, epoch_ms, error_with_code, from_js, verdict_from_key};
 use crate::client_state::{Admission, ClientState, ClientStateOptions};
 use crate::decision::{Decision, Reason};
+use crate::method::Method;
 use crate::options::{ClientStateSpec, PolicyError, RetryOptionsSpec};
 use crate::policy::{Outcome, RetryPolicy};
 
@@ -60,10 +61,62 @@ pub fn last_decision_retry() -> bool {
     LAST_DECISION.with_borrow(|decision| decision.is_some_and(|d| d.retry))
 }
 
-/// The human sentence of the last decision.
-#[wasm_bindgen(js_name = lastDecisionMessage)]
-pub fn last_decision_message() -> String {
-    LAST_DECISION.with_borrow(|decision| decision.map(|d| d.message()).unwrap_or_default())
+/// The server wait the last decision followed or refused, in ms, or -1.
+#[wasm_bindgen(js_name = lastDecisionHintMs)]
+pub fn last_decision_hint_ms() -> f64 {
+    LAST_DECISION.with_borrow(|decision| {
+        decision
+            .and_then(|d| d.wait_hint_ms)
+            .map_or(-1.0, |ms| ms as f64)
+    })
+}
+
+/// The limit the last refusal referred to (deadline, `maxRetryAfterMs`), in ms, or -1.
+#[wasm_bindgen(js_name = lastDecisionLimitMs)]
+pub fn last_decision_limit_ms() -> f64 {
+    LAST_DECISION.with_borrow(|decision| {
+        decision
+            .and_then(|d| d.limit_ms)
+            .map_or(-1.0, |ms| ms as f64)
+    })
+}
+
+/// The human sentence of a decision, rebuilt from its parts when JS first reads `message`.
+// NOTE: building and decoding the sentence costs more than deciding, so it is deferred.
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen(js_name = decisionMessage)]
+pub fn decision_message(
+    reason_index: u32,
+    delay_ms: f64,
+    verdict_key: u32,
+    retry_after_ms: f64,
+    attempt: u32,
+    max_attempts: u32,
+    method_code: u32,
+    method: Option<String>,
+    wait_hint_ms: f64,
+    limit_ms: f64,
+) -> String {
+    let (Some(reason), Some(mut verdict)) = (
+        Reason::ALL.get(reason_index as usize),
+        verdict_from_key(verdict_key),
+    ) else {
+        return String::new();
+    };
+    verdict.retry_after_ms = (retry_after_ms >= 0.0).then(|| duration_ms(retry_after_ms));
+    let optional_ms = |ms: f64| (ms >= 0.0).then(|| duration_ms(ms));
+    Decision {
+        retry: reason.retries(),
+        delay_ms: duration_ms(delay_ms),
+        reason: *reason,
+        verdict,
+        attempt,
+        max_attempts,
+        method: Method::parse(method_name(method_code, &method)),
+        wait_hint_ms: optional_ms(wait_hint_ms),
+        limit_ms: optional_ms(limit_ms),
+    }
+    .message()
 }
 
 /// The wait of the last admission that said "wait", or the retry time of a refusal; -1 for none.
@@ -79,6 +132,19 @@ pub struct CorePolicy {
 }
 
 /// An outcome's fields as JS passes them.
+/// Methods JS sends as a code instead of a string (the string costs an encode and a copy).
+const METHOD_NAMES: [&str; 9] = [
+    "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE", "POST", "PATCH", "CONNECT",
+];
+
+/// The method named by `code` (an index into `METHOD_NAMES`), else by `name`.
+fn method_name(code: u32, name: &Option<String>) -> &str {
+    match METHOD_NAMES.get(code as usize) {
+        Some(known) => known,
+        None => name.as_deref().unwrap_or(""),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn outcome<'a>(
     verdict_key: u32,
@@ -154,26 +220,27 @@ impl CorePolicy {
         verdict_key: u32,
         retry_after_ms: f64,
         attempt: u32,
-        method: &str,
+        method_code: u32,
+        method: Option<String>,
         has_idempotency_key: bool,
         body_replayable: bool,
         elapsed_ms: f64,
         now_ms: f64,
         previous_delay_ms: f64,
-        origin: &str,
+        origin: Option<String>,
         salt: f64,
     ) -> Result<u32, JsValue> {
         let outcome = outcome(
             verdict_key,
             retry_after_ms,
             attempt,
-            method,
+            method_name(method_code, &method),
             has_idempotency_key,
             body_replayable,
             elapsed_ms,
             now_ms,
             previous_delay_ms,
-            origin,
+            origin.as_deref().unwrap_or(""),
             salt,
         )?;
         Ok(remember(self.inner.decide(&outcome, None)))
@@ -222,26 +289,27 @@ impl CoreState {
         verdict_key: u32,
         retry_after_ms: f64,
         attempt: u32,
-        method: &str,
+        method_code: u32,
+        method: Option<String>,
         has_idempotency_key: bool,
         body_replayable: bool,
         elapsed_ms: f64,
         now_ms: f64,
         previous_delay_ms: f64,
-        origin: &str,
+        origin: Option<String>,
         salt: f64,
     ) -> Result<u32, JsValue> {
         let outcome = outcome(
             verdict_key,
             retry_after_ms,
             attempt,
-            method,
+            method_name(method_code, &method),
             has_idempotency_key,
             body_replayable,
             elapsed_ms,
             now_ms,
             previous_delay_ms,
-            origin,
+            origin.as_deref().unwrap_or(""),
             salt,
         )?;
         Ok(remember(

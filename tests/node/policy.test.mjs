@@ -93,7 +93,8 @@ describe('decisions', () => {
 		const verdict = classify({status: 503, headers: {'retry-after': '1'}});
 		assert.equal(policy.decide({attempt: 1, verdict}).reason, 'retry_after');
 		assert.equal(policy.decide({attempt: 1, verdict: classifyError(refused)}).reason, 'network_error');
-		assert.throws(() => policy.decide({attempt: 1, verdict: {...verdict}}), {code: 'ERR_INVALID_ARGUMENT', message: /classify/});
+		const handMade = Object.fromEntries(Object.entries(verdict));
+		assert.throws(() => policy.decide({attempt: 1, verdict: handMade}), {code: 'ERR_INVALID_ARGUMENT', message: /classify/});
 	});
 
 	test('decisions are deterministic given the seed; seeds differ', () => {
