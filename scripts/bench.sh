@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh >/dev/null
-bash scripts/build.sh >/dev/null
+bash scripts/build.sh >/dev/null 2>&1
 cargo bench --quiet --bench core 2>/dev/null
 node benches/js-core.mjs

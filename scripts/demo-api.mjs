@@ -261,7 +261,9 @@ export function createDemoApi() {
       method: 'GET',
       pattern: /^\/api\/private$/,
       handle(req, res) {
-        if (req.headers.authorization === 'Bearer fresh') return sendJson(req, res, 200, { message: 'ok', user: 'demo' });
+        if (req.headers.authorization === 'Bearer fresh') {
+          return sendJson(req, res, 200, { message: 'ok', user: 'demo' });
+        }
         sendJson(req, res, 401, { message: 'Unauthorized: the access token is missing or expired' }, {
           'www-authenticate': 'Bearer error="invalid_token"',
         });

@@ -101,7 +101,6 @@ describe('scripted steps', () => {
     const gaps = server.gapsMs('/orders');
     assert.equal(gaps.length, 2);
     for (const gap of gaps) assert.ok(gap >= 25, `gap ${gap} ms`);
-    assert.ok(records.every((r) => r.rawHeaders.includes('Idempotency-Key') || r.rawHeaders.includes('idempotency-key')));
   });
 
   test('a step function decides from the request (401 unless Authorization: Bearer fresh)', async () => {
@@ -122,7 +121,7 @@ describe('scripted steps', () => {
     assert.throws(() => server.script('bad', {}), /start with \//);
   });
 
-  test('reset before-headers: the socket is destroyed before any answer (UND_ERR_SOCKET, or ECONNRESET with rst)', async () => {
+  test('reset before-headers: no answer at all (UND_ERR_SOCKET; ECONNRESET with rst)', async () => {
     const fin = await failure(server.script('/reset-fin', { reset: 'before-headers' }));
     assert.equal(fin.error.message, 'fetch failed');
     assert.equal(fin.code, 'UND_ERR_SOCKET');
@@ -225,7 +224,12 @@ describe('scripted steps', () => {
 
   test('conditional: ETag and Last-Modified on 200; 304 without a body on a matching If-None-Match', async () => {
     const lastModified = new Date('2024-01-02T03:04:05Z');
-    const url = server.script('/doc', { etag: '"v1"', lastModified, body: { v: 1 }, headers: { 'cache-control': 'no-cache' } });
+    const url = server.script('/doc', {
+      etag: '"v1"',
+      lastModified,
+      body: { v: 1 },
+      headers: { 'cache-control': 'no-cache' },
+    });
     const first = await fetch(url);
     assert.equal(first.status, 200);
     assert.equal(first.headers.get('etag'), '"v1"');
@@ -353,7 +357,9 @@ describe('hangs and close()', () => {
       await Promise.all(all);
     `;
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', program], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', program], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const code = await new Promise((resolve) => child.on('exit', resolve));
@@ -403,9 +409,8 @@ describe('CORS and a second origin', () => {
       assert.equal(missing.headers.get('access-control-allow-origin'), null);
       await missing.arrayBuffer();
 
-      const reflected = await fetch(server.script('/reflect', { cors: { allowOrigin: 'reflect', allowCredentials: true } }), {
-        headers: { origin: 'http://127.0.0.1:1' },
-      });
+      const reflectUrl = server.script('/reflect', { cors: { allowOrigin: 'reflect', allowCredentials: true } });
+      const reflected = await fetch(reflectUrl, { headers: { origin: 'http://127.0.0.1:1' } });
       assert.equal(reflected.headers.get('access-control-allow-origin'), 'http://127.0.0.1:1');
       assert.equal(reflected.headers.get('access-control-allow-credentials'), 'true');
       assert.equal(reflected.headers.get('vary'), 'Origin');

@@ -3,10 +3,14 @@
 // cut short, requests never answered, redirects, conditional (ETag / Last-Modified) resources and CORS
 // for browser tests on another origin. Every request is recorded (method, headers, body, arrival time)
 // so a test can assert what the client sent and when. `close()` destroys every socket, hung ones
-// included, and clears every timer, so a test process exits as soon as its tests end.
+// included, which also ends every pending delay and its timer, so a test process exits as soon as its
+// tests end.
 //
 //   const server = await startScriptedServer();
-//   const url = server.script('/orders', [{ status: 503, headers: retryAfterHeaders(1000) }, { status: 200, body: { ok: true } }]);
+//   const url = server.script('/orders', [
+//     { status: 503, headers: retryAfterHeaders(1000) },
+//     { status: 200, body: { ok: true } },
+//   ]);
 //   ... await createFetch(...)(url) ...
 //   assert.equal(server.requests('/orders').length, 2);
 //   await server.close();
@@ -154,22 +158,22 @@ export async function startScriptedServer({ cors = false, crossOrigin = false, f
   const preflightRecords = [];
   const waiters = new Set();
   const sockets = new Set();
-  const timers = new Set();
   let closed = false;
 
-  /** Resolves true after `ms`, or false as soon as the socket closes (the client gave up, or close()). */
+  /**
+   * Resolves true after `ms`, or false as soon as the socket closes (the client gave up, or close()).
+   * Tying every wait to its socket is what lets close() end them all by destroying the sockets.
+   */
   function pause(ms, socket) {
     if (socket.destroyed || closed) return Promise.resolve(false);
     if (ms <= 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        timers.delete(timer);
         socket.off('close', done);
         resolve(!socket.destroyed && !closed);
       };
       const timer = setTimeout(done, ms).unref();
-      timers.add(timer);
       socket.once('close', done);
     });
   }
@@ -420,14 +424,12 @@ export async function startScriptedServer({ cors = false, crossOrigin = false, f
       preflightRecords.length = 0;
     },
 
-    /** Destroys every socket (hung ones too), clears every timer, resolves once fully closed. */
+    /** Destroys every socket (hung ones too, which ends every pending delay), resolves once fully closed. */
     close() {
       closing ??= (async () => {
         closed = true;
         const done = new Promise((resolve) => server.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
         waiters.clear();
         await Promise.all([done, sibling?.close()]);
       })();
