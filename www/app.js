@@ -1,6 +1,6 @@
 // The demo page: a live classifier, a real fetch against the local demo server, and the documented
 // table, all through the package's public API.
-import {classify, codes} from 'http-verdict';
+import {classify, codes, plan} from 'http-verdict';
 
 const $ = id => document.querySelector(`#${id}`);
 
@@ -68,6 +68,81 @@ async function runLive() {
 	}
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svgElement(name, attributes, text) {
+	const element = document.createElementNS(SVG, name);
+	for (const [key, value] of Object.entries(attributes)) {
+		element.setAttribute(key, String(value));
+	}
+
+	if (text !== undefined) {
+		element.textContent = text;
+	}
+
+	return element;
+}
+
+function labOptions() {
+	const options = {};
+	for (const field of $('lab').elements) {
+		if (field.name) {
+			options[field.name] = field.type === 'number' ? Number(field.value) : field.value;
+		}
+	}
+
+	return options;
+}
+
+function formatMs(ms) {
+	return ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s` : `${Math.round(ms)} ms`;
+}
+
+function drawPlan() {
+	const chart = $('lab-chart');
+	let waits;
+	let spread;
+	try {
+		const options = labOptions();
+		waits = plan(options);
+		spread = Array.from({length: 60}, (_, index) => plan({...options, seed: options.seed + index + 1}));
+		$('lab-error').textContent = '';
+	} catch (error) {
+		$('lab-error').textContent = `${error.name} ${error.code ?? ''}: ${error.message}`;
+		return;
+	}
+
+	const width = 640;
+	const height = 240;
+	const left = 56;
+	const bottom = 28;
+	const maxMs = Math.max(1, ...waits, ...spread.flat());
+	const slot = (width - left - 10) / Math.max(1, waits.length);
+	const y = ms => height - bottom - (ms / maxMs) * (height - bottom - 12);
+	const shapes = [
+		svgElement('line', {x1: left, y1: height - bottom, x2: width - 4, y2: height - bottom, class: 'axis'}),
+		svgElement('text', {x: left - 6, y: y(maxMs) + 4, 'text-anchor': 'end', class: 'tick'}, formatMs(maxMs)),
+		svgElement('text', {x: left - 6, y: height - bottom + 4, 'text-anchor': 'end', class: 'tick'}, '0'),
+	];
+	for (const [index, wait] of waits.entries()) {
+		const x = left + (index * slot) + (slot * 0.2);
+		shapes.push(
+			svgElement('rect', {x, y: y(wait), width: slot * 0.6, height: Math.max(1, height - bottom - y(wait)), class: 'bar'}),
+			svgElement('text', {x: x + (slot * 0.3), y: height - 8, 'text-anchor': 'middle', class: 'tick'}, `retry ${index + 1}`),
+		);
+		for (const [client, other] of spread.entries()) {
+			shapes.push(svgElement('circle', {cx: x + (slot * 0.6 * ((client + 0.5) / spread.length)), cy: y(other[index]), r: 2, class: 'dot'}));
+		}
+	}
+
+	chart.replaceChildren(...shapes);
+	$('lab-waits').replaceChildren(...waits.map((wait, index) => {
+		const item = document.createElement('li');
+		item.textContent = `before attempt ${index + 2}: ${formatMs(wait)}`;
+		return item;
+	}));
+}
+
 const rows = codes();
 const picker = $('status-pick');
 for (const [index, row] of rows.entries()) {
@@ -102,5 +177,7 @@ picker.addEventListener('change', () => {
 picker.value = String(rows.findIndex(row => row.status === Number($('status').value)));
 $('classifier').addEventListener('input', updateClassifier);
 $('live-run').addEventListener('click', runLive);
+$('lab').addEventListener('input', drawPlan);
+drawPlan();
 updateClassifier();
 document.body.dataset.ready = 'true';
