@@ -267,10 +267,16 @@ export class ClientState {
 		return this.#core;
 	}
 
-	admit(policy, {origin = '', nowMs = Date.now(), elapsedMs = 0} = {}) {
+	admit(policy, at = {}) {
 		if (!(policy instanceof RetryPolicy)) {
 			throw typeError('ERR_INVALID_ARGUMENT', 'Expected `policy` to be a RetryPolicy.');
 		}
+
+		if (!isPlainObject(at)) {
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected the second argument to be {origin, nowMs, elapsedMs}, got ${describeType(at)}.`);
+		}
+
+		const {origin = '', nowMs = Date.now(), elapsedMs = 0} = at;
 
 		if (typeof origin !== 'string') {
 			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`origin\` to be a string, got ${describeType(origin)}.`);
