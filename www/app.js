@@ -1,6 +1,8 @@
 // The demo page: a live classifier, a real fetch against the local demo server, and the documented
 // table, all through the package's public API.
-import {classify, codes, plan} from 'http-verdict';
+// The package's web entry by path, as a plain page loads it; no inline import map, so the page also
+// runs under a strict Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval').
+import {classify, codes, plan} from '/pkg/web.js';
 
 const $ = id => document.querySelector(`#${id}`);
 
