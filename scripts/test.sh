@@ -53,6 +53,10 @@ stage "cargo test (native)" cargo test
 # doctests: with --target cargo still builds and runs them for the host, a repeat of the native stage.
 stage "cargo test (wasm32 in Node)" env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --lib --tests
+# The never-trap job: proptest with a large case count over every parser, classifier, profile and
+# decision (a panic there would trap the wasm instance). Release mode keeps it near a minute.
+stage "fuzz (proptest, ${FUZZ_CASES:=200000} cases per property, release)" env PROPTEST_CASES="$FUZZ_CASES" \
+  cargo test --release --test fuzz_inputs --test properties
 stage "build pkg/ (wasm-pack + assemble, size budget)" bash scripts/build.sh
 stage "node tests (tests/node)" node --test tests/node/
 stage "typescript (tests/types against pkg/index.d.ts)" tsc --noEmit -p tests/types/tsconfig.json
