@@ -1,0 +1,106 @@
+//! What-if variants: this crate's engine with one option changed at a time, to choose the defaults.
+//!
+//! Each variant changes one thing against the defaults, so that a table of them shows what each
+//! default buys and what it costs. The report runs them on the scenarios where they matter.
+
+use crate::breaker::BreakerOptions;
+use crate::client_state::ClientStateOptions;
+use crate::options::RetryOptions;
+
+/// One configuration of the engine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// Short label for tables.
+    pub label: &'static str,
+    /// The retry options of every client.
+    pub retry: RetryOptions,
+    /// The shared state of each client; `None`: no `ClientState` at all.
+    pub state: Option<ClientStateOptions>,
+}
+
+/// The scenarios the variants are compared on.
+pub const VARIANT_SCENARIOS: &[&str] = &[
+    "spike", "outage", "brownout", "sweep-5", "sweep-20", "sweep-50",
+];
+
+/// The defaults, then one change each.
+pub fn variants() -> Vec<Variant> {
+    let retry = RetryOptions::default();
+    let state = ClientStateOptions::default();
+    let breaker = BreakerOptions::default();
+    vec![
+        Variant {
+            label: "defaults",
+            retry: retry.clone(),
+            state: Some(state),
+        },
+        Variant {
+            label: "no ClientState",
+            retry: retry.clone(),
+            state: None,
+        },
+        Variant {
+            label: "maxAttempts 2",
+            retry: RetryOptions {
+                max_attempts: 2,
+                ..retry.clone()
+            },
+            state: Some(state),
+        },
+        Variant {
+            label: "maxAttempts 4",
+            retry: RetryOptions {
+                max_attempts: 4,
+                ..retry.clone()
+            },
+            state: Some(state),
+        },
+        Variant {
+            label: "no retry budget",
+            retry: retry.clone(),
+            state: Some(ClientStateOptions {
+                retry_budget: None,
+                ..state
+            }),
+        },
+        Variant {
+            label: "no circuit breaker",
+            retry: retry.clone(),
+            state: Some(ClientStateOptions {
+                circuit_breaker: None,
+                ..state
+            }),
+        },
+        Variant {
+            label: "breaker: 10 in a row or 80 %",
+            retry: retry.clone(),
+            state: Some(ClientStateOptions {
+                circuit_breaker: Some(BreakerOptions {
+                    failure_threshold: 10,
+                    failure_ratio: 0.8,
+                    ..breaker
+                }),
+                ..state
+            }),
+        },
+        Variant {
+            label: "breaker openMs 2 s",
+            retry: retry.clone(),
+            state: Some(ClientStateOptions {
+                circuit_breaker: Some(BreakerOptions {
+                    open_ms: 2_000,
+                    ..breaker
+                }),
+                ..state
+            }),
+        },
+        Variant {
+            label: "deadlineMs 10 s (= attempt timeout)",
+            retry: RetryOptions {
+                deadline_ms: Some(10_000),
+                ..retry
+            },
+            state: Some(state),
+        },
+    ]
+}
