@@ -201,6 +201,9 @@ impl CircuitBreaker {
             // Evidence from requests sent before the breaker opened changes nothing while open.
             (BreakerState::Open, _) => {}
             (BreakerState::HalfOpen, Health::Success) => *self = Self::default(),
+            // Half-open, only the probe's failure reopens it; with no probe admitted yet, a failure
+            // is a straggler sent before the breaker opened.
+            (BreakerState::HalfOpen, Health::Failure) if self.probe_since_ms.is_none() => {}
             (BreakerState::HalfOpen, Health::Failure) => self.open(options, now_ms),
             (BreakerState::HalfOpen, Health::Neutral) => self.probe_since_ms = None,
             (BreakerState::Closed, Health::Neutral) => {}

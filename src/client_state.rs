@@ -71,6 +71,9 @@ impl ClientStateOptions {
     }
 }
 
+/// The longest a `quota_exceeded` locks its origin, whatever the server says: one day.
+pub const MAX_QUOTA_LOCK_MS: u64 = 24 * 60 * 60 * 1000;
+
 /// Whether an attempt may be sent now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admission {
@@ -250,7 +253,12 @@ impl ClientState {
             entry.breaker.record(options, Health::of(verdict), now_ms);
         }
         if verdict.kind == Kind::QuotaExceeded {
-            let lock_ms = verdict.retry_after_ms.unwrap_or(quota_lock_ms);
+            // NOTE: capped, so that a hostile or mistaken reset cannot lock the origin for years;
+            // after the cap one request reaches the server again and renews the lock if needed.
+            let lock_ms = verdict
+                .retry_after_ms
+                .unwrap_or(quota_lock_ms)
+                .min(MAX_QUOTA_LOCK_MS);
             entry.quota_until_ms = now_ms.saturating_add(lock_ms);
         }
         if let Some(wait_ms) = throttle_wait_ms {

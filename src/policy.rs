@@ -183,11 +183,16 @@ impl RetryPolicy {
         let step = match state {
             None => self.judge(outcome, attempt, method),
             Some(state) => {
-                let throttle_wait_ms = (verdict.kind == Kind::Throttled).then(|| {
-                    verdict
-                        .retry_after_ms
-                        .unwrap_or(self.options.throttle_fallback_ms)
-                });
+                // NOTE: a wait this policy refuses to honour (above `max_retry_after_ms`) must not
+                // close the gate either: one hostile `Retry-After: 99999999999` would otherwise
+                // lock every request to the origin out for millennia.
+                let throttle_wait_ms = (verdict.kind == Kind::Throttled)
+                    .then(|| {
+                        verdict
+                            .retry_after_ms
+                            .unwrap_or(self.options.throttle_fallback_ms)
+                    })
+                    .filter(|wait_ms| *wait_ms <= self.options.max_retry_after_ms);
                 state.record(
                     outcome.origin,
                     &verdict,

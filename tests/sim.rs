@@ -132,16 +132,23 @@ fn quota_exhaustion_fails_fast_until_the_reset() {
 }
 
 #[test]
-fn a_hostile_enormous_retry_after_locks_a_client_out_for_good() {
-    // NOTE: documents an engine issue reported with the simulator (README, Fleet safety): a 429
-    // whose Retry-After is enormous sets the origin's throttle gate practically forever, and
-    // `admit` then refuses every later request of that client. No rule is broken, but the
-    // fleet does not recover.
+fn a_hostile_enormous_retry_after_does_not_lock_a_client_out() {
+    // A 429 whose Retry-After is enormous (or garbage, or in the past) is refused by the policy
+    // (above `maxRetryAfterMs`) and must not close the origin's throttle gate for everyone else.
     let defaults = report("hostile-hints", PolicyKind::Defaults, 1, 0.25);
     let none = report("hostile-hints", PolicyKind::NoRetry, 1, 0.25);
     assert_eq!(defaults.compliance.total(), 0);
-    assert_eq!(defaults.all.recovery, Recovery::Never);
-    assert!(defaults.all.success_rate < none.all.success_rate);
+    assert!(
+        matches!(defaults.all.recovery, Recovery::AfterMs(_)),
+        "{:?}",
+        defaults.all.recovery
+    );
+    assert!(
+        defaults.all.success_rate >= none.all.success_rate - 0.05,
+        "{} vs {}",
+        defaults.all.success_rate,
+        none.all.success_rate
+    );
 }
 
 #[test]
