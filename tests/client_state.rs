@@ -758,3 +758,63 @@ fn js_state_options_are_checked_and_named() {
         Err("quotaLockMs".into())
     );
 }
+
+#[test]
+fn a_refused_enormous_retry_after_does_not_close_the_gate() {
+    let mut state = neither();
+    let hostile = response(
+        429,
+        "retry-after: 99999999999999999999",
+        Some("Too Many Requests"),
+    );
+    let decision = decide_at(&mut state, API, 1, hostile, T0);
+    assert_eq!(decision.reason, Reason::RetryAfterTooLong);
+    assert_eq!(state.before_attempt(API, T0 + 1), Admission::Allowed);
+    // A wait the policy honours still closes it.
+    decide_at(
+        &mut state,
+        API,
+        1,
+        response(429, "retry-after: 5", None),
+        T0,
+    );
+    assert_eq!(
+        state.before_attempt(API, T0 + 1_000),
+        Admission::Wait { wait_ms: 4_000 }
+    );
+}
+
+#[test]
+fn a_quota_lock_lasts_at_most_a_day() {
+    let mut state = neither();
+    let quota = response(
+        429,
+        "retry-after: 99999999999999999999",
+        Some("Limit Exceeded"),
+    );
+    decide_at(&mut state, API, 1, quota, T0);
+    assert_eq!(state.quota_wait_ms(API, T0), 24 * 60 * 60 * 1000);
+    assert_eq!(
+        state.before_attempt(API, T0 + 24 * 60 * 60 * 1000),
+        Admission::Allowed
+    );
+}
+
+#[test]
+fn half_open_ignores_a_failure_sent_before_its_probe() {
+    let options = BreakerOptions {
+        failure_threshold: 1,
+        open_ms: 1_000,
+        ..BreakerOptions::default()
+    };
+    let mut breaker = CircuitBreaker::default();
+    breaker.record(&options, Health::Failure, T0);
+    assert_eq!(breaker.state(T0 + 1_000), BreakerState::HalfOpen);
+    // A straggler's failure before any probe was admitted changes nothing.
+    breaker.record(&options, Health::Failure, T0 + 1_001);
+    assert_eq!(breaker.state(T0 + 1_001), BreakerState::HalfOpen);
+    assert_eq!(breaker.admit(&options, T0 + 1_002), Ok(()));
+    // The probe's failure reopens it.
+    breaker.record(&options, Health::Failure, T0 + 1_050);
+    assert_eq!(breaker.state(T0 + 1_050), BreakerState::Open);
+}
