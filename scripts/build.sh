@@ -10,3 +10,8 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 wasm-pack build --release --target web --mode no-install --no-pack \
   --out-dir target/wasm-pack --out-name http_verdict
 node scripts/assemble.mjs
+
+# The demo page's simulator: a second wasm with the `sim` feature, served by scripts/serve.mjs at
+# /sim/ and never part of the npm package (which stays free of the simulator's code).
+wasm-pack build --release --target web --mode no-install --no-pack \
+  --out-dir target/wasm-sim --out-name http_verdict_sim -- --features sim

@@ -20,6 +20,8 @@ const { url, port: actualPort, close } = await startStaticServer({
   mounts: [
     { prefix: '/', dir: join(root, 'www') },
     { prefix: '/pkg/', dir: join(root, 'pkg') },
+    // The simulator's own wasm (scripts/build.sh), for the demo page only.
+    { prefix: '/sim/', dir: join(root, 'target/wasm-sim') },
   ],
   handlers: [createDemoApi()],
 });

@@ -10,6 +10,8 @@
 mod classify;
 mod policy;
 mod profile;
+#[cfg(feature = "sim")]
+mod sim;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
