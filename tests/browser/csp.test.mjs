@@ -19,7 +19,7 @@ const servers = [];
 
 async function serveWith(policy) {
 	const server = await startStaticServer({
-		mounts: [{prefix: '/', dir: join(root, 'www')}, {prefix: '/pkg/', dir: join(root, 'pkg')}],
+		mounts: [{prefix: '/', dir: join(root, 'www')}, {prefix: '/pkg/', dir: join(root, 'pkg')}, {prefix: '/sim/', dir: join(root, 'target/wasm-sim')}],
 		handlers: [
 			(request, response) => {
 				response.setHeader('content-security-policy', policy);
