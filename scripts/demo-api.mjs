@@ -209,7 +209,8 @@ export function createDemoApi() {
         const version = intParam(url, 'version', 1, 0, Number.MAX_SAFE_INTEGER);
         if (version === null) return sendJson(req, res, 400, { message: 'version must be an integer >= 0' });
         const etag = `"v${version}"`;
-        const headers = { etag, 'last-modified': ETAG_LAST_MODIFIED };
+        // no-cache, not the default no-store: the copy may be kept, and must be revalidated.
+        const headers = { etag, 'last-modified': ETAG_LAST_MODIFIED, 'cache-control': 'no-cache' };
         const ifNoneMatch = req.headers['if-none-match'];
         const ifModifiedSince = Date.parse(req.headers['if-modified-since'] ?? '');
         // If-Modified-Since counts only without If-None-Match (RFC 9110 §13.1.3).

@@ -3,6 +3,7 @@
 // The package's web entry by path, as a plain page loads it; no inline import map, so the page also
 // runs under a strict Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval').
 import {classify, codes, plan} from '/pkg/web.js';
+import {setUpLiveRetries} from './live.js';
 import {setUpSimulator} from './simulator.js';
 
 const $ = id => document.querySelector(`#${id}`);
@@ -183,5 +184,6 @@ $('live-run').addEventListener('click', runLive);
 $('lab').addEventListener('input', drawPlan);
 drawPlan();
 updateClassifier();
+setUpLiveRetries();
 await setUpSimulator();
 document.body.dataset.ready = 'true';

@@ -1,0 +1,101 @@
+// The live-retries section: one createFetch client per run against the demo server's scripted
+// endpoints, drawn as a timeline from the wrapper's own hooks (onVerdict, beforeRetry, onGiveUp).
+import {createFetch} from '/pkg/web.js';
+
+const $ = id => document.querySelector(`#${id}`);
+let runNumber = 0;
+
+// Each scenario: the URL to request and the per-run options that make it show something.
+const scenarios = {
+	flaky: key => ({url: `/api/flaky/${key}?failures=2`}),
+	throttled: key => ({url: `/api/throttled/${key}?failures=1&retryAfter=2`}),
+	quota: () => ({url: '/api/quota?resetSeconds=3600'}),
+	reset: key => ({url: `/api/reset/${key}?failures=1`}),
+	slow: key => ({url: `/api/slow/${key}?delayMs=1500&failures=1`, timeout: 600}),
+	etag: () => ({url: '/api/etag?version=1', twice: true}),
+	gone: () => ({url: '/api/gone'}),
+	moved: () => ({url: '/api/moved?status=301'}),
+	'bad-gateway': () => ({url: '/api/bad-gateway'}),
+};
+
+// One cache store for the page, so that the second request of the 304 scenario revalidates.
+const cache = new Map();
+const cacheStore = {
+	get: key => cache.get(key),
+	set(key, entry) {
+		cache.set(key, entry);
+	},
+	delete(key) {
+		cache.delete(key);
+	},
+};
+
+function addStep(kind, text) {
+	const item = document.createElement('li');
+	item.className = `step ${kind}`;
+	item.dataset.kind = kind;
+	item.textContent = text;
+	$('timeline').append(item);
+	return item;
+}
+
+function seconds(ms) {
+	return `${(ms / 1000).toFixed(2)} s`;
+}
+
+async function runScenario(name) {
+	const {url, timeout, twice} = scenarios[name](`demo-${Date.now()}-${++runNumber}`);
+	const controller = new AbortController();
+	const started = performance.now();
+	const at = () => `+${seconds(performance.now() - started)}`;
+	$('timeline').replaceChildren();
+	$('live-result').replaceChildren();
+	$('live-abort').disabled = false;
+	$('live-abort').onclick = () => controller.abort(new DOMException('Aborted from the page', 'AbortError'));
+	const client = createFetch({
+		seed: runNumber,
+		maxAttempts: 3,
+		baseDelayMs: 300,
+		timeout: timeout ?? 5000,
+		cache: cacheStore,
+		onVerdict(verdict, {attempt}) {
+			addStep('attempt', `${at()} attempt ${attempt}: ${verdict.status ?? ''} ${verdict.kind} → ${verdict.action}`);
+		},
+		beforeRetry({decision}) {
+			addStep('wait', `${at()} wait ${seconds(decision.delayMs)} (${decision.reason}): ${decision.message}`);
+		},
+		onGiveUp(decision) {
+			addStep('give-up', `${at()} give up (${decision.reason}): ${decision.message}`);
+		},
+	});
+	try {
+		let response = await client(url, {signal: controller.signal});
+		if (twice) {
+			addStep('note', `${at()} first response ${response.status}, stored with its ETag; asking again`);
+			await response.text();
+			response = await client(url, {signal: controller.signal});
+		}
+
+		const body = await response.text();
+		const notes = [response.fromCache ? 'answered from the cache store' : '', response.movedTo ? `moved to ${response.movedTo}` : ''].filter(Boolean).join('; ');
+		showResult('ok', `${at()} ${response.status} ${notes} ${body.slice(0, 120)}`);
+	} catch (error) {
+		showResult('error', `${at()} ${error.name}${error.code ? ` (${error.code})` : ''}: ${error.message}`);
+	} finally {
+		$('live-abort').disabled = true;
+	}
+}
+
+function showResult(kind, text) {
+	const paragraph = document.createElement('p');
+	paragraph.className = kind === 'error' ? 'error' : 'success';
+	paragraph.dataset.result = kind;
+	paragraph.textContent = text;
+	$('live-result').replaceChildren(paragraph);
+}
+
+export function setUpLiveRetries() {
+	for (const button of document.querySelectorAll('[data-scenario]')) {
+		button.addEventListener('click', () => runScenario(button.dataset.scenario));
+	}
+}
