@@ -30,6 +30,26 @@ const cacheStore = {
 	},
 };
 
+function abortableSleep(ms, signal) {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) {
+			reject(signal.reason);
+			return;
+		}
+
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(signal.reason);
+		};
+
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		signal?.addEventListener('abort', onAbort, {once: true});
+	});
+}
+
 function addStep(kind, text) {
 	const item = document.createElement('li');
 	item.className = `step ${kind}`;
@@ -48,6 +68,7 @@ async function runScenario(name) {
 	const controller = new AbortController();
 	const started = performance.now();
 	const at = () => `+${seconds(performance.now() - started)}`;
+	let waitStep;
 	$('timeline').replaceChildren();
 	$('live-result').replaceChildren();
 	$('live-abort').disabled = false;
@@ -61,8 +82,21 @@ async function runScenario(name) {
 		onVerdict(verdict, {attempt}) {
 			addStep('attempt', `${at()} attempt ${attempt}: ${verdict.status ?? ''} ${verdict.kind} → ${verdict.action}`);
 		},
+		// The wrapper's waits go through this sleep, so the timeline shows a wait as it starts;
+		// beforeRetry, called when it ends, adds the core's reason.
+		sleep(ms, signal) {
+			waitStep = addStep('wait', `${at()} waiting ${seconds(ms)}…`);
+			return abortableSleep(ms, signal);
+		},
 		beforeRetry({decision}) {
-			addStep('wait', `${at()} wait ${seconds(decision.delayMs)} (${decision.reason}): ${decision.message}`);
+			const text = `wait ${seconds(decision.delayMs)} (${decision.reason}): ${decision.message}`;
+			if (waitStep) {
+				waitStep.textContent = `${waitStep.textContent.split(' ')[0]} ${text}`;
+			} else {
+				addStep('wait', `${at()} ${text}`);
+			}
+
+			waitStep = undefined;
 		},
 		onGiveUp(decision) {
 			addStep('give-up', `${at()} give up (${decision.reason}): ${decision.message}`);
