@@ -13,18 +13,15 @@ export function rangeError(code, message) {
 	return error;
 }
 
-// The errors createFetch rejects with: one class per concern, data in properties, the original
-// failure as `cause`. The guards compare `name` and `code` instead of using instanceof, so that
-// they recognise errors from another realm or another copy of this package; the code also keeps
-// TimeoutError apart from the DOMException of the same name.
-
-const is = (value, name, code) => value?.name === name && value.code === code;
+// The errors createFetch rejects with. Guards compare `name` and `code`, not the class, so that they
+// recognise errors from another realm or another copy of the package, and tell TimeoutError from the
+// DOMException of that name.
 
 class RequestFailure extends Error {
-	constructor(name, code, message, fields = {}) {
+	constructor(message, fields = {}) {
 		super(message, fields.cause === undefined ? undefined : {cause: fields.cause});
-		this.name = name;
-		this.code = code;
+		this.name = this.constructor.name;
+		this.code = this.constructor.code;
 		this.verdict = fields.verdict ?? null;
 		this.decision = fields.decision ?? null;
 		this.reason = this.decision?.reason ?? null;
@@ -33,70 +30,61 @@ class RequestFailure extends Error {
 		this.request = fields.request;
 		this.response = fields.response;
 	}
+
+	static is(value) {
+		return value?.name === this.name && value.code === this.code;
+	}
 }
 
 export class HttpError extends RequestFailure {
-	constructor(message, fields) {
-		super('HttpError', 'ERR_HTTP_STATUS', message, fields);
-		this.serverMessage = fields?.serverMessage ?? null;
-	}
+	// Literal, as minifiers rename classes.
+	static name = 'HttpError';
+	static code = 'ERR_HTTP_STATUS';
 
-	static is(value) {
-		return is(value, 'HttpError', 'ERR_HTTP_STATUS');
+	constructor(message, fields) {
+		super(message, fields);
+		this.serverMessage = fields?.serverMessage ?? null;
 	}
 }
 
 export class NetworkError extends RequestFailure {
-	constructor(message, fields) {
-		super('NetworkError', 'ERR_NETWORK', message, fields);
-	}
-
-	static is(value) {
-		return is(value, 'NetworkError', 'ERR_NETWORK');
-	}
+	static name = 'NetworkError';
+	static code = 'ERR_NETWORK';
 }
 
 export class TimeoutError extends RequestFailure {
-	constructor(message, fields) {
-		super('TimeoutError', 'ERR_TIMEOUT', message, fields);
-	}
-
-	static is(value) {
-		return is(value, 'TimeoutError', 'ERR_TIMEOUT');
-	}
+	static name = 'TimeoutError';
+	static code = 'ERR_TIMEOUT';
 }
 
 export class QuotaExceededError extends RequestFailure {
+	static name = 'QuotaExceededError';
+	static code = 'ERR_QUOTA_EXCEEDED';
+
 	constructor(message, fields) {
-		super('QuotaExceededError', 'ERR_QUOTA_EXCEEDED', message, fields);
+		super(message, fields);
 		this.resetInMs = fields?.resetInMs ?? null;
 		this.resetAt = this.resetInMs === null ? null : new Date((fields.nowMs ?? Date.now()) + this.resetInMs);
-	}
-
-	static is(value) {
-		return is(value, 'QuotaExceededError', 'ERR_QUOTA_EXCEEDED');
 	}
 }
 
 export class CircuitOpenError extends RequestFailure {
-	constructor(message, fields) {
-		super('CircuitOpenError', 'ERR_CIRCUIT_OPEN', message, fields);
-		this.retryInMs = fields?.retryInMs ?? null;
-	}
+	static name = 'CircuitOpenError';
+	static code = 'ERR_CIRCUIT_OPEN';
 
-	static is(value) {
-		return is(value, 'CircuitOpenError', 'ERR_CIRCUIT_OPEN');
+	constructor(message, fields) {
+		super(message, fields);
+		this.retryInMs = fields?.retryInMs ?? null;
 	}
 }
 
 export class ThrottledError extends RequestFailure {
-	constructor(message, fields) {
-		super('ThrottledError', 'ERR_THROTTLED', message, fields);
-		this.retryInMs = fields?.retryInMs ?? null;
-	}
+	static name = 'ThrottledError';
+	static code = 'ERR_THROTTLED';
 
-	static is(value) {
-		return is(value, 'ThrottledError', 'ERR_THROTTLED');
+	constructor(message, fields) {
+		super(message, fields);
+		this.retryInMs = fields?.retryInMs ?? null;
 	}
 }
 

@@ -75,3 +75,87 @@ new RetryPolicy({jitter: 'random'});
 new RetryPolicy({maxAttemps: 3});
 // @ts-expect-error a decision is read-only
 decision.delayMs = 0;
+
+// ---- createFetch --------------------------------------------------------------------------------
+import {
+  createFetch,
+  HttpError,
+  isHttpError,
+  isQuotaExceededError,
+  isTimeoutError,
+  QuotaExceededError,
+  type CacheEntry,
+  type CacheStore,
+  type Refusal,
+  type VerdictFetch,
+  type VerdictFetchError,
+  type VerdictResponse,
+} from 'http-verdict';
+
+const entries = new Map<string, CacheEntry>();
+const store: CacheStore = {
+  get: async (key) => entries.get(key),
+  set: (key, entry) => entries.set(key, entry),
+  delete: (key) => entries.delete(key),
+};
+const api: VerdictFetch = createFetch({
+  maxAttempts: 4,
+  seed: 1,
+  timeout: 10_000,
+  totalTimeout: false,
+  cache: store,
+  state,
+  throwHttpErrors: (status) => status >= 500,
+  fetch: (input, init) => fetch(input, init),
+  now: () => Date.now(),
+  sleep: (ms, signal) => new Promise((resolve) => setTimeout(resolve, ms, signal)),
+  onVerdict: (verdict, {attempt, request}) => console.log(attempt, request.url, verdict.kind),
+  beforeRetry: ({attempt, decision}) => ({headers: {'x-attempt': `${attempt} ${decision.reason}`}}),
+  onGiveUp: (given: Decision | Refusal) => console.log(given.message),
+  onUnauthorized: async ({response}) => (response.status === 401 ? {headers: {authorization: 'Bearer new'}} : undefined),
+});
+createFetch();
+createFetch({cache: true});
+
+async function useFetch(): Promise<void> {
+  const response: VerdictResponse = await api('https://api.example/v1/orders', {
+    method: 'POST',
+    headers: {'idempotency-key': 'k-1'},
+    body: () => new Blob(['{}']).stream(),
+    retry: {maxAttempts: 2, jitter: 'none'},
+    timeout: false,
+    signal: AbortSignal.timeout(5000),
+  });
+  const movedTo: string | undefined = response.movedTo;
+  const fromCache: boolean | undefined = response.fromCache;
+  const viaRequest = await api(new Request('https://api.example/'), {retry: false});
+  void [movedTo, fromCache, viaRequest.status];
+  try {
+    await api(new URL('https://api.example/v1/orders/42'));
+  } catch (error) {
+    if (isHttpError(error)) {
+      const status: number = error.response.status;
+      const said: string | null = error.serverMessage;
+      const attempts: number = error.attempts;
+      void [status, said, attempts, error.verdict?.kind, error.decision?.message, error.reason];
+    } else if (isQuotaExceededError(error)) {
+      const resetAt: Date | null = error.resetAt;
+      void resetAt;
+    } else if (isTimeoutError(error) || QuotaExceededError.is(error) || HttpError.is(error)) {
+      const code: VerdictFetchError['code'] = error.code;
+      void code;
+    }
+  }
+}
+void useFetch;
+// @ts-expect-error unknown createFetch options are rejected
+createFetch({timout: 1000});
+// @ts-expect-error retry overrides are retry options or false
+api('https://api.example/', {retry: true});
+// @ts-expect-error a profile is per client, not per request
+api('https://api.example/', {retry: {profile}});
+// @ts-expect-error the cache store needs delete()
+createFetch({cache: {get: () => undefined, set: () => undefined}});
+// @ts-expect-error error codes are literal
+const wrongCode: HttpError['code'] = 'ERR_NETWORK';
+void wrongCode;
