@@ -1,0 +1,57 @@
+// Per-request overhead on loopback, in one run: raw fetch, createFetch with defaults, and ky (with
+// its default retry), alternating in rounds so that drift hits all three alike. Each request is a
+// GET of a small 200 from a node:http server on 127.0.0.1. Prints medians and ratios to raw fetch.
+// Run with `node benches/fetch-overhead.mjs [rounds] [requestsPerRound]` after `bash scripts/build.sh`.
+import {createServer} from 'node:http';
+import ky from 'ky';
+import {createFetch} from '../pkg/node.js';
+
+const rounds = Number(process.argv[2] ?? 30);
+const perRound = Number(process.argv[3] ?? 200);
+
+const server = createServer((request, response) => {
+	response.writeHead(200, {'content-type': 'application/json', 'content-length': '11'});
+	response.end('{"ok":true}');
+});
+await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${server.address().port}/item`;
+
+const wrapped = createFetch();
+const clients = {
+	'raw fetch': async () => (await fetch(url)).text(),
+	'createFetch()': async () => (await wrapped(url)).text(),
+	'ky.get()': async () => ky.get(url).text(),
+};
+
+async function timeRound(client) {
+	const started = process.hrtime.bigint();
+	for (let index = 0; index < perRound; index++) {
+		await client();
+	}
+
+	return Number(process.hrtime.bigint() - started) / 1000 / perRound;
+}
+
+// Warm up connections, JIT and the wasm.
+for (const client of Object.values(clients)) {
+	await timeRound(client);
+}
+
+const samples = Object.fromEntries(Object.keys(clients).map(name => [name, []]));
+for (let round = 0; round < rounds; round++) {
+	// Rotate the order each round so that no client always runs first.
+	const names = Object.keys(clients);
+	for (let offset = 0; offset < names.length; offset++) {
+		const name = names[(round + offset) % names.length];
+		samples[name].push(await timeRound(clients[name]));
+	}
+}
+
+server.close();
+const median = values => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
+const base = median(samples['raw fetch']);
+console.log(`per-request time on loopback (Node ${process.version}, median of ${rounds} rounds × ${perRound} requests):`);
+for (const [name, values] of Object.entries(samples)) {
+	const value = median(values);
+	console.log(`  ${name.padEnd(16)} ${value.toFixed(1).padStart(7)} µs  ${(value / base).toFixed(2)}× raw fetch  (+${(value - base).toFixed(1)} µs)`);
+}
