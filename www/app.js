@@ -4,6 +4,7 @@
 // runs under a strict Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval').
 import {classify, codes, plan} from '/pkg/web.js';
 import {setUpLiveRetries} from './live.js';
+import {svgElement} from './svg.js';
 import {setUpSimulator} from './simulator.js';
 
 const $ = id => document.querySelector(`#${id}`);
@@ -70,21 +71,6 @@ async function runLive() {
 	} catch (error) {
 		renderError(output, error);
 	}
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svgElement(name, attributes, text) {
-	const element = document.createElementNS(SVG, name);
-	for (const [key, value] of Object.entries(attributes)) {
-		element.setAttribute(key, String(value));
-	}
-
-	if (text !== undefined) {
-		element.textContent = text;
-	}
-
-	return element;
 }
 
 function labOptions() {

@@ -1,26 +1,13 @@
 // The fleet simulator section: runs the crate's simulator (its own wasm, served at /sim/) for
 // several policies and plots success and load per second side by side.
 import initSimulator, {policyIds, runScenario, scenarioNames} from '/sim/http_verdict_sim.js';
+import {svgElement as svg} from './svg.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const COLORS = {defaults: '#0b5cad', none: '#6b7280', naive: '#b42318', ky: '#b54708', 'aws-standard': '#027a48', grpc: '#6941c6', 'sre-budget': '#c11574'};
 const DEFAULT_POLICIES = new Set(['defaults', 'naive', 'aws-standard']);
 const SCALE = 0.5;
 
 const $ = id => document.querySelector(`#${id}`);
-
-function svg(name, attributes, text) {
-	const element = document.createElementNS(SVG, name);
-	for (const [key, value] of Object.entries(attributes)) {
-		element.setAttribute(key, String(value));
-	}
-
-	if (text !== undefined) {
-		element.textContent = text;
-	}
-
-	return element;
-}
 
 function plot(target, reports, valueOf, maxValue, label) {
 	const width = 640;

@@ -8,6 +8,7 @@ import {createServer} from 'node:net';
 import {after, before, describe, test} from 'node:test';
 import {createFetch, isNetworkError, isTimeoutError} from '../../pkg/node.js';
 import {startScriptedServer} from '../support/scripted-server.mjs';
+import {fakeClockClient, rejection} from '../support/fake-clock-client.mjs';
 
 const PKG = new URL('../../pkg/node.js', import.meta.url).href;
 
@@ -17,38 +18,10 @@ before(async () => {
 });
 after(() => server.close());
 
-/** A client on a fake clock: `waits` lists every sleep it asked for; sleeping moves the clock. */
 function client(options = {}) {
-	let nowMs = Date.now();
-	const waits = [];
-	const verdicts = [];
-	const fetch = createFetch({
-		seed: 7,
-		jitter: 'none',
-		baseDelayMs: 100,
-		now: () => nowMs,
-		async sleep(ms, signal) {
-			signal?.throwIfAborted();
-			waits.push(ms);
-			nowMs += ms;
-		},
-		onVerdict(verdict) {
-			verdicts.push(verdict);
-		},
-		...options,
-	});
-	return {fetch, waits, verdicts};
+	return fakeClockClient(options);
 }
 
-async function rejection(promise) {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-
-	assert.fail('expected a rejection');
-}
 
 /** A port on 127.0.0.1 that nothing listens on (taken, then released). */
 async function closedPort() {

@@ -21,6 +21,7 @@ import {
 	ThrottledError,
 	TimeoutError,
 } from '../../pkg/node.js';
+import {fakeClockClient, rejection} from '../support/fake-clock-client.mjs';
 import {retryAfterHeaders, startScriptedServer} from '../support/scripted-server.mjs';
 
 let server;
@@ -29,38 +30,10 @@ before(async () => {
 });
 after(() => server.close());
 
-/** A client on a fake clock: `waits` lists every sleep it asked for; sleeping moves the clock. */
 function client(options = {}) {
-	let nowMs = Date.now();
-	const waits = [];
-	const verdicts = [];
-	const fetch = createFetch({
-		seed: 7,
-		jitter: 'none',
-		baseDelayMs: 100,
-		now: () => nowMs,
-		async sleep(ms, signal) {
-			signal?.throwIfAborted();
-			waits.push(ms);
-			nowMs += ms;
-		},
-		onVerdict(verdict) {
-			verdicts.push(verdict.kind);
-		},
-		...options,
-	});
-	return {fetch, waits, verdicts};
+	return fakeClockClient(options, verdict => verdict.kind);
 }
 
-async function rejection(promise) {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-
-	assert.fail('expected a rejection');
-}
 
 describe('retries', () => {
 	test('503, 503, then 200: resolves with the 200 after the own backoff, three requests', async () => {
