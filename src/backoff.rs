@@ -9,6 +9,9 @@
 //! waits and never sleeps. Randomness comes from a seed, addressed by attempt number
 //! ([`crate::random`]), so the same seed always gives the same waits.
 
+use alloc::vec::Vec;
+
+use crate::float::powi;
 use crate::random::SplitMix64;
 
 /// How waits are randomised.
@@ -93,8 +96,8 @@ impl Backoff {
             return 0;
         }
         // NOTE: past 2^11 doublings every finite base is above any cap; powi saturates to infinity.
-        let exponent = attempt.saturating_sub(1).min(2048) as i32;
-        let ceiling = self.base_delay_ms as f64 * self.multiplier.powi(exponent);
+        let exponent = attempt.saturating_sub(1).min(2048);
+        let ceiling = self.base_delay_ms as f64 * powi(self.multiplier, exponent);
         if ceiling < self.max_delay_ms as f64 {
             // NOTE: float-to-int `as` saturates and the value is below a u64 here.
             ceiling as u64

@@ -16,7 +16,9 @@
 
 use crate::classify::Verdict;
 use crate::kind::{Family, Kind};
-use crate::options::{invalid, PolicyError};
+use serde::Deserialize;
+
+use crate::option_error::{count, duration, invalid, PolicyError};
 use crate::retry_after::MAX_WAIT_MS;
 
 /// Longest outcome history a breaker keeps (one bit each).
@@ -240,5 +242,62 @@ impl CircuitBreaker {
             open_until_ms: Some(now_ms.saturating_add(options.open_ms)),
             ..Self::default()
         };
+    }
+}
+
+/// Circuit breaker options as JavaScript writes them.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct BreakerSpec {
+    /// `false` turns the breaker off (default `true`).
+    pub enabled: Option<bool>,
+    /// See [`BreakerOptions::failure_threshold`].
+    pub failure_threshold: Option<f64>,
+    /// See [`BreakerOptions::failure_ratio`].
+    pub failure_ratio: Option<f64>,
+    /// See [`BreakerOptions::window`].
+    pub window: Option<f64>,
+    /// See [`BreakerOptions::min_calls`].
+    pub min_calls: Option<f64>,
+    /// See [`BreakerOptions::open_ms`].
+    pub open_ms: Option<f64>,
+}
+
+impl TryFrom<BreakerSpec> for BreakerOptions {
+    type Error = PolicyError;
+
+    fn try_from(spec: BreakerSpec) -> Result<Self, PolicyError> {
+        const PREFIX: &str = "circuitBreaker";
+        let defaults = BreakerOptions::default();
+        let options = BreakerOptions {
+            failure_threshold: count(
+                PREFIX,
+                "failureThreshold",
+                spec.failure_threshold,
+                defaults.failure_threshold,
+                (0, u32::MAX),
+                "an integer from 0 to 2^32 - 1",
+            )?,
+            failure_ratio: spec.failure_ratio.unwrap_or(defaults.failure_ratio),
+            window: count(
+                PREFIX,
+                "window",
+                spec.window,
+                defaults.window,
+                (1, MAX_WINDOW),
+                "an integer from 1 to 64",
+            )?,
+            min_calls: count(
+                PREFIX,
+                "minCalls",
+                spec.min_calls,
+                defaults.min_calls,
+                (1, MAX_WINDOW),
+                "an integer from 1 to the window size",
+            )?,
+            open_ms: duration(PREFIX, "openMs", spec.open_ms, defaults.open_ms, None)?,
+        };
+        options.validate(PREFIX)?;
+        Ok(options)
     }
 }

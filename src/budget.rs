@@ -10,7 +10,9 @@
 //! failure. Time is injected, so the budget is deterministic; a clock that steps back only makes
 //! older slots count a little longer.
 
-use crate::options::{invalid, PolicyError};
+use serde::Deserialize;
+
+use crate::option_error::{count, duration, invalid, PolicyError};
 use crate::retry_after::MAX_WAIT_MS;
 
 /// Number of slots the window is kept in: the budget forgets traffic a slot at a time.
@@ -158,5 +160,42 @@ impl RetryBudget {
             };
         }
         Some(slot)
+    }
+}
+
+/// Retry budget options as JavaScript writes them.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct BudgetSpec {
+    /// `false` turns the budget off (default `true`).
+    pub enabled: Option<bool>,
+    /// See [`BudgetOptions::ratio`].
+    pub ratio: Option<f64>,
+    /// See [`BudgetOptions::min_retries`].
+    pub min_retries: Option<f64>,
+    /// See [`BudgetOptions::window_ms`].
+    pub window_ms: Option<f64>,
+}
+
+impl TryFrom<BudgetSpec> for BudgetOptions {
+    type Error = PolicyError;
+
+    fn try_from(spec: BudgetSpec) -> Result<Self, PolicyError> {
+        const PREFIX: &str = "retryBudget";
+        let defaults = BudgetOptions::default();
+        let options = BudgetOptions {
+            ratio: spec.ratio.unwrap_or(defaults.ratio),
+            min_retries: count(
+                PREFIX,
+                "minRetries",
+                spec.min_retries,
+                defaults.min_retries,
+                (0, u32::MAX),
+                "an integer from 0 to 2^32 - 1",
+            )?,
+            window_ms: duration(PREFIX, "windowMs", spec.window_ms, defaults.window_ms, None)?,
+        };
+        options.validate(PREFIX)?;
+        Ok(options)
     }
 }

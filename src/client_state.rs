@@ -11,12 +11,17 @@
 //! [`crate::RetryPolicy::admit`]) before each attempt. Time is always passed in. At most `max_origins` origins are tracked; when a new one arrives, the least
 //! recently used idle origin (else the least recently used one) is forgotten.
 
-use crate::breaker::{BreakerOptions, BreakerState, CircuitBreaker, Health};
-use crate::budget::{BudgetOptions, RetryBudget};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::breaker::{BreakerOptions, BreakerSpec, BreakerState, CircuitBreaker, Health};
+use crate::budget::{BudgetOptions, BudgetSpec, RetryBudget};
 use crate::classify::Verdict;
 use crate::decision::Reason;
 use crate::kind::Kind;
-use crate::options::{invalid, PolicyError};
+use serde::Deserialize;
+
+use crate::option_error::{count, duration, invalid, PolicyError};
 use crate::retry_after::MAX_WAIT_MS;
 
 /// Most origins a client state may be configured to track.
@@ -321,5 +326,73 @@ fn circuit_open(retry_in_ms: Option<u64>) -> Admission {
     Admission::Rejected {
         reason: Reason::CircuitOpen,
         retry_in_ms,
+    }
+}
+
+/// Shared client state options as JavaScript writes them.
+///
+/// ```
+/// use http_verdict::client_state::ClientStateOptions;
+/// use http_verdict::options::{BreakerSpec, ClientStateSpec};
+/// let spec = ClientStateSpec {
+///     circuit_breaker: Some(BreakerSpec { enabled: Some(false), ..Default::default() }),
+///     ..Default::default()
+/// };
+/// let options = ClientStateOptions::try_from(spec)?;
+/// assert!(options.circuit_breaker.is_none() && options.retry_budget.is_some());
+/// # Ok::<(), http_verdict::PolicyError>(())
+/// ```
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientStateSpec {
+    /// The retry budget (see [`BudgetOptions`]).
+    pub retry_budget: Option<BudgetSpec>,
+    /// The per-origin circuit breaker (see [`BreakerOptions`]).
+    pub circuit_breaker: Option<BreakerSpec>,
+    /// See [`ClientStateOptions::quota_lock_ms`].
+    pub quota_lock_ms: Option<f64>,
+    /// See [`ClientStateOptions::max_origins`].
+    pub max_origins: Option<f64>,
+}
+
+impl TryFrom<ClientStateSpec> for ClientStateOptions {
+    type Error = PolicyError;
+
+    fn try_from(spec: ClientStateSpec) -> Result<Self, PolicyError> {
+        let defaults = ClientStateOptions::default();
+        // Disabled parts are still checked: a typo should not hide behind `enabled: false`.
+        let retry_budget = match spec.retry_budget {
+            Some(budget) => {
+                Some(BudgetOptions::try_from(budget)?).filter(|_| budget.enabled != Some(false))
+            }
+            None => defaults.retry_budget,
+        };
+        let circuit_breaker = match spec.circuit_breaker {
+            Some(breaker) => {
+                Some(BreakerOptions::try_from(breaker)?).filter(|_| breaker.enabled != Some(false))
+            }
+            None => defaults.circuit_breaker,
+        };
+        let options = ClientStateOptions {
+            retry_budget,
+            circuit_breaker,
+            quota_lock_ms: duration(
+                "",
+                "quotaLockMs",
+                spec.quota_lock_ms,
+                defaults.quota_lock_ms,
+                None,
+            )?,
+            max_origins: count(
+                "",
+                "maxOrigins",
+                spec.max_origins,
+                defaults.max_origins,
+                (1, MAX_ORIGINS_LIMIT),
+                "an integer from 1 to 4096",
+            )?,
+        };
+        options.validate()?;
+        Ok(options)
     }
 }

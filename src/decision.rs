@@ -5,11 +5,12 @@
 //! 2.1 s`. The sentence is built on demand by [`Decision::message`], so deciding stays cheap when
 //! nobody reads it.
 
-use core::fmt::Write;
+use alloc::string::String;
 
 use crate::classify::Verdict;
 use crate::kind::Kind;
 use crate::method::Method;
+use crate::text::push_decimal;
 
 macro_rules! reasons {
     ($( $(#[$doc:meta])* $variant:ident = $id:literal, $retries:literal; )*) => {
@@ -120,109 +121,157 @@ impl Decision {
     /// # Ok::<(), http_verdict::PolicyError>(())
     /// ```
     pub fn message(&self) -> String {
-        let mut out = String::with_capacity(96);
-        // NOTE: writing to a String cannot fail; ignoring the fmt::Result keeps this total.
-        let _ = self.write_message(&mut out);
-        out
+        let mut out = Sentence(String::with_capacity(96));
+        self.write_message(&mut out);
+        out.0
     }
 
-    fn write_message(&self, out: &mut String) -> core::fmt::Result {
-        let subject = Subject(&self.verdict);
-        let hint = Wait(self.wait_hint_ms.unwrap_or(0));
-        let limit = Wait(self.limit_ms.unwrap_or(0));
-        let next = self.attempt.saturating_add(1);
-        let (max, delay) = (self.max_attempts, Wait(self.delay_ms));
+    // NOTE: assembled with `push_str` and a small number writer, not `write!`: `core::fmt` would add
+    // several KB to the wasm module for sentences that are only ever this simple.
+    fn write_message(&self, out: &mut Sentence) {
+        let verdict = &self.verdict;
+        let hint = self.wait_hint_ms.unwrap_or(0);
+        let limit = self.limit_ms.unwrap_or(0);
+        let next = u64::from(self.attempt.saturating_add(1));
+        let max = u64::from(self.max_attempts);
+        let attempt = u64::from(self.attempt);
+        let not_retried = "; not retried";
         match self.reason {
-            Reason::RetryAfter => write!(
-                out,
-                "{subject}; Retry-After {hint}; attempt {next} of {max} in {delay}"
-            ),
-            Reason::RateLimited => write!(
-                out,
-                "{subject}; no wait given; attempt {next} of {max} in {delay}"
-            ),
+            Reason::RetryAfter => {
+                out.subject(verdict).text("; Retry-After ").wait(hint);
+                out.next_attempt(next, max, self.delay_ms);
+            }
+            Reason::RateLimited => {
+                out.subject(verdict).text("; no wait given");
+                out.next_attempt(next, max, self.delay_ms);
+            }
             Reason::RetryableStatus | Reason::NetworkError | Reason::Timeout => {
-                write!(out, "{subject}; attempt {next} of {max} in {delay}")
+                out.subject(verdict);
+                out.next_attempt(next, max, self.delay_ms);
             }
-            Reason::Success => write!(out, "{subject}; done after attempt {}", self.attempt),
-            Reason::NotRetryable => write!(out, "{subject} is not retryable; not retried"),
-            Reason::Aborted => write!(out, "{subject}; cancelled by the client; not retried"),
-            Reason::QuotaExceeded if self.verdict.kind != Kind::QuotaExceeded => write!(
-                out,
-                "{subject}; the origin's quota is exhausted; not retried"
-            ),
+            Reason::Success => {
+                out.subject(verdict)
+                    .text("; done after attempt ")
+                    .number(attempt);
+            }
+            Reason::NotRetryable => {
+                out.subject(verdict)
+                    .text(" is not retryable")
+                    .text(not_retried);
+            }
+            Reason::Aborted => {
+                out.subject(verdict)
+                    .text("; cancelled by the client")
+                    .text(not_retried);
+            }
+            Reason::QuotaExceeded if verdict.kind != Kind::QuotaExceeded => {
+                out.subject(verdict)
+                    .text("; the origin's quota is exhausted")
+                    .text(not_retried);
+            }
             Reason::QuotaExceeded if self.wait_hint_ms.is_some() => {
-                write!(out, "{subject}; the quota resets in {hint}; not retried")
+                out.subject(verdict)
+                    .text("; the quota resets in ")
+                    .wait(hint)
+                    .text(not_retried);
             }
-            Reason::QuotaExceeded => write!(
-                out,
-                "{subject}; the quota is exhausted until it resets; not retried"
-            ),
-            Reason::NotIdempotent => write!(
-                out,
-                "{} is not idempotent and {subject} may have been processed; not retried",
-                self.method.name().unwrap_or("The request method")
-            ),
-            Reason::BodyNotReplayable => write!(
-                out,
-                "{subject}; the request body was a one-shot stream and cannot be sent again; not retried"
-            ),
-            Reason::MaxAttempts => write!(
-                out,
-                "{subject}; attempt {} of {max}; no attempts left",
-                self.attempt
-            ),
-            Reason::RetryAfterTooLong => write!(
-                out,
-                "{subject}; Retry-After {hint} is above the {limit} limit; not retried"
-            ),
-            Reason::Deadline => write!(
-                out,
-                "{subject}; the next wait would pass the {limit} deadline; not retried"
-            ),
+            Reason::QuotaExceeded => {
+                out.subject(verdict)
+                    .text("; the quota is exhausted until it resets")
+                    .text(not_retried);
+            }
+            Reason::NotIdempotent => {
+                out.text(self.method.name().unwrap_or("The request method"))
+                    .text(" is not idempotent and ")
+                    .subject(verdict)
+                    .text(" may have been processed")
+                    .text(not_retried);
+            }
+            Reason::BodyNotReplayable => {
+                out.subject(verdict)
+                    .text("; the request body was a one-shot stream and cannot be sent again")
+                    .text(not_retried);
+            }
+            Reason::MaxAttempts => {
+                out.subject(verdict).text("; attempt ").number(attempt);
+                out.text(" of ").number(max).text("; no attempts left");
+            }
+            Reason::RetryAfterTooLong => {
+                out.subject(verdict).text("; Retry-After ").wait(hint);
+                out.text(" is above the ")
+                    .wait(limit)
+                    .text(" limit")
+                    .text(not_retried);
+            }
+            Reason::Deadline => {
+                out.subject(verdict)
+                    .text("; the next wait would pass the ")
+                    .wait(limit);
+                out.text(" deadline").text(not_retried);
+            }
             Reason::BudgetExhausted => {
-                write!(out, "{subject}; the retry budget is exhausted; not retried")
+                out.subject(verdict)
+                    .text("; the retry budget is exhausted")
+                    .text(not_retried);
             }
-            Reason::CircuitOpen => write!(
-                out,
-                "{subject}; the circuit breaker for this origin is open; not retried"
-            ),
+            Reason::CircuitOpen => {
+                out.subject(verdict)
+                    .text("; the circuit breaker for this origin is open")
+                    .text(not_retried);
+            }
         }
     }
 }
 
-/// A verdict as the subject of a sentence: `503 Service Unavailable`, `Network Error (dns_failure)`.
-struct Subject<'a>(&'a Verdict);
+/// A sentence being assembled: text, numbers, waits and verdict subjects.
+struct Sentence(String);
 
-impl core::fmt::Display for Subject<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let verdict = self.0;
+impl Sentence {
+    fn text(&mut self, text: &str) -> &mut Self {
+        self.0.push_str(text);
+        self
+    }
+
+    fn number(&mut self, value: u64) -> &mut Self {
+        push_decimal(&mut self.0, value);
+        self
+    }
+
+    /// `; attempt 2 of 3 in 450 ms`.
+    fn next_attempt(&mut self, next: u64, max: u64, delay_ms: u64) -> &mut Self {
+        self.text("; attempt ")
+            .number(next)
+            .text(" of ")
+            .number(max);
+        self.text(" in ").wait(delay_ms)
+    }
+
+    /// A verdict as the subject of a sentence: `503 Service Unavailable`, `Network Error (dns_failure)`.
+    fn subject(&mut self, verdict: &Verdict) -> &mut Self {
         if let Some(status) = verdict.status {
-            write!(f, "{status} ")?;
+            self.number(u64::from(status)).text(" ");
         }
-        f.write_str(verdict.title())?;
+        self.text(verdict.title());
         match verdict.detail {
-            Some(detail) if verdict.kind == Kind::NetworkError => write!(f, " ({})", detail.id()),
-            _ => Ok(()),
+            Some(detail) if verdict.kind == Kind::NetworkError => {
+                self.text(" (").text(detail.id()).text(")")
+            }
+            _ => self,
         }
     }
-}
 
-/// A wait for people: `450 ms`, `2 s`, `2.1 s`, `1.5 min`, `24 h` (one decimal at most).
-struct Wait(u64);
-
-impl core::fmt::Display for Wait {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+    /// A wait for people: `450 ms`, `2 s`, `2.1 s`, `1.5 min`, `24 h` (one decimal at most).
+    fn wait(&mut self, ms: u64) -> &mut Self {
         const UNITS: [(u64, &str); 3] = [(3_600_000, "h"), (60_000, "min"), (1_000, "s")];
-        let ms = self.0;
         let Some((unit_ms, unit)) = UNITS.iter().find(|(unit_ms, _)| ms >= *unit_ms) else {
-            return write!(f, "{ms} ms");
+            return self.number(ms).text(" ms");
         };
         // Tenths of the unit, rounded to nearest.
         let tenths = ms.saturating_add(unit_ms / 20) / (unit_ms / 10);
-        match tenths % 10 {
-            0 => write!(f, "{} {unit}", tenths / 10),
-            digit => write!(f, "{}.{digit} {unit}", tenths / 10),
+        self.number(tenths / 10);
+        if tenths % 10 != 0 {
+            self.text(".").number(tenths % 10);
         }
+        self.text(" ").text(unit)
     }
 }

@@ -17,16 +17,24 @@
 //! assert!(verdict.never_processed());
 //! ```
 
+#![cfg_attr(feature = "package", no_std)]
+
+// NOTE: `alloc` by name everywhere, so the same source builds with std (native, tests, simulator)
+// and without it (the npm package's wasm, feature `package`).
+extern crate alloc;
+
 pub mod backoff;
 pub mod breaker;
 pub mod budget;
 pub mod classify;
 pub mod client_state;
 pub mod decision;
+mod float;
 pub mod headers;
 pub mod http_date;
 pub mod kind;
 pub mod method;
+pub mod option_error;
 pub mod options;
 pub mod policy;
 pub mod profile;

@@ -32,6 +32,19 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method with a name, in a fixed order (the bindings send a method as its index here).
+    pub const KNOWN: [Method; 9] = [
+        Method::Get,
+        Method::Head,
+        Method::Options,
+        Method::Trace,
+        Method::Put,
+        Method::Delete,
+        Method::Post,
+        Method::Patch,
+        Method::Connect,
+    ];
+
     /// The method named `name` (ASCII case ignored); unknown names are [`Method::Other`].
     ///
     /// ```
@@ -42,21 +55,14 @@ impl Method {
     /// assert!(!Method::parse("PROPFIND").is_idempotent());
     /// ```
     pub fn parse(name: &str) -> Method {
-        const NAMES: [(&str, Method); 9] = [
-            ("GET", Method::Get),
-            ("HEAD", Method::Head),
-            ("OPTIONS", Method::Options),
-            ("TRACE", Method::Trace),
-            ("PUT", Method::Put),
-            ("DELETE", Method::Delete),
-            ("POST", Method::Post),
-            ("PATCH", Method::Patch),
-            ("CONNECT", Method::Connect),
-        ];
-        NAMES
+        Method::KNOWN
             .iter()
-            .find(|(known, _)| known.eq_ignore_ascii_case(name))
-            .map_or(Method::Other, |(_, method)| *method)
+            .find(|method| {
+                method
+                    .name()
+                    .is_some_and(|known| known.eq_ignore_ascii_case(name))
+            })
+            .map_or(Method::Other, |method| *method)
     }
 
     /// The canonical upper-case name; `None` for [`Method::Other`].

@@ -1,4 +1,4 @@
-//! Options of a retry policy and of a client's shared state: defaults, validation and the plain
+//! Options of a retry policy: defaults, validation and the plain
 //! objects JavaScript passes.
 //!
 //! Rust callers fill [`RetryOptions`] (typed, with `Default`); JavaScript callers pass a plain
@@ -8,12 +8,19 @@
 //! silently clamped option is worse than a loud one. The defaults follow what users of ky, got and
 //! the AWS SDKs already expect; each is justified where it is declared.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use serde::Deserialize;
 
 use crate::backoff::{Backoff, Jitter};
-use crate::breaker::BreakerOptions;
-use crate::budget::BudgetOptions;
-use crate::client_state::ClientStateOptions;
+pub use crate::breaker::BreakerSpec;
+pub use crate::budget::BudgetSpec;
+pub use crate::client_state::ClientStateSpec;
+pub use crate::option_error::PolicyError;
+use crate::option_error::{
+    duration, integer, invalid, invalid_item, millis, safe_integer, MILLISECONDS,
+};
 use crate::retry_after::MAX_WAIT_MS;
 
 /// Most attempts a policy may allow; beyond this, bound retries with `deadline_ms` instead.
@@ -21,42 +28,6 @@ pub const MAX_ATTEMPTS_LIMIT: u32 = 1_000;
 
 /// The seed when none is given. Any fixed value does; the JS wrapper passes a random one.
 pub const DEFAULT_SEED: u64 = 0x5EED_F00D_DEC1_DE00;
-
-/// An option that failed validation: its name (JS spelling, with a path inside lists) and what was expected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyError {
-    /// The option, like `maxAttempts` or `statusOverrides[2].status`.
-    pub option: String,
-    /// What a valid value is, like `an integer from 1 to 1000`.
-    pub problem: &'static str,
-}
-
-impl PolicyError {
-    /// Stable code shared with the JavaScript errors.
-    pub fn code(&self) -> &'static str {
-        "ERR_INVALID_OPTION"
-    }
-}
-
-impl core::fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Expected `{}` to be {}.", self.option, self.problem)
-    }
-}
-
-impl std::error::Error for PolicyError {}
-
-/// The error for option `name` under `prefix` (empty for top-level options).
-pub(crate) fn invalid(prefix: &str, name: &str, problem: &'static str) -> PolicyError {
-    let option = if prefix.is_empty() {
-        name.into()
-    } else {
-        format!("{prefix}.{name}")
-    };
-    PolicyError { option, problem }
-}
-
-const MILLISECONDS: &str = "a number of milliseconds from 0 to 2^53 - 1";
 
 /// A per-status override of the retry rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -151,10 +122,7 @@ impl RetryOptions {
             } else {
                 continue;
             };
-            return Err(PolicyError {
-                option: format!("statusOverrides[{index}].status"),
-                problem,
-            });
+            return Err(invalid_item("statusOverrides", index, "status", problem));
         }
         Ok(())
     }
@@ -227,45 +195,6 @@ pub struct StatusOverrideSpec {
     pub retry: bool,
 }
 
-/// Largest integer a JS number holds exactly, as a float.
-const MAX_SAFE: f64 = MAX_WAIT_MS as f64;
-
-/// An integer in `min..=max` from a JS number.
-fn integer(value: f64, min: u32, max: u32) -> Option<u32> {
-    // NOTE: the range check makes the conversion exact.
-    (value.fract() == 0.0 && value >= f64::from(min) && value <= f64::from(max))
-        .then_some(value as u32)
-}
-
-/// Milliseconds from a JS number: fractions round up; `Infinity` is `unbounded` when allowed.
-fn millis(value: f64, unbounded: Option<u64>) -> Option<u64> {
-    if value == f64::INFINITY {
-        return unbounded;
-    }
-    // NOTE: finite, non-negative and at most 2^53 - 1 here, so the conversion is exact.
-    (0.0..=MAX_SAFE)
-        .contains(&value)
-        .then_some(value.ceil() as u64)
-}
-
-/// Reads an optional duration option, naming it on error.
-fn duration(
-    prefix: &str,
-    name: &str,
-    value: Option<f64>,
-    default: u64,
-    unbounded: Option<u64>,
-) -> Result<u64, PolicyError> {
-    let problem = if unbounded.is_some() {
-        "a number of milliseconds from 0 to 2^53 - 1, or Infinity"
-    } else {
-        MILLISECONDS
-    };
-    value.map_or(Ok(default), |value| {
-        millis(value, unbounded).ok_or_else(|| invalid(prefix, name, problem))
-    })
-}
-
 impl TryFrom<RetryOptionsSpec> for RetryOptions {
     type Error = PolicyError;
 
@@ -303,9 +232,13 @@ impl TryFrom<RetryOptionsSpec> for RetryOptions {
             .iter()
             .enumerate()
             .map(|(index, rule)| {
-                let status = integer(rule.status, 400, 599).ok_or_else(|| PolicyError {
-                    option: format!("statusOverrides[{index}].status"),
-                    problem: "an error status from 400 to 599",
+                let status = integer(rule.status, 400, 599).ok_or_else(|| {
+                    invalid_item(
+                        "statusOverrides",
+                        index,
+                        "status",
+                        "an error status from 400 to 599",
+                    )
                 })?;
                 Ok(StatusOverride {
                     // NOTE: at most 599 here, so the conversion is exact.
@@ -316,11 +249,8 @@ impl TryFrom<RetryOptionsSpec> for RetryOptions {
             .collect::<Result<_, PolicyError>>()?;
         let seed = match spec.seed {
             None => defaults.seed,
-            // NOTE: the check makes the conversion exact.
-            Some(value) if value.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&value) => {
-                value as u64
-            }
-            Some(_) => return Err(invalid("", "seed", "an integer from 0 to 2^53 - 1")),
+            Some(value) => safe_integer(value)
+                .ok_or_else(|| invalid("", "seed", "an integer from 0 to 2^53 - 1"))?,
         };
         let options = RetryOptions {
             max_attempts,
@@ -359,182 +289,6 @@ impl TryFrom<RetryOptionsSpec> for RetryOptions {
                 spec.throttle_fallback_ms,
                 defaults.throttle_fallback_ms,
                 None,
-            )?,
-        };
-        options.validate()?;
-        Ok(options)
-    }
-}
-
-/// Shared client state options as JavaScript writes them.
-///
-/// ```
-/// use http_verdict::client_state::ClientStateOptions;
-/// use http_verdict::options::{BreakerSpec, ClientStateSpec};
-/// let spec = ClientStateSpec {
-///     circuit_breaker: Some(BreakerSpec { enabled: Some(false), ..Default::default() }),
-///     ..Default::default()
-/// };
-/// let options = ClientStateOptions::try_from(spec)?;
-/// assert!(options.circuit_breaker.is_none() && options.retry_budget.is_some());
-/// # Ok::<(), http_verdict::PolicyError>(())
-/// ```
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct ClientStateSpec {
-    /// The retry budget (see [`BudgetOptions`]).
-    pub retry_budget: Option<BudgetSpec>,
-    /// The per-origin circuit breaker (see [`BreakerOptions`]).
-    pub circuit_breaker: Option<BreakerSpec>,
-    /// See [`ClientStateOptions::quota_lock_ms`].
-    pub quota_lock_ms: Option<f64>,
-    /// See [`ClientStateOptions::max_origins`].
-    pub max_origins: Option<f64>,
-}
-
-/// Retry budget options as JavaScript writes them.
-#[derive(Clone, Copy, Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct BudgetSpec {
-    /// `false` turns the budget off (default `true`).
-    pub enabled: Option<bool>,
-    /// See [`BudgetOptions::ratio`].
-    pub ratio: Option<f64>,
-    /// See [`BudgetOptions::min_retries`].
-    pub min_retries: Option<f64>,
-    /// See [`BudgetOptions::window_ms`].
-    pub window_ms: Option<f64>,
-}
-
-/// Circuit breaker options as JavaScript writes them.
-#[derive(Clone, Copy, Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct BreakerSpec {
-    /// `false` turns the breaker off (default `true`).
-    pub enabled: Option<bool>,
-    /// See [`BreakerOptions::failure_threshold`].
-    pub failure_threshold: Option<f64>,
-    /// See [`BreakerOptions::failure_ratio`].
-    pub failure_ratio: Option<f64>,
-    /// See [`BreakerOptions::window`].
-    pub window: Option<f64>,
-    /// See [`BreakerOptions::min_calls`].
-    pub min_calls: Option<f64>,
-    /// See [`BreakerOptions::open_ms`].
-    pub open_ms: Option<f64>,
-}
-
-/// Reads an optional count option, naming it on error.
-fn count(
-    prefix: &str,
-    name: &str,
-    value: Option<f64>,
-    default: u32,
-    (min, max): (u32, u32),
-    problem: &'static str,
-) -> Result<u32, PolicyError> {
-    value.map_or(Ok(default), |value| {
-        integer(value, min, max).ok_or_else(|| invalid(prefix, name, problem))
-    })
-}
-
-impl TryFrom<BudgetSpec> for BudgetOptions {
-    type Error = PolicyError;
-
-    fn try_from(spec: BudgetSpec) -> Result<Self, PolicyError> {
-        const PREFIX: &str = "retryBudget";
-        let defaults = BudgetOptions::default();
-        let options = BudgetOptions {
-            ratio: spec.ratio.unwrap_or(defaults.ratio),
-            min_retries: count(
-                PREFIX,
-                "minRetries",
-                spec.min_retries,
-                defaults.min_retries,
-                (0, u32::MAX),
-                "an integer from 0 to 2^32 - 1",
-            )?,
-            window_ms: duration(PREFIX, "windowMs", spec.window_ms, defaults.window_ms, None)?,
-        };
-        options.validate(PREFIX)?;
-        Ok(options)
-    }
-}
-
-impl TryFrom<BreakerSpec> for BreakerOptions {
-    type Error = PolicyError;
-
-    fn try_from(spec: BreakerSpec) -> Result<Self, PolicyError> {
-        const PREFIX: &str = "circuitBreaker";
-        let defaults = BreakerOptions::default();
-        let options = BreakerOptions {
-            failure_threshold: count(
-                PREFIX,
-                "failureThreshold",
-                spec.failure_threshold,
-                defaults.failure_threshold,
-                (0, u32::MAX),
-                "an integer from 0 to 2^32 - 1",
-            )?,
-            failure_ratio: spec.failure_ratio.unwrap_or(defaults.failure_ratio),
-            window: count(
-                PREFIX,
-                "window",
-                spec.window,
-                defaults.window,
-                (1, crate::breaker::MAX_WINDOW),
-                "an integer from 1 to 64",
-            )?,
-            min_calls: count(
-                PREFIX,
-                "minCalls",
-                spec.min_calls,
-                defaults.min_calls,
-                (1, crate::breaker::MAX_WINDOW),
-                "an integer from 1 to the window size",
-            )?,
-            open_ms: duration(PREFIX, "openMs", spec.open_ms, defaults.open_ms, None)?,
-        };
-        options.validate(PREFIX)?;
-        Ok(options)
-    }
-}
-
-impl TryFrom<ClientStateSpec> for ClientStateOptions {
-    type Error = PolicyError;
-
-    fn try_from(spec: ClientStateSpec) -> Result<Self, PolicyError> {
-        let defaults = ClientStateOptions::default();
-        // Disabled parts are still checked: a typo should not hide behind `enabled: false`.
-        let retry_budget = match spec.retry_budget {
-            Some(budget) => {
-                Some(BudgetOptions::try_from(budget)?).filter(|_| budget.enabled != Some(false))
-            }
-            None => defaults.retry_budget,
-        };
-        let circuit_breaker = match spec.circuit_breaker {
-            Some(breaker) => {
-                Some(BreakerOptions::try_from(breaker)?).filter(|_| breaker.enabled != Some(false))
-            }
-            None => defaults.circuit_breaker,
-        };
-        let options = ClientStateOptions {
-            retry_budget,
-            circuit_breaker,
-            quota_lock_ms: duration(
-                "",
-                "quotaLockMs",
-                spec.quota_lock_ms,
-                defaults.quota_lock_ms,
-                None,
-            )?,
-            max_origins: count(
-                "",
-                "maxOrigins",
-                spec.max_origins,
-                defaults.max_origins,
-                (1, crate::client_state::MAX_ORIGINS_LIMIT),
-                "an integer from 1 to 4096",
             )?,
         };
         options.validate()?;

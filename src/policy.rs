@@ -20,6 +20,8 @@
 //! A decision is a pure function of the policy, the outcome and the state: jitter comes from the
 //! seed, the attempt number and the outcome's `salt`, never from a clock or a global generator.
 
+use alloc::vec::Vec;
+
 use crate::backoff::{unit, Backoff, Draw};
 use crate::classify::Verdict;
 use crate::client_state::{Admission, ClientState};

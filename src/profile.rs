@@ -5,12 +5,15 @@
 //! `quota_exceeded`". A profile is validated once, up front, and every error names the offending
 //! field (`rules[2].kind`), because a silently ignored rule is worse than a loud one.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use serde::Deserialize;
 
 use crate::headers::HeaderBlock;
 use crate::kind::Kind;
 use crate::status::status_from_number;
-use crate::text::{contains_ignore_case, scan_window};
+use crate::text::{contains_ignore_case, join, push_decimal, scan_window};
 
 /// Most rules one profile may hold; profiles are meant to be short and hand-written.
 pub const MAX_RULES: usize = 256;
@@ -68,13 +71,20 @@ pub struct ProfileError {
     pub problem: String,
 }
 
-impl core::fmt::Display for ProfileError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Invalid profile: `{}` {}", self.field, self.problem)
+impl ProfileError {
+    /// The sentence users see: ``Invalid profile: `rules[0].kind` is not a known kind id``.
+    pub fn message(&self) -> String {
+        join(&["Invalid profile: `", &self.field, "` ", &self.problem])
     }
 }
 
-impl std::error::Error for ProfileError {}
+impl core::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for ProfileError {}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum HeaderTest {
@@ -116,6 +126,17 @@ pub struct Profile {
     rules: Vec<Rule>,
 }
 
+/// `rules[index]` followed by `rest` (like `.kind` or `.bodyIncludes[2]`), without `format!`.
+fn rule_field(index: usize, rest: &[&str]) -> String {
+    let mut field = String::from("rules[");
+    push_decimal(&mut field, index as u64);
+    field.push(']');
+    for part in rest {
+        field.push_str(part);
+    }
+    field
+}
+
 fn invalid(field: String, problem: &str) -> ProfileError {
     ProfileError {
         field,
@@ -139,7 +160,7 @@ impl Profile {
     }
 
     fn validate_rule(index: usize, spec: RuleSpec) -> Result<Rule, ProfileError> {
-        let field = |name: &str| format!("rules[{index}].{name}");
+        let field = |name: &str| rule_field(index, &[".", name]);
         let Ok(status) = status_from_number(spec.status) else {
             return Err(invalid(
                 field("status"),
@@ -163,7 +184,12 @@ impl Profile {
         for (pattern_index, pattern) in body_includes.iter().enumerate() {
             if pattern.trim().is_empty() || pattern.len() > MAX_PATTERN_BYTES {
                 return Err(invalid(
-                    format!("rules[{index}].bodyIncludes[{pattern_index}]"),
+                    {
+                        let mut field = rule_field(index, &[".bodyIncludes["]);
+                        push_decimal(&mut field, pattern_index as u64);
+                        field.push(']');
+                        field
+                    },
                     "must be a non-blank string of at most 256 bytes",
                 ));
             }
@@ -184,7 +210,7 @@ impl Profile {
     }
 
     fn validate_header(index: usize, spec: HeaderRuleSpec) -> Result<HeaderRule, ProfileError> {
-        let field = |name: &str| format!("rules[{index}].header.{name}");
+        let field = |name: &str| rule_field(index, &[".header.", name]);
         let is_token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
         if spec.name.is_empty()
             || spec.name.len() > MAX_PATTERN_BYTES

@@ -2,6 +2,8 @@
 //!
 //! Bodies can be large and hostile, so every scan looks at a bounded prefix and allocates nothing.
 
+use alloc::string::String;
+
 /// How much of a reply body the variant rules read, in bytes. Error messages sit at the start.
 pub const MAX_BODY_SCAN_BYTES: usize = 2048;
 
@@ -43,4 +45,39 @@ pub fn contains_any_ignore_case(haystack: &str, needles: &[&str]) -> bool {
     needles
         .iter()
         .any(|needle| contains_ignore_case(haystack, needle))
+}
+
+/// Joins `parts` into one new string (`[..].concat()` without its overflow panic and its generic code).
+pub fn join(parts: &[&str]) -> String {
+    let mut joined = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        joined.push_str(part);
+    }
+    joined
+}
+
+/// Whether `c` belongs to a word: ASCII letters, digits and `_`, and every non-ASCII character
+/// except the Latin-1 and general punctuation and space blocks.
+// NOTE: not `char::is_alphanumeric`: its Unicode tables were several KB of the wasm module, and the
+// variant rules only ever look for English words; non-ASCII letters still keep a word together.
+pub fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || (!c.is_ascii() && !is_unicode_punctuation(c))
+}
+
+/// Whether a word character is a letter (not a digit or `_`).
+pub fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || (!c.is_ascii() && !is_unicode_punctuation(c))
+}
+
+fn is_unicode_punctuation(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{BF}' | '\u{D7}' | '\u{F7}' | '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FF0F}')
+}
+
+/// Appends `value` in decimal, as `write!` would, without pulling `core::fmt` into the wasm module.
+pub fn push_decimal(out: &mut String, value: u64) {
+    if value >= 10 {
+        push_decimal(out, value / 10);
+    }
+    // NOTE: `value % 10` is a single digit, so the addition stays within ASCII digits.
+    out.push(char::from(b'0' + (value % 10) as u8));
 }

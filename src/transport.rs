@@ -19,7 +19,7 @@
 //! Anything else (an invalid URL, a bug in a hook) is `unknown_error` and never retried.
 
 use crate::kind::Kind;
-use crate::text::contains_any_ignore_case;
+use crate::text::{contains_any_ignore_case, contains_ignore_case};
 
 /// The parts of a thrown value the rules read. Empty strings stand for absent fields.
 #[derive(Clone, Copy, Debug, Default)]
@@ -172,7 +172,7 @@ fn detail_from_code(code: &str) -> Option<TransportDetail> {
         _ if code.starts_with("ERR_TLS_")
             || code.starts_with("ERR_SSL_")
             || code.starts_with("CERT_")
-            || code.contains("_CERT")
+            || contains_ignore_case(code, "_cert")
             || code == "UNABLE_TO_VERIFY_LEAF_SIGNATURE" =>
         {
             TransportDetail::TlsFailure

@@ -29,7 +29,8 @@ use crate::kind::Kind;
 use crate::rate_limit::rate_limit_hint;
 use crate::retry_after::retry_after_ms;
 use crate::text::{
-    contains_any_ignore_case, contains_ignore_case, find_all_ignore_case, scan_window,
+    contains_any_ignore_case, contains_ignore_case, find_all_ignore_case, is_letter, is_word_char,
+    scan_window,
 };
 
 /// A wait at least this long means a quota window rather than a per-second throttle.
@@ -155,8 +156,8 @@ pub fn not_found_variant(body: Option<&str>) -> Kind {
 }
 
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric() && c != '_')
-        .filter(|word| word.chars().any(char::is_alphabetic))
+    text.split(|c: char| !is_word_char(c))
+        .filter(|word| word.chars().any(is_letter))
 }
 
 fn has_word(text: &str, wanted: &[&str]) -> bool {

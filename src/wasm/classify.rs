@@ -1,20 +1,20 @@
-//! Classification exports: responses and thrown values to verdict keys, keys to verdict objects.
+//! Classification exports: responses and thrown values to verdict keys, keys to their text.
 
-use std::sync::atomic::Ordering;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
-use super::{
-    epoch_ms, error_with_code, verdict_from_key, verdict_key, wait_to_js, LAST_WAIT_MS, NO_WAIT,
-};
-use crate::classify::{classify, classify_error, ResponseParts, Verdict};
+use super::{epoch_ms, lines, store_wait, verdict_from_key, verdict_key, wait_to_js, LAST_WAIT_MS};
+use crate::classify::{classify, classify_error, ResponseParts};
 use crate::headers::{HeaderBlock, CORE_HEADER_NAMES};
 use crate::kind::Kind;
 use crate::profile::Profile;
 use crate::status::status_from_number;
+use crate::text::push_decimal;
 use crate::transport::ErrorShape;
 
-/// Keys at or above this mean "not a status"; the JS side then asks `statusError` for the error.
+/// Keys at or above this mean "not a status"; the JS side then asks `statusProblem` why.
 // NOTE: a plain `u32` return is several times faster across the boundary than a `Result`, whose
 // multi-value return allocates a JS array on every call.
 const INVALID_STATUS_KEY: u32 = u32::MAX;
@@ -38,7 +38,7 @@ pub(crate) fn classify_to_key(
         body: body.as_deref(),
     };
     let verdict = classify(&response, epoch_ms(now_ms), profile);
-    LAST_WAIT_MS.store(verdict.retry_after_ms.unwrap_or(NO_WAIT), Ordering::Relaxed);
+    store_wait(&LAST_WAIT_MS, verdict.retry_after_ms);
     verdict_key(&verdict)
 }
 
@@ -54,16 +54,10 @@ pub fn classify_response(
     classify_to_key(status, headers, body, now_ms, None)
 }
 
-/// The RangeError explaining why `status` is not an HTTP status (`undefined` if it is one).
-#[wasm_bindgen(js_name = statusError)]
-pub fn status_error(status: f64) -> JsValue {
-    match status_from_number(status) {
-        Ok(_) => JsValue::UNDEFINED,
-        Err(error) => error_with_code(
-            js_sys::RangeError::new(error.message()).into(),
-            error.code(),
-        ),
-    }
+/// Why `status` is not an HTTP status, or an empty string when it is one.
+#[wasm_bindgen(js_name = statusProblem)]
+pub fn status_problem(status: f64) -> String {
+    status_from_number(status).map_or_else(|error| error.message().into(), |_| String::new())
 }
 
 /// The server's requested wait found by the last `classifyResponse`, in ms, or -1 for none.
@@ -93,56 +87,43 @@ pub fn classify_error_shape(
     verdict_key(&classify_error(&shape))
 }
 
-/// Builds the verdict object JavaScript sees (without a wait; the JS side adds one per response).
-///
-/// NOTE: built with `Reflect.set` rather than serde: it runs once per distinct verdict, and serde's
-/// serializer would add several KB of gzip to every download for no gain.
-fn verdict_object(verdict: &Verdict) -> JsValue {
-    let object = JsValue::from(js_sys::Object::new());
-    let status = verdict.status.map_or(JsValue::NULL, JsValue::from);
-    let detail = verdict
-        .detail
-        .map_or(JsValue::NULL, |detail| JsValue::from_str(detail.id()));
-    let fields: [(&str, JsValue); 10] = [
-        ("status", status),
-        ("kind", JsValue::from_str(verdict.kind.id())),
-        ("family", JsValue::from_str(verdict.family().id())),
-        ("title", JsValue::from_str(verdict.title())),
-        ("description", JsValue::from_str(verdict.description())),
-        ("retryable", JsValue::from_bool(verdict.retryable())),
-        ("action", JsValue::from_str(verdict.action().id())),
-        ("retryAfterMs", JsValue::NULL),
-        (
-            "neverProcessed",
-            JsValue::from_bool(verdict.never_processed()),
-        ),
-        ("detail", detail),
-    ];
-    for (name, value) in fields {
-        // NOTE: defining a property on a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), &value);
+/// The fields of the verdict for `key`, tab-separated in the order JS reads them: status (empty for
+/// none), kind, family, title, description, retryable (`1`/`0`), action, neverProcessed (`1`/`0`),
+/// detail (empty for none). Empty for an unknown key.
+// NOTE: one string, not an object: building objects from Rust needs js-sys glue in every download,
+// and this runs once per distinct verdict.
+#[wasm_bindgen]
+pub fn describe(key: u32) -> String {
+    let Some(verdict) = verdict_from_key(key) else {
+        return String::new();
+    };
+    let flag = |on: bool| if on { "1" } else { "0" };
+    let mut fields = String::with_capacity(160);
+    if let Some(status) = verdict.status {
+        push_decimal(&mut fields, u64::from(status));
     }
-    object
+    for field in [
+        verdict.kind.id(),
+        verdict.family().id(),
+        verdict.title(),
+        verdict.description(),
+        flag(verdict.retryable()),
+        verdict.action().id(),
+        flag(verdict.never_processed()),
+        verdict.detail.map_or("", |detail| detail.id()),
+    ] {
+        fields.push('\t');
+        fields.push_str(field);
+    }
+    fields
 }
 
-/// The verdict object (without a wait) for a key returned by the classifiers.
-#[wasm_bindgen]
-pub fn describe(key: u32) -> Result<JsValue, JsValue> {
-    let verdict = verdict_from_key(key).ok_or_else(|| {
-        error_with_code(
-            js_sys::RangeError::new("Unknown verdict key.").into(),
-            "ERR_INVALID_ARGUMENT",
-        )
-    })?;
-    Ok(verdict_object(&verdict))
-}
-
-/// The documented table: one row per documented code and per transport kind.
-#[wasm_bindgen]
-pub fn codes() -> js_sys::Array {
+/// The keys of the documented table: one row per documented code and per transport kind.
+#[wasm_bindgen(js_name = documentedKeys)]
+pub fn documented_keys() -> Vec<u32> {
     Kind::documented()
         .map(|kind| {
-            verdict_object(&Verdict {
+            verdict_key(&crate::classify::Verdict {
                 status: kind.documented_status(),
                 kind,
                 retry_after_ms: None,
@@ -152,11 +133,8 @@ pub fn codes() -> js_sys::Array {
         .collect()
 }
 
-/// Names of the headers the built-in rules read; the JS side forwards only these.
+/// Names of the headers the built-in rules read, one per line; the JS side forwards only these.
 #[wasm_bindgen(js_name = coreHeaderNames)]
-pub fn core_header_names() -> Vec<String> {
-    CORE_HEADER_NAMES
-        .iter()
-        .map(|name| (*name).into())
-        .collect()
+pub fn core_header_names() -> String {
+    lines(CORE_HEADER_NAMES.iter().copied())
 }

@@ -1,21 +1,26 @@
 //! The bindings: the only place that knows about JavaScript. They convert values and nothing else.
 //!
-//! The per-request paths cross the boundary with numbers and at most a few strings, because every
-//! object built here costs far more than the decision itself. A verdict leaves as a compact key
-//! (kind, status, transport detail packed into one integer); the JS side turns each key into a frozen
-//! verdict object once, via `describe`, and reuses it. Results that do not fit in one number are left
-//! in `last_*` slots that JS reads right after the call. Nested shapes (profiles, options) cross once,
-//! through serde-wasm-bindgen. One file per exported concern.
+//! Everything crosses the boundary as numbers and short strings, never as objects, because each
+//! object built here costs far more than the decision itself and every kind of value that crosses
+//! adds glue to the download. A verdict leaves as a compact key (kind, status, transport detail
+//! packed into one integer); the JS side asks `describe` once per key for its text fields and reuses
+//! the frozen object it builds. Results that do not fit in one number are left in `last_*` slots
+//! that JS reads right after the call. A rejected option or profile throws a plain `Error` carrying
+//! the core's sentence, which JS rethrows as its own `TypeError`/`RangeError` with a stable code. Options cross as positional numbers (`undefined` is
+//! `None`) straight into the core's `*Spec` structs, so the core's checks are the only range checks.
+//! One file per exported concern; serde-wasm-bindgen is used only by the simulator (feature `sim`).
 
 mod classify;
 mod policy;
 mod profile;
+#[cfg(feature = "package")]
+mod runtime;
 #[cfg(feature = "sim")]
 mod sim;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use alloc::string::String;
 
-use wasm_bindgen::prelude::*;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::classify::Verdict;
 use crate::kind::Kind;
@@ -28,8 +33,14 @@ const STATUS_BITS: u32 = 10;
 /// `None` for the last computed wait; any real wait is at most 2^53 - 1 ms.
 pub(crate) const NO_WAIT: u64 = u64::MAX;
 
-// NOTE: wasm is single-threaded here; the atomic only avoids `unsafe` for a plain global.
+// NOTE: wasm is single-threaded here; atomics only avoid `unsafe` for plain globals, and they need
+// no std (the package's wasm has none).
 pub(crate) static LAST_WAIT_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
+
+/// Stores an optional wait in a slot.
+pub(crate) fn store_wait(slot: &AtomicU64, wait_ms: Option<u64>) {
+    slot.store(wait_ms.unwrap_or(NO_WAIT), Ordering::Relaxed);
+}
 
 pub(crate) fn verdict_key(verdict: &Verdict) -> u32 {
     let kind = verdict.kind.index() as u32;
@@ -64,16 +75,14 @@ pub(crate) fn epoch_ms(now_ms: f64) -> u64 {
     }
 }
 
-pub(crate) fn error_with_code(error: js_sys::Error, code: &str) -> JsValue {
-    let error = JsValue::from(error);
-    // NOTE: setting a property on a fresh Error cannot fail; ignoring the Result keeps this total.
-    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
-    error
-}
-
 /// A JS number of milliseconds (a duration) as the core's `u64`: negative and NaN are 0.
 pub(crate) fn duration_ms(value: f64) -> u64 {
     epoch_ms(value)
+}
+
+/// An optional wait from JS, where any negative number stands for none.
+pub(crate) fn optional_ms(value: f64) -> Option<u64> {
+    (value >= 0.0).then(|| duration_ms(value))
 }
 
 /// Reads a wait slot: -1 stands for none on the JS side.
@@ -84,17 +93,14 @@ pub(crate) fn wait_to_js(slot: &AtomicU64) -> f64 {
     }
 }
 
-/// Deserializes a plain JS object with serde.
-///
-/// NOTE: the JS side has already checked every field's name and type against the same shape, naming
-/// the offending field; this error is the backstop and carries serde's own sentence.
-pub(crate) fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, String> {
-    serde_wasm_bindgen::from_value(value).map_err(|error| {
-        let problem = error.to_string();
-        // NOTE: serde-wasm-bindgen's errors are JS errors whose text starts with `Error: `.
-        problem
-            .strip_prefix("Error: ")
-            .unwrap_or(&problem)
-            .to_owned()
-    })
+/// Joins static names with `\n`: one string crosses far more cheaply than an array of them.
+pub(crate) fn lines<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut joined = String::new();
+    for name in names {
+        if !joined.is_empty() {
+            joined.push('\n');
+        }
+        joined.push_str(name);
+    }
+    joined
 }

@@ -2,83 +2,84 @@
 //!
 //! `decide` takes the attempt's verdict as its key plus its wait, so the verdict JS already built
 //! is not rebuilt; the decision leaves as a reason index, with its delay and message in `last_*`
-//! slots read right after the call.
+//! slots read right after the call. One `decide` serves both the stateless and the shared-state
+//! case: the state is an optional argument.
 
-use std::cell::RefCell;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use wasm_bindgen::prelude::*;
 
-use super::{duration_ms, epoch_ms, error_with_code, from_js, verdict_from_key};
-use crate::client_state::{Admission, ClientState, ClientStateOptions};
+use super::{
+    duration_ms, epoch_ms, lines, optional_ms, store_wait, verdict_from_key, wait_to_js, NO_WAIT,
+};
+use crate::breaker::{BreakerSpec, BreakerState};
+use crate::budget::BudgetSpec;
+use crate::client_state::{Admission, ClientState, ClientStateOptions, ClientStateSpec};
 use crate::decision::{Decision, Reason};
 use crate::method::Method;
-use crate::options::{ClientStateSpec, PolicyError, RetryOptionsSpec};
+use crate::options::{RetryOptionsSpec, StatusOverrideSpec};
 use crate::policy::{Outcome, RetryPolicy};
 
-thread_local! {
-    // NOTE: wasm here is single-threaded; this is the one decision JS reads right after `decide`.
-    static LAST_DECISION: RefCell<Option<Decision>> = const { RefCell::new(None) };
-    static LAST_ADMISSION_MS: RefCell<f64> = const { RefCell::new(-1.0) };
-}
+// NOTE: the parts of the last decision and admission that JS reads right after the call.
+static LAST_RETRY: AtomicBool = AtomicBool::new(false);
+static LAST_DELAY_MS: AtomicU64 = AtomicU64::new(0);
+static LAST_HINT_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
+static LAST_LIMIT_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
+static LAST_ADMISSION_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
 
 /// Admission codes: 0 allowed, 1 wait (`lastAdmissionMs`), 2 + reason index for a refusal.
 const ADMISSION_ALLOWED: u32 = 0;
 const ADMISSION_WAIT: u32 = 1;
 const ADMISSION_REJECTED: u32 = 2;
 
-fn option_type_error(problem: String) -> JsValue {
-    error_with_code(
-        js_sys::TypeError::new(&problem).into(),
-        "ERR_INVALID_OPTION",
-    )
-}
-
-fn option_range_error(error: PolicyError) -> JsValue {
-    error_with_code(
-        js_sys::RangeError::new(&error.to_string()).into(),
-        error.code(),
-    )
-}
-
-/// The stable ids of the decision reasons, by index.
+/// The stable ids of the decision reasons, one per line, by index.
 #[wasm_bindgen(js_name = reasonIds)]
-pub fn reason_ids() -> Vec<String> {
-    Reason::ALL
-        .iter()
-        .map(|reason| reason.id().into())
-        .collect()
+pub fn reason_ids() -> String {
+    lines(Reason::ALL.iter().map(|reason| reason.id()))
+}
+
+/// The methods JS may send as a code (their index here), one per line; others travel by name.
+#[wasm_bindgen(js_name = methodNames)]
+pub fn method_names() -> String {
+    lines(Method::KNOWN.iter().filter_map(|method| method.name()))
+}
+
+/// The method named by `code` (an index into `Method::KNOWN`), else by `name`.
+fn method_name(code: u32, name: &Option<String>) -> &str {
+    match Method::KNOWN
+        .get(code as usize)
+        .and_then(|method| method.name())
+    {
+        Some(known) => known,
+        None => name.as_deref().unwrap_or(""),
+    }
 }
 
 /// The delay of the last decision, in ms.
 #[wasm_bindgen(js_name = lastDecisionDelayMs)]
 pub fn last_decision_delay_ms() -> f64 {
-    LAST_DECISION.with_borrow(|decision| decision.map_or(0.0, |d| d.delay_ms as f64))
+    LAST_DELAY_MS.load(Ordering::Relaxed) as f64
 }
 
 /// Whether the last decision was to retry.
 #[wasm_bindgen(js_name = lastDecisionRetry)]
 pub fn last_decision_retry() -> bool {
-    LAST_DECISION.with_borrow(|decision| decision.is_some_and(|d| d.retry))
+    LAST_RETRY.load(Ordering::Relaxed)
 }
 
 /// The server wait the last decision followed or refused, in ms, or -1.
 #[wasm_bindgen(js_name = lastDecisionHintMs)]
 pub fn last_decision_hint_ms() -> f64 {
-    LAST_DECISION.with_borrow(|decision| {
-        decision
-            .and_then(|d| d.wait_hint_ms)
-            .map_or(-1.0, |ms| ms as f64)
-    })
+    wait_to_js(&LAST_HINT_MS)
 }
 
 /// The limit the last refusal referred to (deadline, `maxRetryAfterMs`), in ms, or -1.
 #[wasm_bindgen(js_name = lastDecisionLimitMs)]
 pub fn last_decision_limit_ms() -> f64 {
-    LAST_DECISION.with_borrow(|decision| {
-        decision
-            .and_then(|d| d.limit_ms)
-            .map_or(-1.0, |ms| ms as f64)
-    })
+    wait_to_js(&LAST_LIMIT_MS)
 }
 
 /// The human sentence of a decision, rebuilt from its parts when JS first reads `message`.
@@ -103,8 +104,7 @@ pub fn decision_message(
     ) else {
         return String::new();
     };
-    verdict.retry_after_ms = (retry_after_ms >= 0.0).then(|| duration_ms(retry_after_ms));
-    let optional_ms = |ms: f64| (ms >= 0.0).then(|| duration_ms(ms));
+    verdict.retry_after_ms = optional_ms(retry_after_ms);
     Decision {
         retry: reason.retries(),
         delay_ms: duration_ms(delay_ms),
@@ -122,7 +122,7 @@ pub fn decision_message(
 /// The wait of the last admission that said "wait", or the retry time of a refusal; -1 for none.
 #[wasm_bindgen(js_name = lastAdmissionMs)]
 pub fn last_admission_ms() -> f64 {
-    LAST_ADMISSION_MS.with_borrow(|ms| *ms)
+    wait_to_js(&LAST_ADMISSION_MS)
 }
 
 /// A validated retry policy (JS: wrapped by `RetryPolicy`).
@@ -131,121 +131,116 @@ pub struct CorePolicy {
     inner: RetryPolicy,
 }
 
-/// An outcome's fields as JS passes them.
-/// Methods JS sends as a code instead of a string (the string costs an encode and a copy).
-const METHOD_NAMES: [&str; 9] = [
-    "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE", "POST", "PATCH", "CONNECT",
-];
-
-/// The method named by `code` (an index into `METHOD_NAMES`), else by `name`.
-fn method_name(code: u32, name: &Option<String>) -> &str {
-    match METHOD_NAMES.get(code as usize) {
-        Some(known) => known,
-        None => name.as_deref().unwrap_or(""),
+/// Validates retry options given field by field (absent: `undefined`); the error names the first
+/// option out of range. `status_overrides` is flat: status, retry (1 or 0), ….
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen(js_name = createPolicy)]
+pub fn create_policy(
+    max_attempts: Option<f64>,
+    base_delay_ms: Option<f64>,
+    multiplier: Option<f64>,
+    max_delay_ms: Option<f64>,
+    jitter: Option<String>,
+    deadline_ms: Option<f64>,
+    max_retry_after_ms: Option<f64>,
+    retry_non_idempotent: Option<bool>,
+    status_overrides: Option<Vec<f64>>,
+    seed: Option<f64>,
+    throttle_fallback_ms: Option<f64>,
+) -> Result<CorePolicy, JsError> {
+    let status_overrides = status_overrides.map(|flat| {
+        flat.chunks_exact(2)
+            .map(|pair| match *pair {
+                [status, retry] => StatusOverrideSpec {
+                    status,
+                    retry: retry != 0.0,
+                },
+                // NOTE: chunks_exact yields pairs only; this arm is never taken.
+                _ => StatusOverrideSpec {
+                    status: f64::NAN,
+                    retry: false,
+                },
+            })
+            .collect()
+    });
+    let spec = RetryOptionsSpec {
+        max_attempts,
+        base_delay_ms,
+        multiplier,
+        max_delay_ms,
+        jitter,
+        deadline_ms,
+        max_retry_after_ms,
+        retry_non_idempotent,
+        status_overrides,
+        seed,
+        throttle_fallback_ms,
+    };
+    match RetryPolicy::from_spec(spec) {
+        Ok(inner) => Ok(CorePolicy { inner }),
+        Err(error) => Err(JsError::new(&error.message())),
     }
 }
 
+fn admission_code(admission: Admission) -> u32 {
+    let (code, wait_ms) = match admission {
+        Admission::Allowed => (ADMISSION_ALLOWED, None),
+        Admission::Wait { wait_ms } => (ADMISSION_WAIT, Some(wait_ms)),
+        Admission::Rejected {
+            reason,
+            retry_in_ms,
+        } => (ADMISSION_REJECTED + reason.index() as u32, retry_in_ms),
+    };
+    store_wait(&LAST_ADMISSION_MS, wait_ms);
+    code
+}
+
+/// Decides about one attempt, reading and updating `state` unless it is `CoreState.none()`; returns
+/// the reason index, or `u32::MAX` for a key that no classifier made.
 #[allow(clippy::too_many_arguments)]
-fn outcome<'a>(
+#[wasm_bindgen]
+pub fn decide(
+    policy: &CorePolicy,
+    state: &mut CoreState,
     verdict_key: u32,
     retry_after_ms: f64,
     attempt: u32,
-    method: &'a str,
+    method_code: u32,
+    method: Option<String>,
     has_idempotency_key: bool,
     body_replayable: bool,
     elapsed_ms: f64,
     now_ms: f64,
     previous_delay_ms: f64,
-    origin: &'a str,
+    origin: Option<String>,
     salt: f64,
-) -> Result<Outcome<'a>, JsValue> {
-    let mut verdict = verdict_from_key(verdict_key).ok_or_else(|| {
-        error_with_code(
-            js_sys::TypeError::new("Unknown verdict key.").into(),
-            "ERR_INVALID_ARGUMENT",
-        )
-    })?;
-    verdict.retry_after_ms = (retry_after_ms >= 0.0).then(|| duration_ms(retry_after_ms));
-    Ok(Outcome {
+) -> u32 {
+    let Some(mut verdict) = verdict_from_key(verdict_key) else {
+        return u32::MAX;
+    };
+    verdict.retry_after_ms = optional_ms(retry_after_ms);
+    let outcome = Outcome {
         attempt,
-        method,
+        method: method_name(method_code, &method),
         has_idempotency_key,
         body_replayable,
         verdict,
         elapsed_ms: duration_ms(elapsed_ms),
         now_ms: epoch_ms(now_ms),
         previous_delay_ms: duration_ms(previous_delay_ms),
-        origin,
+        origin: origin.as_deref().unwrap_or(""),
         salt: duration_ms(salt),
-    })
-}
-
-fn remember(decision: Decision) -> u32 {
-    let reason = decision.reason.index() as u32;
-    LAST_DECISION.with_borrow_mut(|last| *last = Some(decision));
-    reason
-}
-
-fn admission_code(admission: Admission) -> u32 {
-    let (code, ms) = match admission {
-        Admission::Allowed => (ADMISSION_ALLOWED, -1.0),
-        Admission::Wait { wait_ms } => (ADMISSION_WAIT, wait_ms as f64),
-        Admission::Rejected {
-            reason,
-            retry_in_ms,
-        } => (
-            ADMISSION_REJECTED + reason.index() as u32,
-            retry_in_ms.map_or(-1.0, |ms| ms as f64),
-        ),
     };
-    LAST_ADMISSION_MS.with_borrow_mut(|last| *last = ms);
-    code
+    let decision = policy.inner.decide(&outcome, state.inner.as_mut());
+    LAST_RETRY.store(decision.retry, Ordering::Relaxed);
+    LAST_DELAY_MS.store(decision.delay_ms, Ordering::Relaxed);
+    store_wait(&LAST_HINT_MS, decision.wait_hint_ms);
+    store_wait(&LAST_LIMIT_MS, decision.limit_ms);
+    decision.reason.index() as u32
 }
 
 #[wasm_bindgen]
 impl CorePolicy {
-    /// Validates a plain options object: a TypeError for wrong types, a RangeError for bad values.
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<CorePolicy, JsValue> {
-        let spec: RetryOptionsSpec = from_js(options)
-            .map_err(|problem| option_type_error(format!("Invalid retry options: {problem}")))?;
-        let inner = RetryPolicy::from_spec(spec).map_err(option_range_error)?;
-        Ok(CorePolicy { inner })
-    }
-
-    /// Decides about one attempt without shared state; returns the reason index.
-    #[allow(clippy::too_many_arguments)]
-    pub fn decide(
-        &self,
-        verdict_key: u32,
-        retry_after_ms: f64,
-        attempt: u32,
-        method_code: u32,
-        method: Option<String>,
-        has_idempotency_key: bool,
-        body_replayable: bool,
-        elapsed_ms: f64,
-        now_ms: f64,
-        previous_delay_ms: f64,
-        origin: Option<String>,
-        salt: f64,
-    ) -> Result<u32, JsValue> {
-        let outcome = outcome(
-            verdict_key,
-            retry_after_ms,
-            attempt,
-            method_name(method_code, &method),
-            has_idempotency_key,
-            body_replayable,
-            elapsed_ms,
-            now_ms,
-            previous_delay_ms,
-            origin.as_deref().unwrap_or(""),
-            salt,
-        )?;
-        Ok(remember(self.inner.decide(&outcome, None)))
-    }
-
     /// The own-backoff waits the policy would use, in ms (at most 1000).
     pub fn plan(&self, attempts: Option<u32>) -> Vec<f64> {
         self.inner
@@ -262,59 +257,64 @@ impl CorePolicy {
     }
 }
 
-/// Shared per-client state (JS: wrapped by `ClientState`).
+/// Shared per-client state (JS: wrapped by `ClientState`), or none at all (`CoreState.none()`).
+// NOTE: an `Option` inside rather than an optional argument: wasm-bindgen cannot take an optional
+// `&mut` of an exported type, and one `decide` export serves both cases this way.
 #[wasm_bindgen]
 pub struct CoreState {
-    inner: ClientState,
+    inner: Option<ClientState>,
+}
+
+/// Validates client state options given field by field; `*_given` says whether the nested object
+/// was passed at all (an empty `retryBudget: {}` still means "on, with defaults").
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen(js_name = createState)]
+pub fn create_state(
+    budget_given: bool,
+    budget_enabled: Option<bool>,
+    ratio: Option<f64>,
+    min_retries: Option<f64>,
+    window_ms: Option<f64>,
+    breaker_given: bool,
+    breaker_enabled: Option<bool>,
+    failure_threshold: Option<f64>,
+    failure_ratio: Option<f64>,
+    window: Option<f64>,
+    min_calls: Option<f64>,
+    open_ms: Option<f64>,
+    quota_lock_ms: Option<f64>,
+    max_origins: Option<f64>,
+) -> Result<CoreState, JsError> {
+    let spec = ClientStateSpec {
+        retry_budget: budget_given.then_some(BudgetSpec {
+            enabled: budget_enabled,
+            ratio,
+            min_retries,
+            window_ms,
+        }),
+        circuit_breaker: breaker_given.then_some(BreakerSpec {
+            enabled: breaker_enabled,
+            failure_threshold,
+            failure_ratio,
+            window,
+            min_calls,
+            open_ms,
+        }),
+        quota_lock_ms,
+        max_origins,
+    };
+    let state = ClientStateOptions::try_from(spec).and_then(ClientState::new);
+    match state {
+        Ok(inner) => Ok(CoreState { inner: Some(inner) }),
+        Err(error) => Err(JsError::new(&error.message())),
+    }
 }
 
 #[wasm_bindgen]
 impl CoreState {
-    /// Validates a plain options object: a TypeError for wrong types, a RangeError for bad values.
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<CoreState, JsValue> {
-        let spec: ClientStateSpec = from_js(options).map_err(|problem| {
-            option_type_error(format!("Invalid client state options: {problem}"))
-        })?;
-        let options = ClientStateOptions::try_from(spec).map_err(option_range_error)?;
-        let inner = ClientState::new(options).map_err(option_range_error)?;
-        Ok(CoreState { inner })
-    }
-
-    /// `CorePolicy.decide` that also reads and updates this state.
-    #[allow(clippy::too_many_arguments)]
-    pub fn decide(
-        &mut self,
-        policy: &CorePolicy,
-        verdict_key: u32,
-        retry_after_ms: f64,
-        attempt: u32,
-        method_code: u32,
-        method: Option<String>,
-        has_idempotency_key: bool,
-        body_replayable: bool,
-        elapsed_ms: f64,
-        now_ms: f64,
-        previous_delay_ms: f64,
-        origin: Option<String>,
-        salt: f64,
-    ) -> Result<u32, JsValue> {
-        let outcome = outcome(
-            verdict_key,
-            retry_after_ms,
-            attempt,
-            method_name(method_code, &method),
-            has_idempotency_key,
-            body_replayable,
-            elapsed_ms,
-            now_ms,
-            previous_delay_ms,
-            origin.as_deref().unwrap_or(""),
-            salt,
-        )?;
-        Ok(remember(
-            policy.inner.decide(&outcome, Some(&mut self.inner)),
-        ))
+    /// No shared state: decisions read and record nothing.
+    pub fn none() -> CoreState {
+        CoreState { inner: None }
     }
 
     /// Whether an attempt to `origin` may be sent now, under `policy`'s limits (admission code).
@@ -325,19 +325,24 @@ impl CoreState {
         now_ms: f64,
         elapsed_ms: f64,
     ) -> u32 {
-        admission_code(policy.inner.admit(
-            &mut self.inner,
-            origin,
-            epoch_ms(now_ms),
-            duration_ms(elapsed_ms),
-        ))
+        admission_code(match self.inner.as_mut() {
+            Some(state) => {
+                policy
+                    .inner
+                    .admit(state, origin, epoch_ms(now_ms), duration_ms(elapsed_ms))
+            }
+            None => Admission::Allowed,
+        })
     }
 
     /// The breaker state of `origin`: `closed`, `open` or `half_open`.
     #[wasm_bindgen(js_name = breakerState)]
     pub fn breaker_state(&self, origin: &str, now_ms: f64) -> String {
         self.inner
-            .breaker_state(origin, epoch_ms(now_ms))
+            .as_ref()
+            .map_or(BreakerState::Closed, |state| {
+                state.breaker_state(origin, epoch_ms(now_ms))
+            })
             .id()
             .into()
     }
@@ -346,12 +351,15 @@ impl CoreState {
     #[wasm_bindgen(js_name = retriesAvailable)]
     pub fn retries_available(&self, now_ms: f64) -> f64 {
         self.inner
-            .retries_available(epoch_ms(now_ms))
+            .as_ref()
+            .and_then(|state| state.retries_available(epoch_ms(now_ms)))
             .map_or(-1.0, f64::from)
     }
 
     /// Forgets every origin and the budget's history.
     pub fn clear(&mut self) {
-        self.inner.clear();
+        if let Some(state) = self.inner.as_mut() {
+            state.clear();
+        }
     }
 }

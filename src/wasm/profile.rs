@@ -1,32 +1,70 @@
-//! The profile export: per-API rules validated once and kept in wasm memory.
+//! The profile export: per-API rules, built rule by rule from JS, validated once by the core and
+//! kept in wasm memory.
+
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
 use super::classify::classify_to_key;
-use super::{error_with_code, from_js};
-use crate::profile::{Profile, ProfileSpec};
+use super::lines;
+use crate::profile::{HeaderRuleSpec, Profile, ProfileSpec, RuleSpec};
 
-/// A validated classification profile (see `createProfile` in the JS API).
+/// A classification profile (see `createProfile` in the JS API): filled with `rule` and `pattern`,
+/// then `finish`ed, which validates it.
 #[wasm_bindgen]
 pub struct ClassifierProfile {
+    spec: ProfileSpec,
     inner: Profile,
 }
 
 #[wasm_bindgen]
 impl ClassifierProfile {
-    /// Validates a plain profile object; the TypeError names the offending field.
+    /// An empty profile.
     #[wasm_bindgen(constructor)]
-    pub fn new(spec: JsValue) -> Result<ClassifierProfile, JsValue> {
-        let invalid = |message: String| {
-            error_with_code(
-                js_sys::TypeError::new(&message).into(),
-                "ERR_INVALID_PROFILE",
-            )
-        };
-        let spec: ProfileSpec =
-            from_js(spec).map_err(|problem| invalid(format!("Invalid profile: {problem}")))?;
-        let inner = Profile::new(spec).map_err(|error| invalid(error.to_string()))?;
-        Ok(ClassifierProfile { inner })
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> ClassifierProfile {
+        ClassifierProfile {
+            spec: ProfileSpec::default(),
+            inner: Profile::default(),
+        }
+    }
+
+    /// Appends a rule; `header_name` absent means the rule has no header test.
+    pub fn rule(
+        &mut self,
+        status: f64,
+        kind: String,
+        header_name: Option<String>,
+        equals: Option<String>,
+        includes: Option<String>,
+    ) {
+        self.spec.rules.push(RuleSpec {
+            status,
+            kind,
+            body_includes: None,
+            header: header_name.map(|name| HeaderRuleSpec {
+                name,
+                equals,
+                includes,
+            }),
+        });
+    }
+
+    /// Appends a body pattern to the last rule.
+    pub fn pattern(&mut self, pattern: String) {
+        if let Some(rule) = self.spec.rules.last_mut() {
+            rule.body_includes
+                .get_or_insert_with(Vec::new)
+                .push(pattern);
+        }
+    }
+
+    /// Validates the rules added so far; the error names the offending field.
+    pub fn finish(&mut self) -> Result<(), JsError> {
+        self.inner = Profile::new(core::mem::take(&mut self.spec))
+            .map_err(|error| JsError::new(&error.message()))?;
+        Ok(())
     }
 
     /// `classifyResponse` with this profile's rules tried first.
@@ -41,13 +79,9 @@ impl ClassifierProfile {
         classify_to_key(status, headers, body, now_ms, Some(&self.inner))
     }
 
-    /// Header names the profile's rules read.
+    /// Header names the profile's rules read, one per line.
     #[wasm_bindgen(js_name = headerNames)]
-    pub fn header_names(&self) -> Vec<String> {
-        self.inner
-            .header_names()
-            .into_iter()
-            .map(String::from)
-            .collect()
+    pub fn header_names(&self) -> String {
+        lines(self.inner.header_names())
     }
 }

@@ -3,17 +3,16 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::error_with_code;
 use crate::sim::{run_scenario as run, PolicyKind, SCENARIOS};
 
 /// Runs one scenario for one policy and returns its report (metrics and a per-second series).
 #[wasm_bindgen(js_name = runScenario)]
 pub fn run_scenario(name: &str, policy: &str, seed: f64, scale: f64) -> Result<JsValue, JsValue> {
     let invalid = |message: String| {
-        error_with_code(
-            js_sys::RangeError::new(&message).into(),
-            "ERR_INVALID_ARGUMENT",
-        )
+        let error = JsValue::from(js_sys::RangeError::new(&message));
+        // NOTE: setting a property on a fresh Error cannot fail; ignoring the Result keeps this total.
+        let _ = js_sys::Reflect::set(&error, &"code".into(), &"ERR_INVALID_ARGUMENT".into());
+        error
     };
     let policy = PolicyKind::from_id(policy)
         .ok_or_else(|| invalid(format!("Unknown policy `{policy}`.")))?;
