@@ -1,26 +1,42 @@
-// Retry decisions. RetryPolicy validates its options once (in the core, through serde) and then
-// decides about each attempt in one wasm call with plain numbers and two short strings; the
-// verdict travels as its core key, so nothing is classified twice.
+// Retry decisions. RetryPolicy checks its options' types here and their ranges once in the core (the
+// options cross as positional numbers), then decides about each attempt in one wasm call with plain
+// numbers and two short strings; the verdict travels as its core key, so nothing is classified twice.
 
 import * as core from './http_verdict.js';
-import {typeError} from './errors.js';
+import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
 import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
 import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './verdict.js';
 
 const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
 const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'previousDelayMs', 'origin', 'salt']);
-// Methods cross the boundary as their index in the core's table; others as their name.
-const METHOD_CODES = {GET: 0, HEAD: 1, OPTIONS: 2, TRACE: 3, PUT: 4, DELETE: 5, POST: 6, PATCH: 7, CONNECT: 8};
 const OTHER_METHOD = 255;
+// Admission codes of the core (src/wasm/policy.rs): 0 allowed, 1 wait, 2 + reason index refused.
 const ADMISSION_WAIT = 1;
 const ADMISSION_REJECTED = 2;
 
 let reasonIds;
+let methodCodes;
+let noState;
 
 function reasonId(index) {
-	reasonIds ??= core.reasonIds();
+	reasonIds ??= core.reasonIds().split('\n');
 	return reasonIds[index];
+}
+
+/** The index of `method` in the core's method table (names match ignoring case), or OTHER_METHOD. */
+function methodCode(method) {
+	methodCodes ??= new Map(core.methodNames().split('\n').map((name, index) => [name, index]));
+	return methodCodes.get(method) ?? methodCodes.get(method.toUpperCase()) ?? OTHER_METHOD;
+}
+
+/** Runs a core constructor; its plain Error (a range problem) becomes a RangeError with a code. */
+function construct(create) {
+	try {
+		return create();
+	} catch (error) {
+		throw rangeError('ERR_INVALID_OPTION', error.message);
+	}
 }
 
 function optionError(message) {
@@ -160,7 +176,9 @@ export class RetryPolicy {
 		// An unseeded policy gets a random seed, so that a fleet of clients does not share one
 		// jitter sequence; tests and the simulator pass a seed to make every decision reproducible.
 		plain.seed ??= Math.floor(Math.random() * MAX_SAFE_SEED);
-		this.#core = new core.CorePolicy(plain);
+		const {maxAttempts, baseDelayMs, multiplier, maxDelayMs, jitter, deadlineMs, maxRetryAfterMs, retryNonIdempotent, statusOverrides, seed, throttleFallbackMs} = plain;
+		const overrides = statusOverrides && Float64Array.from(statusOverrides.flatMap(rule => [rule.status, rule.retry ? 1 : 0]));
+		this.#core = construct(() => core.createPolicy(maxAttempts, baseDelayMs, multiplier, maxDelayMs, jitter, deadlineMs, maxRetryAfterMs, retryNonIdempotent, overrides, seed, throttleFallbackMs));
 		this.#profile = profile;
 	}
 
@@ -214,16 +232,15 @@ export class RetryPolicy {
 		const previousDelayMs = nonNegative(outcome.previousDelayMs, 'previousDelayMs', 0);
 		const salt = nonNegative(outcome.salt, 'salt', 0);
 		const verdict = outcomeVerdict(outcome, this.#profile, nowMs);
-		const methodCode = METHOD_CODES[method] ?? METHOD_CODES[method.toUpperCase()] ?? OTHER_METHOD;
-		const methodName = methodCode === OTHER_METHOD ? method : undefined;
+		const code = methodCode(method);
+		const methodName = code === OTHER_METHOD ? method : undefined;
 		const key = verdictKey(verdict);
 		const retryAfterMs = verdict.retryAfterMs ?? -1;
 		const hasKey = hasHeader(outcome.requestHeaders, 'idempotency-key');
 		const originOrNone = origin === '' ? undefined : origin;
-		const reasonIndex = state === undefined
-			? this.core.decide(key, retryAfterMs, attempt, methodCode, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, previousDelayMs, originOrNone, salt)
-			: state.core.decide(this.core, key, retryAfterMs, attempt, methodCode, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, previousDelayMs, originOrNone, salt);
-		const parts = [reasonIndex, core.lastDecisionDelayMs(), key, retryAfterMs, attempt, this.core.maxAttempts, methodCode, methodName, core.lastDecisionHintMs(), core.lastDecisionLimitMs()];
+		noState ??= core.CoreState.none();
+		const reasonIndex = core.decide(this.core, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, previousDelayMs, originOrNone, salt);
+		const parts = [reasonIndex, core.lastDecisionDelayMs(), key, retryAfterMs, attempt, this.core.maxAttempts, code, methodName, core.lastDecisionHintMs(), core.lastDecisionLimitMs()];
 		return new Decision(core.lastDecisionRetry(), reasonId(reasonIndex), verdict, parts);
 	}
 
@@ -255,7 +272,12 @@ export class ClientState {
 			throw optionError('Invalid client state option: `profile` is not a known field.');
 		}
 
-		this.#core = new core.CoreState(plain);
+		const {retryBudget: budget, circuitBreaker: breaker, quotaLockMs, maxOrigins} = plain;
+		this.#core = construct(() => core.createState(
+			budget !== undefined, budget?.enabled, budget?.ratio, budget?.minRetries, budget?.windowMs,
+			breaker !== undefined, breaker?.enabled, breaker?.failureThreshold, breaker?.failureRatio, breaker?.window, breaker?.minCalls, breaker?.openMs,
+			quotaLockMs, maxOrigins,
+		));
 	}
 
 	/** @internal */

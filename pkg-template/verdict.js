@@ -3,7 +3,7 @@
 // (status, kind) and then shared, so that classifying costs one wasm call and no allocation.
 
 import * as core from './http_verdict.js';
-import {typeError} from './errors.js';
+import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
 import {checkShape, PROFILE_FIELDS} from './schema.js';
 
@@ -13,7 +13,7 @@ const MAX_HEADER_VALUE_LENGTH = 4096;
 const MAX_BODY_LENGTH = 4096;
 const MAX_ERROR_TEXT_LENGTH = 512;
 
-// Must match INVALID_STATUS_KEY in src/wasm.rs.
+// Must match INVALID_STATUS_KEY in src/wasm/classify.rs.
 const INVALID_STATUS_KEY = 0xFF_FF_FF_FF;
 
 const templates = new Map();
@@ -46,10 +46,16 @@ function makeVerdict(template, retryAfterMs, key) {
 	});
 }
 
+// The core describes a verdict as tab-separated fields (see `describe` in src/wasm/classify.rs).
+function describe(key) {
+	const [status, kind, family, title, description, retryable, action, neverProcessed, detail] = core.describe(key).split('\t');
+	return {status: status === '' ? null : Number(status), kind, family, title, description, retryable: retryable === '1', action, neverProcessed: neverProcessed === '1', detail: detail || null};
+}
+
 function templateFor(key) {
 	let template = templates.get(key);
 	if (template === undefined) {
-		template = makeVerdict(core.describe(key), null, key);
+		template = makeVerdict(describe(key), null, key);
 		templates.set(key, template);
 	}
 
@@ -62,7 +68,7 @@ export function verdictKey(verdict) {
 }
 
 function wantedHeaderNames() {
-	coreHeaderNames ??= new Set(core.coreHeaderNames());
+	coreHeaderNames ??= new Set(core.coreHeaderNames().split('\n'));
 	return coreHeaderNames;
 }
 
@@ -202,7 +208,8 @@ export class Profile {
 		}
 
 		this.#rules = rules;
-		this.#headerNames = new Set([...wantedHeaderNames(), ...rules.headerNames()]);
+		const own = rules.headerNames();
+		this.#headerNames = own === '' ? wantedHeaderNames() : new Set([...wantedHeaderNames(), ...own.split('\n')]);
 	}
 
 	/** @internal */
@@ -233,7 +240,23 @@ export function createProfile(spec) {
 
 	const plain = plainCopy(spec, 'profile', 'ERR_INVALID_PROFILE');
 	checkShape(plain, PROFILE_FIELDS, 'ERR_INVALID_PROFILE', 'Invalid profile: ');
-	return new Profile(new core.ClassifierProfile(plain));
+	// The core validates the rules (statuses, kinds, patterns); here they only cross, one call each.
+	const rules = new core.ClassifierProfile();
+	try {
+		for (const {status, kind, header, bodyIncludes = []} of plain.rules ?? []) {
+			rules.rule(status, kind, header?.name, header?.equals, header?.includes);
+			for (const pattern of bodyIncludes) {
+				rules.pattern(pattern);
+			}
+		}
+
+		rules.finish();
+	} catch (error) {
+		rules.free();
+		throw typeError('ERR_INVALID_PROFILE', error.message);
+	}
+
+	return new Profile(rules);
 }
 
 export function classify(input, options) {
@@ -279,7 +302,7 @@ export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 		? profile.classifyKey(status, headers, body, now)
 		: core.classifyResponse(status, headers, body, now);
 	if (key === INVALID_STATUS_KEY) {
-		throw core.statusError(status);
+		throw rangeError('ERR_STATUS_RANGE', core.statusProblem(status));
 	}
 
 	const template = templateFor(key);
@@ -333,6 +356,6 @@ export function classifyError(error) {
 }
 
 export function codes() {
-	documentedRows ??= core.codes().map(row => Object.freeze(row));
+	documentedRows ??= Array.from(core.documentedKeys(), key => Object.freeze(describe(key)));
 	return [...documentedRows];
 }
