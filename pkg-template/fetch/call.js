@@ -1,0 +1,353 @@
+// One call: the loop of attempts (admit, send, judge, decide; then return, give up or wait and retry).
+// The other concerns are plain functions of the call in the sibling files, not objects of their own,
+// so that a successful GET allocates nothing more for the split.
+
+import {isPlainObject} from '../input.js';
+import {classify, classifyError} from '../verdict.js';
+import {bufferSource, freshBody, isOneShot, isRequest, setBody} from './body.js';
+import {failure, refusal, totalTimeout} from './failure.js';
+import {policyFor, readTimeout} from './options.js';
+import {applyMoves, follow, forgetMoves, mark, withoutCredentials} from './redirects.js';
+import {bareVerdict, discard, peek} from './responses.js';
+import {expire, followCaller, unlink} from './signals.js';
+import {addValidators, fromStore, storeResponse} from './store.js';
+
+export class Call {
+	constructor(client, input, init) {
+		if (init.signal?.aborted) {
+			throw init.signal.reason;
+		}
+
+		this.client = client;
+		this.policy = policyFor(client, init.retry);
+		this.timeoutMs = readTimeout(init.timeout, 'timeout', client.timeoutMs);
+		this.signal = init.signal ?? undefined;
+		this.source = input;
+		let url = input;
+		if (isRequest(input)) {
+			url = input.url;
+			const {method, headers, credentials, cache, redirect, referrerPolicy, integrity, keepalive} = input;
+			init = {method, headers, credentials, cache, redirect, referrerPolicy, integrity, keepalive, ...init};
+			this.signal ??= input.signal;
+		}
+
+		this.init = init;
+		this.setUrl(new URL(url, globalThis.location?.href));
+		this.method = init.method === undefined ? 'GET' : String(init.method).toUpperCase();
+		this.headers = init.headers;
+		this.ownsHeaders = false;
+		if (this.headers !== undefined && typeof this.headers.has !== 'function' && !Array.isArray(this.headers) && !isPlainObject(this.headers)) {
+			this.ownHeaders();
+		}
+
+		setBody(this, init.body);
+		this.bodyChanged = false;
+		this.attempt = 0;
+		this.previousDelayMs = 0;
+		this.redirected = false;
+		this.refreshed = false;
+		this.timer = undefined;
+		this.link = undefined;
+		this.totalExpires = false;
+		applyMoves(this);
+		if (client.store !== undefined && this.method === 'GET' && init.cache !== 'no-store') {
+			this.storeKey = this.url;
+		}
+
+		this.startMs = client.now();
+		client.salt = (client.salt + 1) % Number.MAX_SAFE_INTEGER;
+		this.salt = client.salt;
+	}
+
+	async prepare() {
+		await bufferSource(this);
+		if (this.storeKey !== undefined) {
+			await addValidators(this);
+		}
+	}
+
+	async run() {
+		const {client} = this;
+		if (this.storeKey !== undefined || (this.source?.body && this.body === undefined)) {
+			await this.prepare();
+		}
+
+		for (;;) {
+			const admitting = this.admit();
+			if (admitting !== undefined) {
+				await admitting;
+			}
+
+			if (client.now() - this.startMs >= client.totalTimeoutMs) {
+				throw await totalTimeout(this);
+			}
+
+			this.attempt++;
+			const init = this.attemptInit();
+			if (this.factory !== undefined) {
+				await freshBody(this, init);
+			}
+
+			this.response = undefined;
+			this.error = undefined;
+			let verdict;
+			try {
+				const fetch = client.fetch ?? globalThis.fetch;
+				this.response = await fetch(this.url, init);
+				const {status} = this.response;
+				if (this.following && (status === 0 || (status > 300 && status < 400))) {
+					await follow(this, fetch, init);
+				}
+
+				verdict = this.judge();
+				if (verdict instanceof Promise) {
+					verdict = await verdict;
+				}
+			} catch (error) {
+				verdict = await this.judgeError(error);
+			} finally {
+				clearTimeout(this.timer);
+				unlink(this);
+			}
+
+			const {response} = this;
+			client.onVerdict?.(verdict, {attempt: this.attempt, request: this.describe(), response, error: this.error});
+			if (response?.status < 400) {
+				this.record(verdict);
+				return this.storeKey === undefined && !this.redirected && this.movedTo === undefined ? response : this.deliver();
+			}
+
+			const decision = this.decide(verdict);
+			if (verdict.kind === 'unauthorized' && await this.reauthenticate()) {
+				continue;
+			}
+
+			if (!decision.retry) {
+				return this.giveUp(decision);
+			}
+
+			discard(response);
+			this.response = undefined;
+			await this.wait(decision.delayMs);
+			this.previousDelayMs = decision.delayMs;
+			if (client.beforeRetry !== undefined) {
+				await this.change(await client.beforeRetry({request: this.describe(), attempt: this.attempt + 1, decision, error: this.error, response}));
+			}
+		}
+	}
+
+	setUrl(url) {
+		this.url = url.href;
+		this.origin = url.origin;
+	}
+
+	goTo(url) {
+		const next = new URL(url);
+		if (next.origin !== this.origin) {
+			this.headers = withoutCredentials(this.headers);
+			this.ownsHeaders = true;
+		}
+
+		this.setUrl(next);
+	}
+
+	ownHeaders() {
+		if (!this.ownsHeaders) {
+			this.headers = new Headers(this.headers);
+			this.ownsHeaders = true;
+		}
+
+		return this.headers;
+	}
+
+	admit() {
+		const nowMs = this.client.now();
+		const admission = this.client.state.admit(this.policy, {origin: this.origin, nowMs, elapsedMs: nowMs - this.startMs});
+		if (!admission.allowed) {
+			return admission.waitMs === null
+				? refusal(this, admission.reason, admission.retryInMs).then(error => Promise.reject(error))
+				: this.wait(admission.waitMs).then(() => this.admit());
+		}
+	}
+
+	attemptInit() {
+		const {client} = this;
+		const init = {...this.init};
+		const leftMs = client.totalTimeoutMs - (client.now() - this.startMs);
+		this.totalExpires = leftMs < this.timeoutMs;
+		const timerMs = Math.min(this.timeoutMs, leftMs);
+		if (this.signal !== undefined) {
+			init.signal = this.signal;
+		}
+
+		if (timerMs !== Infinity) {
+			const controller = new AbortController();
+			this.controller = controller;
+			this.timer = setTimeout(expire, timerMs, controller, timerMs);
+			init.signal = controller.signal;
+			this.link = this.signal === undefined ? undefined : followCaller(this.signal, controller);
+		}
+
+		if (this.ownsHeaders) {
+			init.headers = this.headers;
+		}
+
+		if (this.bodyChanged) {
+			init.body = this.body;
+		}
+
+		if (isOneShot(init.body)) {
+			init.duplex ??= 'half';
+		}
+
+		this.following = client.showsRedirects && (this.method === 'GET' || this.method === 'HEAD') && (init.redirect ?? 'follow') === 'follow';
+		if (this.following) {
+			init.redirect = 'manual';
+		}
+
+		return init;
+	}
+
+	judge() {
+		const {status} = this.response;
+		if (status === 0) {
+			return bareVerdict(200);
+		}
+
+		return status >= 200 && status < 400 && this.client.profile === undefined ? bareVerdict(status) : this.classify();
+	}
+
+	async classify() {
+		const {response, client} = this;
+		const {status} = response;
+		this.text = undefined;
+		if (status >= 400 && this.method !== 'HEAD' && response.body && (status === 400 || status === 404 || status === 429 || client.profile)) {
+			this.text = await peek(response);
+		}
+
+		if (this.signal?.aborted) {
+			discard(response);
+			throw this.signal.reason;
+		}
+
+		return classify({status, headers: response.headers, body: this.text}, {profile: client.profile, nowMs: client.now()});
+	}
+
+	async judgeError(error) {
+		this.error = error;
+		if (this.signal?.aborted) {
+			discard(this.response);
+			throw this.signal.reason;
+		}
+
+		this.response = undefined;
+		if (this.totalExpires && this.controller.signal.aborted) {
+			throw await totalTimeout(this);
+		}
+
+		const verdict = classifyError(error);
+		if (verdict.kind === 'unknown_error') {
+			throw error;
+		}
+
+		return verdict;
+	}
+
+	record(verdict) {
+		const nowMs = this.client.now();
+		this.verdict = verdict;
+		this.policy.decide({attempt: this.attempt, verdict, elapsedMs: nowMs - this.startMs, nowMs, origin: this.origin, salt: this.salt}, this.client.state);
+	}
+
+	decide(verdict) {
+		const nowMs = this.client.now();
+		this.verdict = verdict;
+		return this.policy.decide({
+			attempt: this.attempt,
+			method: this.method,
+			requestHeaders: this.headers,
+			bodyReplayable: this.replayable,
+			verdict,
+			elapsedMs: nowMs - this.startMs,
+			nowMs,
+			previousDelayMs: this.previousDelayMs,
+			origin: this.origin,
+			salt: this.salt,
+		}, this.client.state);
+	}
+
+	async deliver() {
+		let {response} = this;
+		if (response.status === 304 && this.entry) {
+			response = await fromStore(this, response);
+		} else if (response.status === 200 && this.storeKey !== undefined) {
+			await storeResponse(this, response);
+		}
+
+		return mark(this, response);
+	}
+
+	async reauthenticate() {
+		const {client} = this;
+		if (client.onUnauthorized === undefined || this.refreshed || !this.replayable) {
+			return false;
+		}
+
+		this.refreshed = true;
+		const change = await client.onUnauthorized({request: this.describe(), response: this.response});
+		if (change) {
+			discard(this.response);
+			await this.change(change);
+		}
+
+		return Boolean(change);
+	}
+
+	async change(change) {
+		if (isRequest(change)) {
+			this.init = {...this.init, method: change.method, headers: change.headers};
+			this.headers = change.headers;
+			this.ownsHeaders = false;
+			this.method = change.method.toUpperCase();
+			setBody(this, change.body === null ? undefined : await change.blob());
+			this.bodyChanged = true;
+			this.goTo(change.url);
+		} else if (typeof change === 'object' && change !== null) {
+			const {headers, ...rest} = change;
+			for (const [name, value] of new Headers(headers)) {
+				this.ownHeaders().set(name, value);
+			}
+
+			this.init = {...this.init, ...rest};
+			this.method = String(this.init.method ?? 'GET').toUpperCase();
+			if ('body' in rest) {
+				setBody(this, rest.body);
+				this.bodyChanged = true;
+			}
+		}
+	}
+
+	wait(ms) {
+		return this.client.sleep(ms, this.signal);
+	}
+
+	async giveUp(decision) {
+		const {client, response} = this;
+		if (response?.status === 410) {
+			forgetMoves(client.moved, this.url);
+			await (this.storeKey && client.store.delete(this.storeKey));
+		}
+
+		await client.onGiveUp?.(decision);
+		const throws = typeof client.throwHttpErrors === 'function' ? response && client.throwHttpErrors(response.status) : client.throwHttpErrors;
+		if (response && !throws) {
+			return mark(this, response);
+		}
+
+		throw failure(this, decision);
+	}
+
+	describe() {
+		return new Request(this.url, {method: this.init.method ?? this.method, headers: this.headers});
+	}
+}

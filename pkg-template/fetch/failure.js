@@ -1,0 +1,102 @@
+// The errors a call ends with. In one place so that all carry the same fields and messages the same
+// shape: the decision, the method and URL without query or fragment (they may hold secrets, and
+// messages get logged), and what the server said, so that a log line alone says what failed.
+
+import {CircuitOpenError, HttpError, NetworkError, QuotaExceededError, ThrottledError, TimeoutError} from '../errors.js';
+import {classifyError} from '../verdict.js';
+
+// After these a 502 has persisted through the retries.
+const EXHAUSTED = new Set(['max_attempts', 'deadline', 'budget_exhausted', 'circuit_open', 'retry_after_too_long']);
+
+const REFUSALS = {
+	quota_exceeded: 'The quota of this origin is exhausted',
+	circuit_open: 'The circuit breaker for this origin is open',
+	retry_after_too_long: 'This origin asked clients to wait longer than maxRetryAfterMs',
+	deadline: 'Waiting for the throttle gate of this origin would pass the deadline',
+};
+
+function pickMessage(data, depth = 0) {
+	for (const key of ['message', 'error', 'detail']) {
+		const value = data?.[key];
+		const message = typeof value === 'string' ? value.trim() : depth < 2 && pickMessage(value, depth + 1);
+		if (message) {
+			return message;
+		}
+	}
+}
+
+function serverMessage(text) {
+	let message;
+	try {
+		message = pickMessage(JSON.parse(text));
+	} catch {}
+
+	message ||= text?.trim().replaceAll(/\s+/g, ' ');
+	return message && !message.startsWith('<') ? message.slice(0, 500) : null;
+}
+
+function formatMs(ms) {
+	return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`;
+}
+
+function errorFields(call, decision) {
+	const nowMs = call.client.now();
+	return {
+		verdict: decision.verdict,
+		decision,
+		attempts: call.attempt,
+		elapsedMs: nowMs - call.startMs,
+		nowMs,
+		request: call.describe(),
+		response: call.response,
+		cause: call.error,
+	};
+}
+
+function where(call) {
+	const url = new URL(call.url);
+	return `(${call.method} ${url.origin}${url.pathname})`;
+}
+
+export function failure(call, decision) {
+	const {response} = call;
+	const fields = errorFields(call, decision);
+	let message = `${decision.message} ${where(call)}`;
+	if (!response) {
+		return new (decision.verdict.kind === 'timeout' ? TimeoutError : NetworkError)(message, fields);
+	}
+
+	if (decision.reason === 'quota_exceeded') {
+		const resetInMs = decision.verdict.kind === 'quota_exceeded' ? decision.verdict.retryAfterMs : null;
+		return new QuotaExceededError(message + (resetInMs === null ? '' : `; resets at ${new Date(fields.nowMs + resetInMs).toISOString()}`), {...fields, resetInMs});
+	}
+
+	const said = serverMessage(call.text);
+	if (said) {
+		message += `. The server said: ${said}`;
+	}
+
+	if (response.status === 502 && EXHAUSTED.has(decision.reason)) {
+		message += '. If the problem persists, please get in touch with support.';
+	}
+
+	return new HttpError(message, {...fields, serverMessage: said});
+}
+
+export async function refusal(call, reason, retryInMs) {
+	const message = `${REFUSALS[reason]}${retryInMs === null ? '' : `; it may be tried again in ${formatMs(retryInMs)}`}; not sent ${where(call)}`;
+	const decision = Object.freeze({retry: false, delayMs: 0, reason, message, verdict: call.verdict ?? null});
+	await call.client.onGiveUp?.(decision);
+	const fields = {...errorFields(call, decision), resetInMs: retryInMs, retryInMs};
+	const Class = {quota_exceeded: QuotaExceededError, circuit_open: CircuitOpenError}[reason] ?? ThrottledError;
+	return new Class(message, fields);
+}
+
+export async function totalTimeout(call) {
+	const during = call.controller?.signal.aborted;
+	const message = `Timeout; the totalTimeout of ${formatMs(call.client.totalTimeoutMs)} passed ${during ? 'during' : 'before'} attempt ${during ? call.attempt : call.attempt + 1}; not retried ${where(call)}`;
+	const decision = Object.freeze({retry: false, delayMs: 0, reason: 'deadline', message, verdict: classifyError(new DOMException('', 'TimeoutError'))});
+	await call.client.onGiveUp?.(decision);
+	call.response = undefined;
+	return new TimeoutError(message, errorFields(call, decision));
+}
