@@ -158,6 +158,23 @@ function functionNames(bytes, section) {
 	return names;
 }
 
+/** The module without its custom sections (names, producers, target features): what ships. */
+export function withoutCustomSections(bytes) {
+	const kept = [bytes.subarray(0, 8)];
+	let end = 8;
+	for (const section of sections(bytes)) {
+		const sectionEnd = section.start + section.size;
+		if (section.id !== 0) {
+			// From the end of the previous section: this section's id and size bytes, then its body.
+			kept.push(bytes.subarray(end, sectionEnd));
+		}
+
+		end = sectionEnd;
+	}
+
+	return Buffer.concat(kept);
+}
+
 /** Each defined function's body size, with its name when the module has a name section. */
 export function functionSizes(bytes) {
 	const all = sections(bytes);

@@ -230,7 +230,7 @@ describe('what ships', () => {
 
 	test('the scan covers the package (glue included) and the demo page', () => {
 		const names = files.map(file => relative(root, file));
-		for (const expected of ['pkg/http_verdict.js', 'pkg/fetch.js', 'pkg/verdict.js', 'pkg/web.js', 'www/app.js']) {
+		for (const expected of ['pkg/http_verdict.js', 'pkg/node.js', 'pkg/web.js', 'www/app.js']) {
 			assert.ok(names.includes(expected), `${expected} missing from ${names.join(', ')}`);
 		}
 	});

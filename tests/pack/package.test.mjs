@@ -19,23 +19,16 @@ const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const pkgDir = join(root, 'pkg');
 
-// What the tarball must hold, no more and no less: the package contract's files plus the wasm-pack
-// output they load. A new file in pkg-template/ belongs here too, on purpose.
+// What the tarball must hold, no more and no less: the two bundled entries, the glue node.js loads,
+// the wasm and the types. A new shipped file belongs here too, on purpose.
 const INTENDED_FILES = [
   'README.md',
-  'errors.js',
   'fetch.d.ts',
-  'fetch.js',
   'http_verdict.js',
   'http_verdict_bg.wasm',
   'index.d.ts',
-  'index.js',
-  'input.js',
   'node.js',
   'package.json',
-  'policy.js',
-  'schema.js',
-  'verdict.js',
   'web.js',
   ...readdirSync(root).filter((name) => /^LICEN[CS]E/i.test(name)),
 ].sort();
