@@ -5,6 +5,7 @@
 import * as core from './http_verdict.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
+import {useCore} from './ready.js';
 import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
 import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './verdict.js';
 
@@ -32,6 +33,7 @@ function methodCode(method) {
 
 /** Runs a core constructor; its plain Error (a range problem) becomes a RangeError with a code. */
 function construct(create) {
+	useCore();
 	try {
 		return create();
 	} catch (error) {

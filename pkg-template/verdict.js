@@ -5,6 +5,7 @@
 import * as core from './http_verdict.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
+import {useCore} from './ready.js';
 import {checkShape, PROFILE_FIELDS} from './schema.js';
 
 // The core ignores longer header values and reads only the start of a body; cutting them here
@@ -234,6 +235,7 @@ export class Profile {
 }
 
 export function createProfile(spec) {
+	useCore();
 	if (!isPlainObject(spec)) {
 		throw typeError('ERR_INVALID_PROFILE', `Expected \`profile\` to be a plain object, got ${describeType(spec)}.`);
 	}
@@ -260,6 +262,7 @@ export function createProfile(spec) {
 }
 
 export function classify(input, options) {
+	useCore();
 	if (input === null || typeof input !== 'object') {
 		throw typeError('ERR_INVALID_ARGUMENT', `Expected a Response or an object with a \`status\`, got ${describeType(input)}.`);
 	}
@@ -333,6 +336,7 @@ function safeText(read) {
 }
 
 export function classifyError(error) {
+	useCore();
 	if (error === undefined || error === null) {
 		throw typeError('ERR_INVALID_ARGUMENT', `Expected the value that fetch threw, got ${describeType(error)}.`);
 	}
@@ -356,6 +360,7 @@ export function classifyError(error) {
 }
 
 export function codes() {
+	useCore();
 	documentedRows ??= Array.from(core.documentedKeys(), key => Object.freeze(describe(key)));
 	return [...documentedRows];
 }
