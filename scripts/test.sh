@@ -47,7 +47,7 @@ summary() {
 stage "setup (install what is missing)" bash scripts/setup.sh
 stage "cargo fmt --check" cargo fmt --check
 stage "clippy (native, all targets, simulator on)" cargo clippy --all-targets --features sim -- -D warnings
-stage "clippy (wasm32, lib)" cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+stage "clippy (wasm32, lib, as the package builds it)" cargo clippy --lib --target wasm32-unknown-unknown --features package -- -D warnings
 stage "cargo test (native, simulator on)" cargo test --features sim
 # The same tests compiled to wasm32 and run in Node by wasm-bindgen's runner. --lib --tests leaves out
 # doctests: with --target cargo still builds and runs them for the host, a repeat of the native stage.
