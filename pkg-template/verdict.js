@@ -361,6 +361,6 @@ export function classifyError(error) {
 
 export function codes() {
 	useCore();
-	documentedRows ??= Array.from(core.documentedKeys(), key => Object.freeze(describe(key)));
+	documentedRows ??= Array.from(core.documentedKeys(), key => templateFor(key));
 	return [...documentedRows];
 }

@@ -2,7 +2,7 @@
 // variants, hints, and every kind of bad input, asserted on what users see.
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {classify, codes, createProfile} from '../../pkg/node.js';
+import {classify, codes, createProfile, RetryPolicy} from '../../pkg/node.js';
 
 // The SPEC §1 table: status, kind, family, retryable, action, neverProcessed.
 const documentedRows = [
@@ -76,6 +76,17 @@ describe('documented codes', () => {
 		assert.ok(rows.every(row => Object.isFrozen(row)));
 		rows.pop();
 		assert.equal(codes().length, rows.length + 1, 'callers get their own array');
+	});
+
+	test('codes() rows are verdicts: the same fields as classify(), usable in a decision', () => {
+		const fields = Object.keys(classify({status: 503}));
+		for (const row of codes()) {
+			assert.deepEqual(Object.keys(row), fields, row.kind);
+			assert.equal(row.retryAfterMs, null, row.kind);
+		}
+
+		const throttled = codes().find(row => row.kind === 'throttled');
+		assert.equal(new RetryPolicy({seed: 1}).decide({verdict: throttled}).reason, 'rate_limited');
 	});
 });
 
