@@ -7,8 +7,8 @@
 //   source module inlined), so that a plain page makes two requests (it and the wasm) and downloads
 //   no comments. It loads the wasm from `new URL('http_verdict_bg.wasm', import.meta.url)`, which
 //   bundlers recognise as an asset.
-// - node.js: the Node entry, the same sources in one readable (unminified) module, so that `import`
-//   parses two files instead of twenty; it imports the glue, http_verdict.js, which ships beside it.
+// - node.js: the Node entry, the same sources and the glue in one readable (unminified) module, so
+//   that `import` reads one file instead of twenty.
 // - http_verdict_bg.wasm: the optimised module with its custom sections (names) removed.
 // - the hand-written types (index.d.ts, fetch.d.ts), package.json (versioned from Cargo.toml), README
 //   and LICENSE.
@@ -63,7 +63,6 @@ for (const file of [join(wasmPackDir, GLUE), namedWasm, ...COPIED.map(name => jo
 rmSync(pkgDir, {recursive: true, force: true});
 mkdirSync(pkgDir, {recursive: true});
 writeFileSync(join(pkgDir, WASM), withoutCustomSections(readFileSync(namedWasm)));
-copyFileSync(join(wasmPackDir, GLUE), join(pkgDir, GLUE));
 for (const name of COPIED.filter(name => name !== 'package.json')) {
 	copyFileSync(join(templateDir, name), join(pkgDir, name));
 }
@@ -99,9 +98,8 @@ await build({
 	entryPoints: [join(templateDir, 'node.js')],
 	outfile: join(pkgDir, 'node.js'),
 	platform: 'node',
-	// NOTE: the glue stays its own module, shared by node.js and anyone who inspects the instance
-	// (the soak test reads the wasm memory through it).
-	external: ['./http_verdict.js', 'node:*'],
+	external: ['node:*'],
+	plugins: [glueAlias],
 });
 
 function measure(file) {
@@ -115,7 +113,7 @@ if (/\bfrom\s*["']|\bimport\s*["'(]/.test(web)) {
 }
 
 const browserFiles = ['web.js', WASM];
-const rows = [...browserFiles, 'node.js', GLUE].map(measure);
+const rows = [...browserFiles, 'node.js'].map(measure);
 const browser = rows.filter(row => browserFiles.includes(row.file));
 const total = {
 	file: 'browser download',

@@ -19,12 +19,10 @@ const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const pkgDir = join(root, 'pkg');
 
-// What the tarball must hold, no more and no less: the two bundled entries, the glue node.js loads,
-// the wasm and the types. A new shipped file belongs here too, on purpose.
+// What the tarball must hold, no more and no less: the two bundled entries, the wasm and the types. A new shipped file belongs here too, on purpose.
 const INTENDED_FILES = [
   'README.md',
   'fetch.d.ts',
-  'http_verdict.js',
   'http_verdict_bg.wasm',
   'index.d.ts',
   'node.js',

@@ -1,13 +1,11 @@
 // Soak: N retry decisions (with headers, with shared state, with profiles created and dropped) in
 // one process, reporting the JS heap and the wasm memory before and after, as JSON on stdout.
 // Run with --expose-gc so that heap figures are taken after a full collection.
-import {readFileSync} from 'node:fs';
-import {initSync} from '../../pkg/http_verdict.js';
-import {classify, ClientState, createProfile, RetryPolicy} from '../../pkg/node.js';
+import {importWithInstance} from './wasm-instance.mjs';
 
 const total = Number(process.argv[2] ?? 1_000_000);
-// Already initialised by node.js: this returns the same instance's exports, memory included.
-const wasm = initSync({module: readFileSync(new URL('../../pkg/http_verdict_bg.wasm', import.meta.url))});
+// The package's own instance, memory included.
+const {pkg: {classify, ClientState, createProfile, RetryPolicy}, wasm} = await importWithInstance();
 
 function snapshot() {
 	globalThis.gc?.();

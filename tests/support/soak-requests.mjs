@@ -15,11 +15,9 @@
 // The server's paths: `/ok` answers 200 `hello world`; `/flaky?id=N` answers 503 the first time it
 // sees N and 200 the second.
 import {getEventListeners} from 'node:events';
-import {readFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {pathToFileURL} from 'node:url';
-import {initSync} from '../../pkg/http_verdict.js';
-import {createFetch} from '../../pkg/node.js';
+import {importWithInstance} from './wasm-instance.mjs';
 
 // Every FLAKY_EVERY-th request gets one 503 first: 10 % retries, half the retry budget's 20 %, and
 // never five failures in a row, so neither the budget nor the circuit breaker refuses a retry.
@@ -73,8 +71,8 @@ async function main() {
 
 	const own = process.argv[4] === undefined ? await startSoakServer() : undefined;
 	const origin = process.argv[4] ?? own.origin;
-	// Already initialised by node.js: this returns the same instance's exports, memory included.
-	const wasm = initSync({module: readFileSync(new URL('../../pkg/http_verdict_bg.wasm', import.meta.url))});
+	// The package's own instance, memory included.
+	const {pkg: {createFetch}, wasm} = await importWithInstance();
 
 	// Collections free what is unreachable; finalisation callbacks (of wasm-bindgen objects, and of
 	// responses whose attempts stop following the caller's signal) run after them, as tasks: a few
