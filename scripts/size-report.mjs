@@ -100,14 +100,12 @@ function importedFunctionCount(bytes, section) {
 				break;
 			}
 
-			case 1: { // table: reftype, limits
-				input.byte();
-				input.skip(input.byte() === 0 ? 0 : 0);
-				input.u32();
-				break;
-			}
+			case 1: // table: reftype, then limits
+			case 2: { // memory: limits (flags, minimum, maximum when flag 1 is set)
+				if (kind === 1) {
+					input.byte();
+				}
 
-			case 2: { // memory: limits
 				const flags = input.byte();
 				input.u32();
 				if (flags & 1) {

@@ -150,16 +150,12 @@ pub fn create_policy(
 ) -> Result<CorePolicy, JsError> {
     let status_overrides = status_overrides.map(|flat| {
         flat.chunks_exact(2)
-            .map(|pair| match *pair {
-                [status, retry] => StatusOverrideSpec {
+            .filter_map(|pair| match *pair {
+                [status, retry] => Some(StatusOverrideSpec {
                     status,
                     retry: retry != 0.0,
-                },
-                // NOTE: chunks_exact yields pairs only; this arm is never taken.
-                _ => StatusOverrideSpec {
-                    status: f64::NAN,
-                    retry: false,
-                },
+                }),
+                _ => None,
             })
             .collect()
     });
