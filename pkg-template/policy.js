@@ -4,7 +4,7 @@
 
 import * as core from './http_verdict.js';
 import {rangeError, typeError} from './errors.js';
-import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
+import {describeType, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
 import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
 import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './verdict.js';
