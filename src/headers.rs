@@ -52,12 +52,17 @@ impl<'a> HeaderBlock<'a> {
     where
         'a: 'n,
     {
+        // NOTE: the name is compared where the line starts rather than after splitting at ':', so a
+        // line of another header is rejected after a few bytes; this lookup runs several times per
+        // response (once per header name the rules read).
         self.text.split('\n').filter_map(move |line| {
-            let (line_name, value) = line.split_once(':')?;
-            if !line_name.trim().eq_ignore_ascii_case(name) {
+            let line = line.trim_start_matches(is_blank);
+            let (head, rest) = (line.get(..name.len())?, line.get(name.len()..)?);
+            if !head.eq_ignore_ascii_case(name) {
                 return None;
             }
-            let value = value.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\r');
+            let value = rest.trim_start_matches(is_blank).strip_prefix(':')?;
+            let value = value.trim_matches(|c: char| is_blank(c) || c == '\r');
             (value.len() <= MAX_HEADER_VALUE_BYTES).then_some(value)
         })
     }
@@ -79,4 +84,8 @@ impl<'a> HeaderBlock<'a> {
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
     }
+}
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
 }
