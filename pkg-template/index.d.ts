@@ -82,7 +82,9 @@ export type TransportDetail =
 	| 'fetch_failed'
 	| 'timeout'
 	| 'aborted'
-	| 'unrecognized';
+	| 'unrecognized'
+	| 'invalid_request'
+	| 'oversized_response';
 
 /** The meaning of one outcome and what to do about it. Verdicts are frozen. */
 export interface Verdict {

@@ -186,6 +186,12 @@ export class RetryPolicy {
 
 	/** @internal */
 	get core() {
+		// A forged instance (`Object.create(RetryPolicy.prototype)`) has no core: a coded error, not
+		// the engine's own TypeError about private members.
+		if (!(#core in this)) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'Expected a RetryPolicy made by `new RetryPolicy()`.');
+		}
+
 		if (this.#core === undefined) {
 			throw typeError('ERR_INVALID_ARGUMENT', 'This retry policy has been freed.');
 		}
@@ -195,7 +201,7 @@ export class RetryPolicy {
 
 	/** @internal */
 	get profile() {
-		return this.#profile;
+		return this.core && this.#profile;
 	}
 
 	get maxAttempts() {
@@ -203,6 +209,7 @@ export class RetryPolicy {
 	}
 
 	decide(outcome, state) {
+		const policyCore = this.core;
 		if (!isPlainObject(outcome)) {
 			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`outcome\` to be a plain object, got ${describeType(outcome)}.`);
 		}
@@ -241,8 +248,8 @@ export class RetryPolicy {
 		const hasKey = hasHeader(outcome.requestHeaders, 'idempotency-key');
 		const originOrNone = origin === '' ? undefined : origin;
 		noState ??= core.CoreState.none();
-		const reasonIndex = core.decide(this.core, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, previousDelayMs, originOrNone, salt);
-		const parts = [reasonIndex, core.lastDecisionDelayMs(), key, retryAfterMs, attempt, this.core.maxAttempts, code, methodName, core.lastDecisionHintMs(), core.lastDecisionLimitMs()];
+		const reasonIndex = core.decide(policyCore, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, previousDelayMs, originOrNone, salt);
+		const parts = [reasonIndex, core.lastDecisionDelayMs(), key, retryAfterMs, attempt, policyCore.maxAttempts, code, methodName, core.lastDecisionHintMs(), core.lastDecisionLimitMs()];
 		return new Decision(core.lastDecisionRetry(), reasonId(reasonIndex), verdict, parts);
 	}
 
@@ -284,6 +291,10 @@ export class ClientState {
 
 	/** @internal */
 	get core() {
+		if (!(#core in this)) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'Expected a ClientState made by `new ClientState()`.');
+		}
+
 		if (this.#core === undefined) {
 			throw typeError('ERR_INVALID_ARGUMENT', 'This client state has been freed.');
 		}

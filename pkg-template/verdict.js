@@ -5,12 +5,18 @@
 import * as core from './http_verdict.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
+import {jsonWindow} from './json-window.js';
 import {useCore} from './ready.js';
 import {checkShape, PROFILE_FIELDS} from './schema.js';
 
 // The core ignores longer header values and reads only the start of a body; cutting them here
 // keeps a hostile multi-megabyte reply from being copied into wasm memory at all.
 const MAX_HEADER_VALUE_LENGTH = 4096;
+// A flood of repeated header lines (10,000 `Retry-After` pairs) cost up to 0.7 s per classify and grew
+// wasm memory for good; the core reads the first few values of a name only (MAX_LINES_PER_HEADER in
+// src/headers.rs), and no block it is sent is much longer than this many characters.
+const MAX_LINES_PER_HEADER = 8;
+const MAX_HEADER_BLOCK_LENGTH = 16_384;
 const MAX_BODY_LENGTH = 4096;
 const MAX_ERROR_TEXT_LENGTH = 512;
 
@@ -73,8 +79,20 @@ function wantedHeaderNames() {
 	return coreHeaderNames;
 }
 
+function headerText(name, value) {
+	if (typeof value === 'string') {
+		return value;
+	}
+
+	try {
+		return String(value);
+	} catch (error) {
+		throw Object.assign(typeError('ERR_INVALID_ARGUMENT', `Expected header \`${name}\` to have a string form, got ${describeType(value)}.`), {cause: error});
+	}
+}
+
 function headerLine(name, value) {
-	const text = typeof value === 'string' ? value : String(value);
+	const text = headerText(name, value);
 	if (text.length > MAX_HEADER_VALUE_LENGTH) {
 		return '';
 	}
@@ -86,21 +104,25 @@ function headerLine(name, value) {
 	return `${name}:${text}\n`;
 }
 
-function pairLines(name, value, wanted) {
-	const lowerName = String(name).toLowerCase();
-	if (!wanted.has(lowerName)) {
+/** The lines of one header given as a name and a value (or a list of values), within the caps. */
+function pairLines(name, value, wanted, counts) {
+	const lowerName = headerText('name', name).toLowerCase();
+	if (!wanted.has(lowerName) || value === undefined || value === null) {
 		return '';
 	}
 
-	if (Array.isArray(value)) {
-		return value.map(item => headerLine(lowerName, item)).join('');
+	let lines = '';
+	for (const item of Array.isArray(value) ? value : [value]) {
+		const count = counts.get(lowerName) ?? 0;
+		if (count === MAX_LINES_PER_HEADER) {
+			break;
+		}
+
+		counts.set(lowerName, count + 1);
+		lines += headerLine(lowerName, item);
 	}
 
-	if (value === undefined || value === null) {
-		return '';
-	}
-
-	return headerLine(lowerName, value);
+	return lines;
 }
 
 /** The `name:value` lines of the headers the core (and the profile) read, or undefined for none. */
@@ -110,12 +132,16 @@ function headerBlock(headers, wanted) {
 	}
 
 	let block = '';
+	const counts = new Map();
 	if (typeof headers.get === 'function' && typeof headers.has === 'function') {
 		// A Headers instance (any realm, any fetch implementation): ask for the few names we read.
 		for (const name of wanted) {
 			const value = headers.get(name);
 			if (value !== null && value !== undefined) {
 				block += headerLine(name, value);
+				if (block.length > MAX_HEADER_BLOCK_LENGTH) {
+					break;
+				}
 			}
 		}
 	} else if (Array.isArray(headers)) {
@@ -124,11 +150,17 @@ function headerBlock(headers, wanted) {
 				throw typeError('ERR_INVALID_ARGUMENT', `Expected \`headers[${index}]\` to be a [name, value] pair.`);
 			}
 
-			block += pairLines(pair[0], pair[1], wanted);
+			block += pairLines(pair[0], pair[1], wanted, counts);
+			if (block.length > MAX_HEADER_BLOCK_LENGTH) {
+				break;
+			}
 		}
 	} else if (isPlainObject(headers)) {
 		for (const name of Object.keys(headers)) {
-			block += pairLines(name, headers[name], wanted);
+			block += pairLines(name, headers[name], wanted, counts);
+			if (block.length > MAX_HEADER_BLOCK_LENGTH) {
+				break;
+			}
 		}
 	} else {
 		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`headers\` to be a Headers object, a plain object or an array of [name, value] pairs, got ${describeType(headers)}.`);
@@ -158,14 +190,11 @@ export function bodyText(input) {
 	}
 
 	if (isPlainObject(body) || Array.isArray(body)) {
-		let text;
 		try {
-			text = JSON.stringify(body);
+			return jsonWindow(body, MAX_BODY_LENGTH);
 		} catch (error) {
 			throw Object.assign(typeError('ERR_INVALID_ARGUMENT', 'Expected `body` to be JSON-serialisable.'), {cause: error});
 		}
-
-		return text.slice(0, MAX_BODY_LENGTH);
 	}
 
 	throw typeError('ERR_INVALID_ARGUMENT', `Expected \`body\` to be the reply's text or its parsed JSON, got ${describeType(body)}. Read the body first, e.g. \`await response.text()\`.`);
@@ -215,6 +244,10 @@ export class Profile {
 
 	/** @internal */
 	classifyKey(status, headers, body, nowMs) {
+		if (!(#rules in this)) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'Expected a Profile made by createProfile().');
+		}
+
 		if (this.#rules === undefined) {
 			throw typeError('ERR_INVALID_ARGUMENT', 'This profile has been freed.');
 		}
@@ -224,6 +257,10 @@ export class Profile {
 
 	/** @internal */
 	get headerNames() {
+		if (!(#headerNames in this)) {
+			throw typeError('ERR_INVALID_ARGUMENT', 'Expected a Profile made by createProfile().');
+		}
+
 		return this.#headerNames;
 	}
 

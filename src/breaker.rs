@@ -15,6 +15,7 @@
 //! give a struggling origin air. Outcomes are a 64-bit history, so a breaker is a few words.
 
 use crate::classify::Verdict;
+use crate::client_state::Deadline;
 use crate::kind::{Family, Kind};
 use serde::Deserialize;
 
@@ -156,25 +157,25 @@ pub struct CircuitBreaker {
     history: u64,
     /// How many outcomes `history` holds (at most 64).
     calls: u32,
-    /// While open or half-open: when the cool-down ends.
-    open_until_ms: Option<u64>,
-    /// While half-open: when the probe in flight was admitted.
-    probe_since_ms: Option<u64>,
+    /// While open or half-open: the cool-down.
+    open: Option<Deadline>,
+    /// While half-open: how long the probe in flight holds the single slot.
+    probe: Option<Deadline>,
 }
 
 impl CircuitBreaker {
     /// The phase at `now_ms`.
     pub fn state(&self, now_ms: u64) -> BreakerState {
-        match self.open_until_ms {
+        match self.open {
             None => BreakerState::Closed,
-            Some(until) if now_ms < until => BreakerState::Open,
+            Some(open) if open.remaining_ms(now_ms) > 0 => BreakerState::Open,
             Some(_) => BreakerState::HalfOpen,
         }
     }
 
     /// Whether the breaker is closed with no failure on record: forgetting it would lose nothing.
     pub fn is_healthy(&self) -> bool {
-        self.open_until_ms.is_none() && self.history == 0
+        self.open.is_none() && self.history == 0
     }
 
     /// Whether an attempt may be sent now; `Err` holds the ms until the breaker may admit one.
@@ -182,18 +183,16 @@ impl CircuitBreaker {
     pub fn admit(&mut self, options: &BreakerOptions, now_ms: u64) -> Result<(), u64> {
         match self.state(now_ms) {
             BreakerState::Closed => Ok(()),
-            BreakerState::Open => Err(self
-                .open_until_ms
-                .map_or(0, |until| until.saturating_sub(now_ms))),
-            BreakerState::HalfOpen => match self.probe_since_ms {
-                Some(since) if now_ms < since.saturating_add(options.open_ms) => {
-                    Err(since.saturating_add(options.open_ms).saturating_sub(now_ms))
+            BreakerState::Open => Err(self.open.map_or(0, |open| open.remaining_ms(now_ms))),
+            BreakerState::HalfOpen => {
+                match self.probe.map_or(0, |probe| probe.remaining_ms(now_ms)) {
+                    0 => {
+                        self.probe = Some(Deadline::new(now_ms, options.open_ms));
+                        Ok(())
+                    }
+                    probe_ms => Err(probe_ms),
                 }
-                _ => {
-                    self.probe_since_ms = Some(now_ms);
-                    Ok(())
-                }
-            },
+            }
         }
     }
 
@@ -205,9 +204,9 @@ impl CircuitBreaker {
             (BreakerState::HalfOpen, Health::Success) => *self = Self::default(),
             // Half-open, only the probe's failure reopens it; with no probe admitted yet, a failure
             // is a straggler sent before the breaker opened.
-            (BreakerState::HalfOpen, Health::Failure) if self.probe_since_ms.is_none() => {}
+            (BreakerState::HalfOpen, Health::Failure) if self.probe.is_none() => {}
             (BreakerState::HalfOpen, Health::Failure) => self.open(options, now_ms),
-            (BreakerState::HalfOpen, Health::Neutral) => self.probe_since_ms = None,
+            (BreakerState::HalfOpen, Health::Neutral) => self.probe = None,
             (BreakerState::Closed, Health::Neutral) => {}
             (BreakerState::Closed, health) => {
                 let failed = health == Health::Failure;
@@ -239,7 +238,7 @@ impl CircuitBreaker {
 
     fn open(&mut self, options: &BreakerOptions, now_ms: u64) {
         *self = Self {
-            open_until_ms: Some(now_ms.saturating_add(options.open_ms)),
+            open: Some(Deadline::new(now_ms, options.open_ms)),
             ..Self::default()
         };
     }

@@ -79,6 +79,33 @@ impl ClientStateOptions {
 /// The longest a `quota_exceeded` locks its origin, whatever the server says: one day.
 pub const MAX_QUOTA_LOCK_MS: u64 = 24 * 60 * 60 * 1000;
 
+/// A wait that ends at `until_ms`, with the length it was learned with.
+///
+/// Wall clocks step back (an NTP correction, a machine waking up, a user fixing the date), so the
+/// remaining wait is capped by that length: a clock an hour behind must not hold requests an hour
+/// longer than the server or the options asked, and no wait exceeds [`MAX_WAIT_MS`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Deadline {
+    until_ms: u64,
+    length_ms: u64,
+}
+
+impl Deadline {
+    /// A wait of `length_ms` (at most [`MAX_WAIT_MS`]) from `now_ms`.
+    pub(crate) fn new(now_ms: u64, length_ms: u64) -> Self {
+        let length_ms = length_ms.min(MAX_WAIT_MS);
+        Self {
+            until_ms: now_ms.saturating_add(length_ms),
+            length_ms,
+        }
+    }
+
+    /// What is left of the wait at `now_ms`, in ms (0: over).
+    pub(crate) fn remaining_ms(&self, now_ms: u64) -> u64 {
+        self.until_ms.saturating_sub(now_ms).min(self.length_ms)
+    }
+}
+
 /// Whether an attempt may be sent now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admission {
@@ -103,17 +130,19 @@ pub enum Admission {
 struct OriginState {
     origin: String,
     breaker: CircuitBreaker,
-    /// Requests to the origin wait until then (a 429 asked for it).
-    gate_until_ms: u64,
-    /// Requests to the origin fail until then (its quota is exhausted).
-    quota_until_ms: u64,
+    /// Requests to the origin wait for it (a 429 asked for it).
+    gate: Deadline,
+    /// Requests to the origin fail until it passes (its quota is exhausted).
+    quota: Deadline,
     last_used_ms: u64,
 }
 
 impl OriginState {
     /// Whether forgetting this origin loses anything that still matters at `now_ms`.
     fn is_active(&self, now_ms: u64) -> bool {
-        self.gate_until_ms > now_ms || self.quota_until_ms > now_ms || !self.breaker.is_healthy()
+        self.gate.remaining_ms(now_ms) > 0
+            || self.quota.remaining_ms(now_ms) > 0
+            || !self.breaker.is_healthy()
     }
 }
 
@@ -172,10 +201,11 @@ impl ClientState {
         let Some(entry) = self.origins.iter_mut().find(|entry| entry.origin == origin) else {
             return Admission::Allowed;
         };
-        if entry.quota_until_ms > now_ms {
+        let quota_ms = entry.quota.remaining_ms(now_ms);
+        if quota_ms > 0 {
             return Admission::Rejected {
                 reason: Reason::QuotaExceeded,
-                retry_in_ms: Some(entry.quota_until_ms.saturating_sub(now_ms)),
+                retry_in_ms: Some(quota_ms),
             };
         }
         if let Some(options) = &breaker_options {
@@ -183,10 +213,9 @@ impl ClientState {
                 return circuit_open(entry.breaker.admit(options, now_ms).err());
             }
         }
-        if entry.gate_until_ms > now_ms {
-            return Admission::Wait {
-                wait_ms: entry.gate_until_ms.saturating_sub(now_ms),
-            };
+        let gate_ms = entry.gate.remaining_ms(now_ms);
+        if gate_ms > 0 {
+            return Admission::Wait { wait_ms: gate_ms };
         }
         if let Some(options) = &breaker_options {
             if let Err(retry_in_ms) = entry.breaker.admit(options, now_ms) {
@@ -207,13 +236,13 @@ impl ClientState {
     /// How long requests to `origin` must still wait for its throttle gate, in ms (0: open).
     pub fn throttle_wait_ms(&self, origin: &str, now_ms: u64) -> u64 {
         self.entry(origin)
-            .map_or(0, |entry| entry.gate_until_ms.saturating_sub(now_ms))
+            .map_or(0, |entry| entry.gate.remaining_ms(now_ms))
     }
 
     /// How long `origin`'s quota stays locked, in ms (0: not locked).
     pub fn quota_wait_ms(&self, origin: &str, now_ms: u64) -> u64 {
         self.entry(origin)
-            .map_or(0, |entry| entry.quota_until_ms.saturating_sub(now_ms))
+            .map_or(0, |entry| entry.quota.remaining_ms(now_ms))
     }
 
     /// How many retries the budget allows at `now_ms`; `None` when the budget is off.
@@ -264,10 +293,11 @@ impl ClientState {
                 .retry_after_ms
                 .unwrap_or(quota_lock_ms)
                 .min(MAX_QUOTA_LOCK_MS);
-            entry.quota_until_ms = now_ms.saturating_add(lock_ms);
+            entry.quota = Deadline::new(now_ms, lock_ms);
         }
-        if let Some(wait_ms) = throttle_wait_ms {
-            entry.gate_until_ms = entry.gate_until_ms.max(now_ms.saturating_add(wait_ms));
+        // The gate keeps the longer of its remaining wait and the new one.
+        if let Some(wait_ms) = throttle_wait_ms.filter(|ms| *ms > entry.gate.remaining_ms(now_ms)) {
+            entry.gate = Deadline::new(now_ms, wait_ms);
         }
     }
 
@@ -290,8 +320,8 @@ impl ClientState {
                 let fresh = OriginState {
                     origin: origin.into(),
                     breaker: CircuitBreaker::default(),
-                    gate_until_ms: 0,
-                    quota_until_ms: 0,
+                    gate: Deadline::default(),
+                    quota: Deadline::default(),
                     last_used_ms: now_ms,
                 };
                 let full = self.origins.len() >= self.options.max_origins as usize;

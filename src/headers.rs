@@ -8,6 +8,11 @@
 /// Longest header value the parsers look at, in bytes; longer values count as absent.
 pub const MAX_HEADER_VALUE_BYTES: usize = 4096;
 
+/// Most values of one header name the parsers look at; later repetitions are ignored. A flood of
+/// repeated lines then costs a scan, never a parse per line (the JS wrapper cuts them before they
+/// cross into wasm memory; this bounds Rust callers too).
+pub const MAX_LINES_PER_HEADER: usize = 8;
+
 /// Header names the built-in rules read. The JS wrapper forwards these (plus any a profile names).
 pub const CORE_HEADER_NAMES: &[&str] = &[
     "retry-after",
@@ -47,7 +52,8 @@ impl<'a> HeaderBlock<'a> {
         Self { text: "" }
     }
 
-    /// Every value of the header `name` (case-insensitive), trimmed, in order of appearance.
+    /// The first [`MAX_LINES_PER_HEADER`] values of the header `name` (case-insensitive), trimmed, in
+    /// order of appearance.
     pub fn get_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a str> + 'n
     where
         'a: 'n,
@@ -55,16 +61,19 @@ impl<'a> HeaderBlock<'a> {
         // NOTE: the name is compared where the line starts rather than after splitting at ':', so a
         // line of another header is rejected after a few bytes; this lookup runs several times per
         // response (once per header name the rules read).
-        self.text.split('\n').filter_map(move |line| {
-            let line = line.trim_start_matches(is_blank);
-            let (head, rest) = (line.get(..name.len())?, line.get(name.len()..)?);
-            if !head.eq_ignore_ascii_case(name) {
-                return None;
-            }
-            let value = rest.trim_start_matches(is_blank).strip_prefix(':')?;
-            let value = value.trim_matches(|c: char| is_blank(c) || c == '\r');
-            (value.len() <= MAX_HEADER_VALUE_BYTES).then_some(value)
-        })
+        self.text
+            .split('\n')
+            .filter_map(move |line| {
+                let line = line.trim_start_matches(is_blank);
+                let (head, rest) = (line.get(..name.len())?, line.get(name.len()..)?);
+                if !head.eq_ignore_ascii_case(name) {
+                    return None;
+                }
+                let value = rest.trim_start_matches(is_blank).strip_prefix(':')?;
+                let value = value.trim_matches(|c: char| is_blank(c) || c == '\r');
+                (value.len() <= MAX_HEADER_VALUE_BYTES).then_some(value)
+            })
+            .take(MAX_LINES_PER_HEADER)
     }
 
     /// The first value of the header `name`, if any.

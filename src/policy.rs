@@ -219,7 +219,9 @@ impl RetryPolicy {
             attempt,
             max_attempts: self.options.max_attempts,
             method,
-            wait_hint_ms: step.wait_hint_ms,
+            // NOTE: the parsers' hints saturate at MAX_WAIT_MS, but a caller's own verdict may carry
+            // any (JS passes `retryAfterMs` through), and every wait reported must be a safe integer.
+            wait_hint_ms: step.wait_hint_ms.map(|hint_ms| hint_ms.min(MAX_WAIT_MS)),
             limit_ms: step.limit_ms,
         }
     }

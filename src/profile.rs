@@ -21,6 +21,16 @@ pub const MAX_RULES: usize = 256;
 pub const MAX_PATTERNS_PER_RULE: usize = 64;
 /// Longest pattern or header value a rule may compare, in bytes.
 pub const MAX_PATTERN_BYTES: usize = 256;
+/// Most bytes of patterns one profile may search for, over all its rules: every `bodyIncludes`
+/// pattern, and every `header.includes` value counted twice (a header value is read up to 4096
+/// bytes, twice the body's 2048).
+///
+/// Matching is naive (each pattern compared at every offset, ignoring ASCII case), so this bounds
+/// the work of one classify: at most 2048 × 4096 byte comparisons (about 8.4 million), with one
+/// line per header a rule reads, as `fetch` joins repeated headers. The other limits alone allow
+/// 256 × 64 patterns of 256 bytes: billions of comparisons against a 2 KB body that almost
+/// matches, seconds per classify.
+pub const MAX_PROFILE_PATTERN_BYTES: usize = 4096;
 
 /// A profile as the user writes it (JS: a plain object). Unknown fields are rejected.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -150,12 +160,20 @@ impl Profile {
         if spec.rules.len() > MAX_RULES {
             return Err(invalid("rules".into(), "has more than 256 rules"));
         }
-        let rules = spec
+        let rules: Vec<Rule> = spec
             .rules
             .into_iter()
             .enumerate()
             .map(|(index, rule)| Self::validate_rule(index, rule))
             .collect::<Result<_, _>>()?;
+        // NOTE: at most 256 × (64 + 2) × 256 here, so the sum cannot overflow.
+        let pattern_bytes: usize = rules.iter().map(Rule::pattern_bytes).sum();
+        if pattern_bytes > MAX_PROFILE_PATTERN_BYTES {
+            return Err(invalid(
+                "rules".into(),
+                "has patterns of more than 4096 bytes in all (bodyIncludes, and header.includes counted twice)",
+            ));
+        }
         Ok(Profile { rules })
     }
 
@@ -271,6 +289,18 @@ impl Profile {
 }
 
 impl Rule {
+    /// What the rule's patterns count against [`MAX_PROFILE_PATTERN_BYTES`].
+    fn pattern_bytes(&self) -> usize {
+        let header_bytes = match &self.header {
+            Some(HeaderRule {
+                test: HeaderTest::Includes(part),
+                ..
+            }) => part.len(),
+            _ => 0,
+        };
+        self.body_includes.iter().map(String::len).sum::<usize>() + 2 * header_bytes
+    }
+
     fn matches(&self, status: u16, headers: &HeaderBlock, body: Option<&str>) -> bool {
         if self.status != status {
             return false;
@@ -295,5 +325,187 @@ impl Rule {
                 HeaderTest::Includes(part) => contains_ignore_case(value, part),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::MAX_BODY_SCAN_BYTES;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    fn body_rule(patterns: Vec<String>) -> RuleSpec {
+        RuleSpec {
+            status: 404.0,
+            kind: "wrong_identifier".into(),
+            body_includes: Some(patterns),
+            header: None,
+        }
+    }
+
+    fn includes_rule(part: String) -> RuleSpec {
+        RuleSpec {
+            status: 404.0,
+            kind: "wrong_identifier".into(),
+            body_includes: None,
+            header: Some(HeaderRuleSpec {
+                name: "x-error".into(),
+                equals: None,
+                includes: Some(part),
+            }),
+        }
+    }
+
+    /// `total_bytes` of body patterns of `pattern_bytes` each (the last one shorter), each
+    /// `a…ab`, packed into rules of at most 64 patterns.
+    fn near_miss_rules(total_bytes: usize, pattern_bytes: usize) -> Vec<RuleSpec> {
+        let mut patterns = Vec::new();
+        let mut left = total_bytes;
+        while left > 0 {
+            let bytes = left.min(pattern_bytes);
+            patterns.push("a".repeat(bytes - 1) + "b");
+            left -= bytes;
+        }
+        patterns
+            .chunks(MAX_PATTERNS_PER_RULE)
+            .map(|chunk| body_rule(chunk.to_vec()))
+            .collect()
+    }
+
+    fn check(rules: Vec<RuleSpec>) -> Result<Profile, ProfileError> {
+        Profile::new(ProfileSpec { rules })
+    }
+
+    /// Byte comparisons the naive matcher makes for `profile` against a body of `body_bytes` and
+    /// one header line of `header_bytes` that no pattern matches but every window almost does:
+    /// one window per offset, each compared over the whole pattern before it fails on the last
+    /// byte (`find_all_ignore_case` compares a window with `eq_ignore_ascii_case`).
+    fn near_miss_comparisons(profile: &Profile, body_bytes: usize, header_bytes: usize) -> usize {
+        let cost = |text_bytes: usize, pattern: &str| {
+            let windows = (text_bytes + 1).saturating_sub(pattern.len());
+            windows * pattern.len()
+        };
+        let body_bytes = body_bytes.min(MAX_BODY_SCAN_BYTES);
+        profile
+            .rules
+            .iter()
+            .map(|rule| {
+                let body: usize = rule
+                    .body_includes
+                    .iter()
+                    .map(|pattern| cost(body_bytes, pattern))
+                    .sum();
+                let header = match &rule.header {
+                    Some(HeaderRule {
+                        test: HeaderTest::Includes(part),
+                        ..
+                    }) => cost(header_bytes, part),
+                    _ => 0,
+                };
+                body + header
+            })
+            .sum()
+    }
+
+    const BUDGET_MESSAGE: &str = "Invalid profile: `rules` has patterns of more than 4096 bytes in all (bodyIncludes, and header.includes counted twice)";
+
+    #[test]
+    fn patterns_up_to_the_budget_are_accepted_and_one_byte_more_is_not() {
+        let at_budget = near_miss_rules(MAX_PROFILE_PATTERN_BYTES, MAX_PATTERN_BYTES);
+        assert_eq!(at_budget.len(), 1);
+        assert!(check(at_budget.clone()).is_ok());
+        let mut over = at_budget;
+        over.push(body_rule(vec!["x".into()]));
+        let error = check(over).expect_err("one byte over the budget");
+        assert_eq!(error.field, "rules");
+        assert_eq!(error.message(), BUDGET_MESSAGE);
+        // Spread over many rules, the total is what counts.
+        assert!(check(near_miss_rules(MAX_PROFILE_PATTERN_BYTES, 1)).is_ok());
+        let error = check(near_miss_rules(MAX_PROFILE_PATTERN_BYTES + 1, 1)).expect_err("over");
+        assert_eq!(error.message(), BUDGET_MESSAGE);
+    }
+
+    #[test]
+    fn header_includes_values_count_twice_against_the_budget() {
+        // 8 values of 256 bytes: 2048 bytes, counted as 4096.
+        let half = MAX_PROFILE_PATTERN_BYTES / 2 / MAX_PATTERN_BYTES;
+        let at_budget: Vec<RuleSpec> = (0..half)
+            .map(|_| includes_rule("a".repeat(MAX_PATTERN_BYTES)))
+            .collect();
+        assert!(check(at_budget.clone()).is_ok());
+        let mut over = at_budget.clone();
+        over.push(body_rule(vec!["x".into()]));
+        assert_eq!(check(over).expect_err("over").message(), BUDGET_MESSAGE);
+        // `equals` compares one value once, so it costs no more than its length and is not counted.
+        let mut with_equals = at_budget;
+        with_equals.push(RuleSpec {
+            header: Some(HeaderRuleSpec {
+                name: "x-error".into(),
+                equals: Some("a".repeat(MAX_PATTERN_BYTES)),
+                includes: None,
+            }),
+            ..body_rule(vec![])
+        });
+        assert!(check(with_equals).is_ok());
+    }
+
+    #[test]
+    fn field_errors_are_reported_before_the_budget() {
+        let mut rules = near_miss_rules(MAX_PROFILE_PATTERN_BYTES + 1, MAX_PATTERN_BYTES);
+        rules.push(RuleSpec {
+            kind: "nope".into(),
+            ..body_rule(vec!["x".into()])
+        });
+        let field = check(rules).expect_err("invalid").field;
+        assert_eq!(field, "rules[1].kind");
+    }
+
+    #[test]
+    fn the_worst_accepted_profile_stays_within_the_comparison_bound() {
+        let bound = MAX_BODY_SCAN_BYTES * MAX_PROFILE_PATTERN_BYTES;
+        let body = "a".repeat(MAX_BODY_SCAN_BYTES + 1_000);
+        let header_value = "a".repeat(crate::headers::MAX_HEADER_VALUE_BYTES);
+        let headers_text = "x-error: ".to_string() + &header_value;
+        let headers = HeaderBlock::new(&headers_text);
+        let mut worst = 0;
+        for pattern_bytes in [1, 2, 8, 100, 255, MAX_PATTERN_BYTES] {
+            // Body patterns alone, then half the budget in header `includes` (one per rule, and
+            // rules left for the body patterns) with body patterns filling the rest.
+            let includes = (MAX_PROFILE_PATTERN_BYTES / 2 / pattern_bytes).min(MAX_RULES / 2);
+            let mut header_heavy: Vec<RuleSpec> = (0..includes)
+                .map(|_| includes_rule("a".repeat(pattern_bytes - 1) + "b"))
+                .collect();
+            let left = MAX_PROFILE_PATTERN_BYTES - 2 * includes * pattern_bytes;
+            header_heavy.extend(near_miss_rules(left, pattern_bytes));
+            for rules in [
+                near_miss_rules(MAX_PROFILE_PATTERN_BYTES, pattern_bytes),
+                header_heavy,
+            ] {
+                let profile = check(rules).expect("at the budget");
+                // Every rule is tried and none matches: the most work a classify can do.
+                assert_eq!(profile.kind_for(404, &headers, Some(&body)), None);
+                let comparisons = near_miss_comparisons(&profile, body.len(), header_value.len());
+                assert!(
+                    comparisons <= bound,
+                    "{pattern_bytes}-byte patterns: {comparisons}"
+                );
+                worst = worst.max(comparisons);
+            }
+        }
+        // The bound is nearly reached, so it is the right one to state.
+        assert!(worst > bound / 10 * 9, "{worst}");
+        // What the other limits alone allowed: hundreds of times more.
+        // NOTE: u64, because the product overflows a 32-bit usize (the wasm32 test build).
+        let unbounded = [
+            MAX_RULES,
+            MAX_PATTERNS_PER_RULE,
+            MAX_BODY_SCAN_BYTES + 1 - MAX_PATTERN_BYTES,
+            MAX_PATTERN_BYTES,
+        ]
+        .iter()
+        .map(|&factor| factor as u64)
+        .product::<u64>();
+        assert!(unbounded > 800 * bound as u64, "{unbounded}");
     }
 }

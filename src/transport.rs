@@ -48,6 +48,13 @@ pub enum TransportDetail {
     Timeout,
     Aborted,
     Unrecognized,
+    /// The request as given can never succeed: a scheme `fetch` does not speak, or a redirect loop
+    /// past the runtime's hop limit. Never retried. (An invalid URL stays `Unrecognized`: it is the
+    /// caller's bug, rethrown as `fetch` threw it.)
+    InvalidRequest,
+    /// The response broke the client's own limits (a header section over undici's 16 KB, or its
+    /// maximum response size); it would every time. Never retried.
+    OversizedResponse,
 }
 
 impl TransportDetail {
@@ -65,6 +72,8 @@ impl TransportDetail {
         TransportDetail::Timeout,
         TransportDetail::Aborted,
         TransportDetail::Unrecognized,
+        TransportDetail::InvalidRequest,
+        TransportDetail::OversizedResponse,
     ];
 
     /// Position in [`TransportDetail::ALL`]: a compact id for crossing the wasm boundary.
@@ -87,6 +96,8 @@ impl TransportDetail {
             TransportDetail::Timeout => "timeout",
             TransportDetail::Aborted => "aborted",
             TransportDetail::Unrecognized => "unrecognized",
+            TransportDetail::InvalidRequest => "invalid_request",
+            TransportDetail::OversizedResponse => "oversized_response",
         }
     }
 
@@ -97,7 +108,9 @@ impl TransportDetail {
             | TransportDetail::BodyTimeout
             | TransportDetail::Timeout => Kind::Timeout,
             TransportDetail::Aborted => Kind::Aborted,
-            TransportDetail::Unrecognized => Kind::UnknownError,
+            TransportDetail::Unrecognized
+            | TransportDetail::InvalidRequest
+            | TransportDetail::OversizedResponse => Kind::UnknownError,
             _ => Kind::NetworkError,
         }
     }
@@ -132,6 +145,9 @@ pub fn classify_error_shape(error: &ErrorShape) -> TransportDetail {
             "ConnectTimeoutError" => return TransportDetail::ConnectTimeout,
             "HeadersTimeoutError" => return TransportDetail::HeadersTimeout,
             "BodyTimeoutError" => return TransportDetail::BodyTimeout,
+            "HeadersOverflowError" | "ResponseExceededMaxSizeError" => {
+                return TransportDetail::OversizedResponse
+            }
             _ => {}
         }
     }
@@ -169,6 +185,9 @@ fn detail_from_code(code: &str) -> Option<TransportDetail> {
         "UND_ERR_HEADERS_TIMEOUT" => TransportDetail::HeadersTimeout,
         "UND_ERR_BODY_TIMEOUT" => TransportDetail::BodyTimeout,
         "ABORT_ERR" => TransportDetail::Aborted,
+        "UND_ERR_HEADERS_OVERFLOW" | "UND_ERR_RES_EXCEEDED_MAX_SIZE" => {
+            TransportDetail::OversizedResponse
+        }
         _ if code.starts_with("ERR_TLS_")
             || code.starts_with("ERR_SSL_")
             || code.starts_with("CERT_")
@@ -188,6 +207,15 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
         return None;
     }
     let rules: &[(&[&str], TransportDetail)] = &[
+        // undici's causes, checked before its "fetch failed" that wraps them.
+        (
+            &[
+                "redirect count exceeded",
+                "url scheme must be",
+                "unknown scheme",
+            ],
+            TransportDetail::InvalidRequest,
+        ),
         (&["connection refused"], TransportDetail::ConnectionRefused),
         (
             &[

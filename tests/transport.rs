@@ -456,3 +456,43 @@ fn every_detail_has_a_stable_id_and_a_transport_kind() {
         ]
     );
 }
+
+/// Failures that would repeat on every attempt, as undici words them: never retried.
+#[test]
+fn node_permanent_failures_are_never_retried() {
+    let cases = [
+        (
+            undici("Error", "redirect count exceeded", ""),
+            TransportDetail::InvalidRequest,
+        ),
+        (
+            undici("Error", "URL scheme must be a HTTP(S) scheme", ""),
+            TransportDetail::InvalidRequest,
+        ),
+        (
+            undici("Error", "unknown scheme", ""),
+            TransportDetail::InvalidRequest,
+        ),
+        (
+            undici(
+                "HeadersOverflowError",
+                "Headers Overflow Error",
+                "UND_ERR_HEADERS_OVERFLOW",
+            ),
+            TransportDetail::OversizedResponse,
+        ),
+        (
+            undici(
+                "Error",
+                "Response content exceeded max size",
+                "UND_ERR_RES_EXCEEDED_MAX_SIZE",
+            ),
+            TransportDetail::OversizedResponse,
+        ),
+    ];
+    for (shape, detail) in cases {
+        let verdict = check(shape, Kind::UnknownError, detail);
+        assert!(!verdict.retryable(), "{detail:?} must never be retried");
+        assert_eq!(verdict.action().id(), "fail");
+    }
+}

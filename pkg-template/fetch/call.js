@@ -111,7 +111,16 @@ export class Call {
 			}
 
 			const {response} = this;
-			client.onVerdict?.(verdict, {attempt: this.attempt, request: this.describe(), response, error: this.error});
+			if (client.onVerdict !== undefined) {
+				try {
+					client.onVerdict(verdict, {attempt: this.attempt, request: this.describe(), response, error: this.error});
+				} catch (error) {
+					// The caller never gets this response: free its connection now, not at garbage collection.
+					discard(response);
+					throw error;
+				}
+			}
+
 			if (response?.status < 400) {
 				this.record(verdict);
 				return this.storeKey === undefined && !this.redirected && this.movedTo === undefined ? response : this.deliver();
@@ -235,8 +244,10 @@ export class Call {
 
 	async judgeError(error) {
 		this.error = error;
+		// Whatever failed (the caller's signal, a status the core rejects, a redirect), the response
+		// is not handed on: its body is cancelled so that its connection is freed at once.
+		discard(this.response);
 		if (this.signal?.aborted) {
-			discard(this.response);
 			throw this.signal.reason;
 		}
 
@@ -281,7 +292,7 @@ export class Call {
 		if (response.status === 304 && this.entry) {
 			response = await fromStore(this, response);
 		} else if (response.status === 200 && this.storeKey !== undefined) {
-			await storeResponse(this, response);
+			storeResponse(this, response);
 		}
 
 		return mark(this, response);

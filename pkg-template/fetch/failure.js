@@ -8,6 +8,8 @@ import {classifyError} from '../verdict.js';
 // After these a 502 has persisted through the retries.
 const EXHAUSTED = new Set(['max_attempts', 'deadline', 'budget_exhausted', 'circuit_open', 'retry_after_too_long']);
 
+const MAX_QUOTA_LOCK_MS = 24 * 60 * 60 * 1000;
+
 const REFUSALS = {
 	quota_exceeded: 'The quota of this origin is exhausted',
 	circuit_open: 'The circuit breaker for this origin is open',
@@ -67,7 +69,9 @@ export function failure(call, decision) {
 	}
 
 	if (decision.reason === 'quota_exceeded') {
-		const resetInMs = decision.verdict.kind === 'quota_exceeded' ? decision.verdict.retryAfterMs : null;
+		// The lock the client applied, which the core caps at a day (MAX_QUOTA_LOCK_MS in
+		// src/client_state.rs), not a hostile reset years away that no Date can even print.
+		const resetInMs = decision.verdict.kind === 'quota_exceeded' && decision.verdict.retryAfterMs !== null ? Math.min(decision.verdict.retryAfterMs, MAX_QUOTA_LOCK_MS) : null;
 		return new QuotaExceededError(message + (resetInMs === null ? '' : `; resets at ${new Date(fields.nowMs + resetInMs).toISOString()}`), {...fields, resetInMs});
 	}
 

@@ -93,6 +93,7 @@ export function readClient(options) {
 		sleep: options.sleep ?? defaultSleep,
 		salt: 0,
 		moved: new Map(),
+		storing: new Map(),
 		showsRedirects: runtimeShowsRedirects,
 	};
 }

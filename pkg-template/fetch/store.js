@@ -4,6 +4,10 @@
 import {define} from './responses.js';
 
 const REFRESHED = ['etag', 'last-modified', 'date', 'cache-control', 'expires'];
+// A copy for the store is bounded in bytes and time: a gzip bomb or an endless body behind an ETag
+// once took a process to 1 GB, or held the call forever, before it resolved.
+export const MAX_STORED_BYTES = 1024 * 1024;
+export const STORE_WAIT_MS = 5000;
 
 // Maps keep insertion order, so the first key is the oldest (the moved map is bounded this way too).
 export function setLast(map, key, value, limit) {
@@ -29,6 +33,7 @@ export async function addValidators(call) {
 		return;
 	}
 
+	await call.client.storing.get(call.storeKey);
 	call.entry = await call.client.store.get(call.storeKey);
 	if (call.entry?.etag) {
 		headers.set('if-none-match', call.entry.etag);
@@ -39,22 +44,81 @@ export async function addValidators(call) {
 	}
 }
 
-export async function storeResponse(call, response) {
+/**
+ * The whole of `body` if it ends within `maxBytes` and `waitMs`, else undefined; the stream is
+ * cancelled either way, and nothing past `maxBytes` is kept.
+ */
+async function readWithin(body, maxBytes, waitMs) {
+	if (body === null) {
+		return new ArrayBuffer(0);
+	}
+
+	const reader = body.getReader();
+	let timer;
+	const expired = new Promise(resolve => {
+		timer = setTimeout(resolve, waitMs);
+		// A copy for the store never keeps a Node process alive by itself.
+		timer.unref?.();
+	});
+	const chunks = [];
+	let size = 0;
+	try {
+		for (;;) {
+			const chunk = await Promise.race([reader.read(), expired]);
+			if (chunk === undefined) {
+				return undefined;
+			}
+
+			if (chunk.done) {
+				return await new Blob(chunks).arrayBuffer();
+			}
+
+			size += chunk.value.byteLength;
+			if (size > maxBytes) {
+				return undefined;
+			}
+
+			chunks.push(chunk.value);
+		}
+	} catch {
+		return undefined;
+	} finally {
+		clearTimeout(timer);
+		reader.cancel().catch(() => {});
+	}
+}
+
+/**
+ * Keeps a copy of a 200 with a validator, read from a clone while the caller reads the response:
+ * delivery never waits for it, and only a body of at most MAX_STORED_BYTES that ends within
+ * STORE_WAIT_MS (and before the call's `totalTimeout`) is kept. A later call to the same URL waits
+ * for a copy still being read, so that it can revalidate it.
+ */
+export function storeResponse(call, response) {
 	const {headers} = response;
 	const etag = headers.get('etag');
 	const lastModified = headers.get('last-modified');
-	if ((etag ?? lastModified) === null || /no-store/i.test(headers.get('cache-control'))) {
+	const declaredBytes = Number(headers.get('content-length') ?? 0);
+	if ((etag ?? lastModified) === null || /no-store/i.test(headers.get('cache-control')) || !(declaredBytes <= MAX_STORED_BYTES)) {
 		return;
 	}
 
-	let body;
-	try {
-		body = await response.clone().arrayBuffer();
-	} catch {
-		return;
-	}
+	const {client, storeKey} = call;
+	const waitMs = Math.min(STORE_WAIT_MS, client.totalTimeoutMs - (client.now() - call.startMs));
+	const storing = readWithin(response.clone().body, MAX_STORED_BYTES, waitMs)
+		.then(body => body && client.store.set(storeKey, entryOf(call, response, body, etag, lastModified)))
+		.catch(() => {})
+		.finally(() => {
+			if (client.storing.get(storeKey) === storing) {
+				client.storing.delete(storeKey);
+			}
+		});
+	client.storing.set(storeKey, storing);
+}
 
-	await call.client.store.set(call.storeKey, {
+function entryOf(call, response, body, etag, lastModified) {
+	const {headers} = response;
+	return {
 		url: response.url || call.url,
 		status: response.status,
 		statusText: response.statusText,
@@ -63,7 +127,7 @@ export async function storeResponse(call, response) {
 		etag,
 		lastModified,
 		storedAtMs: call.client.now(),
-	});
+	};
 }
 
 export async function fromStore(call, notModified) {
