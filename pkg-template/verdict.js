@@ -17,6 +17,8 @@ const MAX_HEADER_VALUE_LENGTH = 4096;
 // src/headers.rs), and no block it is sent is much longer than this many characters.
 const MAX_LINES_PER_HEADER = 8;
 const MAX_HEADER_BLOCK_LENGTH = 16_384;
+// Entries of a header list or object looked at: 10,000 pairs cost half a millisecond to scan in JS.
+const MAX_HEADER_ENTRIES = 256;
 const MAX_BODY_LENGTH = 4096;
 const MAX_ERROR_TEXT_LENGTH = 512;
 
@@ -112,7 +114,7 @@ function pairLines(name, value, wanted, counts) {
 	}
 
 	let lines = '';
-	for (const item of Array.isArray(value) ? value : [value]) {
+	for (const item of Array.isArray(value) ? value.slice(0, MAX_LINES_PER_HEADER) : [value]) {
 		const count = counts.get(lowerName) ?? 0;
 		if (count === MAX_LINES_PER_HEADER) {
 			break;
@@ -145,7 +147,7 @@ function headerBlock(headers, wanted) {
 			}
 		}
 	} else if (Array.isArray(headers)) {
-		for (const [index, pair] of headers.entries()) {
+		for (const [index, pair] of headers.slice(0, MAX_HEADER_ENTRIES).entries()) {
 			if (!Array.isArray(pair) || pair.length !== 2) {
 				throw typeError('ERR_INVALID_ARGUMENT', `Expected \`headers[${index}]\` to be a [name, value] pair.`);
 			}
@@ -156,7 +158,7 @@ function headerBlock(headers, wanted) {
 			}
 		}
 	} else if (isPlainObject(headers)) {
-		for (const name of Object.keys(headers)) {
+		for (const name of Object.keys(headers).slice(0, MAX_HEADER_ENTRIES)) {
 			block += pairLines(name, headers[name], wanted, counts);
 			if (block.length > MAX_HEADER_BLOCK_LENGTH) {
 				break;

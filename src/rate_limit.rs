@@ -20,7 +20,7 @@
 
 use core::cmp::Reverse;
 
-use crate::headers::HeaderBlock;
+use crate::headers::{HeaderBlock, MAX_LIST_MEMBERS};
 use crate::retry_after::{
     agreed_header_value, agreed_list_value, parse_delay_seconds, parse_digits, trim_ows,
     MAX_WAIT_MS,
@@ -214,6 +214,7 @@ fn list_members<'a>(headers: &HeaderBlock<'a>, name: &'a str) -> impl Iterator<I
     headers
         .get_all(name)
         .flat_map(|value| value.split(','))
+        .take(MAX_LIST_MEMBERS)
         .map(trim_ows)
 }
 

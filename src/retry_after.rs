@@ -6,7 +6,7 @@
 //! Waits never overflow: they saturate at [`MAX_WAIT_MS`], the largest integer a JS number holds
 //! exactly, because every wait ends up as a number on the JS side.
 
-use crate::headers::HeaderBlock;
+use crate::headers::{HeaderBlock, MAX_LIST_MEMBERS};
 use crate::http_date::parse_http_date;
 
 /// Upper bound of every wait in ms from this crate's hint parsers: JS `Number.MAX_SAFE_INTEGER`.
@@ -126,15 +126,17 @@ pub(crate) fn agreed_header_value<T: PartialEq>(
     Some(first)
 }
 
-/// The value every element of a comma-joined list agrees on. An element that does not parse alone
-/// is retried joined with the next one, since an IMF-fixdate contains a comma itself.
+/// The value every element of a comma-joined list agrees on; a list of more than
+/// [`MAX_LIST_MEMBERS`] elements counts as absent.
+/// An element that does not parse alone is retried joined with the next one, since an IMF-fixdate
+/// contains a comma itself.
 pub(crate) fn agreed_list_value<T: PartialEq>(
     value: &str,
     parse: impl Fn(&str) -> Option<T>,
 ) -> Option<T> {
     let mut agreed = None;
     let mut rest = value;
-    loop {
+    for _ in 0..MAX_LIST_MEMBERS {
         let (element, after) = match rest.split_once(',') {
             Some((element, after)) => (element, Some(after)),
             None => (rest, None),
@@ -162,6 +164,8 @@ pub(crate) fn agreed_list_value<T: PartialEq>(
             None => return agreed,
         }
     }
+    // A list this long is no hint a server meant: doubtful, so absent, and the rest is not read.
+    None
 }
 
 #[cfg(test)]

