@@ -332,3 +332,88 @@ proptest! {
         }
     }
 }
+
+/// Header blocks of any shape: core names and near misses, repeated, with values of any length.
+fn hostile_block() -> impl Strategy<Value = String> {
+    let name = prop::sample::select(vec![
+        "retry-after",
+        "Retry-After",
+        "date",
+        "ratelimit",
+        "ratelimit-policy",
+        "x-ratelimit-reset",
+        "x-ratelimit-remaining",
+        "x-amzn-errortype",
+        "retry-after-ms",
+        "x",
+    ]);
+    let value = prop_oneof![
+        Just("2".to_string()),
+        Just("limit=10, remaining=0, reset=3".to_string()),
+        "[ -~]{0,40}",
+        (0usize..=6_000).prop_map(|length| "1,".repeat(length / 2)),
+    ];
+    prop::collection::vec((name, value), 0..60).prop_map(|lines| {
+        lines
+            .into_iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// SECURITY.md "Limits": whatever the block, a name yields at most MAX_LINES_PER_HEADER values of
+    /// at most MAX_HEADER_VALUE_BYTES, and classifying it neither panics nor reports a wait beyond
+    /// MAX_WAIT_MS.
+    #[test]
+    fn any_header_block_is_read_within_the_limits(block in hostile_block(), status in prop::sample::select(vec![200u16, 404, 429, 503])) {
+        use http_verdict::headers::{CORE_HEADER_NAMES, MAX_HEADER_VALUE_BYTES, MAX_LINES_PER_HEADER};
+        let headers = HeaderBlock::new(&block);
+        for name in CORE_HEADER_NAMES {
+            let values: Vec<&str> = headers.get_all(name).collect();
+            prop_assert!(values.len() <= MAX_LINES_PER_HEADER);
+            prop_assert!(values.iter().all(|value| value.len() <= MAX_HEADER_VALUE_BYTES));
+        }
+        let verdict = classify(&ResponseParts { status, headers, body: None }, T0, None);
+        prop_assert!(verdict.retry_after_ms.map_or(true, |ms| ms <= MAX_WAIT_MS));
+    }
+
+    /// SECURITY.md "Limits": a profile that validation accepts never holds more pattern bytes than
+    /// the budget (`header.includes` counted twice), however its rules are shaped.
+    #[test]
+    fn accepted_profiles_stay_within_the_pattern_budget(
+        rules in prop::collection::vec(
+            (
+                prop::collection::vec((1usize..=300).prop_map(|length| "a".repeat(length)), 0..8),
+                prop::option::of((1usize..=300).prop_map(|length| "b".repeat(length))),
+            ),
+            0..24,
+        ),
+    ) {
+        use http_verdict::profile::{HeaderRuleSpec, Profile, ProfileSpec, RuleSpec, MAX_PROFILE_PATTERN_BYTES};
+        let mut pattern_bytes = 0;
+        let specs = rules
+            .into_iter()
+            .map(|(body_includes, includes)| {
+                pattern_bytes += body_includes.iter().map(String::len).sum::<usize>()
+                    + 2 * includes.as_ref().map_or(0, String::len);
+                RuleSpec {
+                    status: 404.0,
+                    kind: "invalid_route".into(),
+                    body_includes: (!body_includes.is_empty()).then_some(body_includes),
+                    header: includes.map(|includes| HeaderRuleSpec {
+                        name: "x-route".into(),
+                        equals: None,
+                        includes: Some(includes),
+                    }),
+                }
+            })
+            .collect();
+        if Profile::new(ProfileSpec { rules: specs }).is_ok() {
+            prop_assert!(pattern_bytes <= MAX_PROFILE_PATTERN_BYTES);
+        }
+    }
+}
