@@ -5,6 +5,8 @@
 //! whatever header type they hold. Lookups are case-insensitive and bounded: over-long values are
 //! ignored rather than parsed, so a hostile server cannot make the parsers do unbounded work.
 
+use crate::text::{split_byte, trim_line, trim_ows};
+
 /// Longest header value the parsers look at, in bytes; longer values count as absent.
 pub const MAX_HEADER_VALUE_BYTES: usize = 4096;
 
@@ -65,16 +67,14 @@ impl<'a> HeaderBlock<'a> {
         // NOTE: the name is compared where the line starts rather than after splitting at ':', so a
         // line of another header is rejected after a few bytes; this lookup runs several times per
         // response (once per header name the rules read).
-        self.text
-            .split('\n')
+        split_byte(self.text, b'\n')
             .filter_map(move |line| {
-                let line = line.trim_start_matches(is_blank);
+                let line = trim_ows(line);
                 let (head, rest) = (line.get(..name.len())?, line.get(name.len()..)?);
                 if !head.eq_ignore_ascii_case(name) {
                     return None;
                 }
-                let value = rest.trim_start_matches(is_blank).strip_prefix(':')?;
-                let value = value.trim_matches(|c: char| is_blank(c) || c == '\r');
+                let value = trim_line(trim_ows(rest).strip_prefix(':')?);
                 (value.len() <= MAX_HEADER_VALUE_BYTES).then_some(value)
             })
             .take(MAX_LINES_PER_HEADER)
@@ -95,10 +95,6 @@ impl<'a> HeaderBlock<'a> {
 
     /// Whether the block has no header lines.
     pub fn is_empty(&self) -> bool {
-        self.text.trim().is_empty()
+        self.text.bytes().all(|byte| byte.is_ascii_whitespace())
     }
-}
-
-fn is_blank(c: char) -> bool {
-    c == ' ' || c == '\t'
 }

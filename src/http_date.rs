@@ -6,6 +6,8 @@
 //! core is compiled to wasm under a size budget), and it works on bytes so that no input, however
 //! strange, can make it panic. Anything that is not clearly a date is rejected rather than guessed.
 
+use crate::text::{split_byte, split_once_byte};
+
 const MS_PER_DAY: i64 = 86_400_000;
 const MS_PER_DAY_U64: u64 = 86_400_000;
 
@@ -104,7 +106,7 @@ pub fn parse_http_date(text: &str, now_ms: u64) -> Option<i64> {
 
 /// The `06-Nov-94` date of the RFC 850 form, with its two-digit year resolved.
 fn rfc850_date(date: &str, now_ms: u64) -> Option<(i64, i64, i64)> {
-    let mut parts = date.split('-');
+    let mut parts = split_byte(date, b'-');
     let day = digits(parts.next()?, 1, 2)?;
     let month = month_number(parts.next()?)?;
     let year_text = parts.next()?;
@@ -128,7 +130,7 @@ fn resolve_two_digit_year(two_digits: i64, now_ms: u64) -> i64 {
 
 /// Parses `HH:MM:SS`, two digits each, into its fields.
 fn time_of_day(text: &str) -> Option<(i64, i64, i64)> {
-    let mut parts = text.split(':');
+    let mut parts = split_byte(text, b':');
     let hour = digits(parts.next()?, 2, 2)?;
     let minute = digits(parts.next()?, 2, 2)?;
     let second = digits(parts.next()?, 2, 2)?;
@@ -154,7 +156,7 @@ fn zone_offset_s(zone: &str) -> Option<i64> {
     let rest = zone.get(1..)?;
     let (hours, minutes) = match rest.len() {
         4 => (rest.get(..2)?, rest.get(2..)?),
-        5 => rest.split_once(':')?,
+        5 => split_once_byte(rest, b':')?,
         _ => return None,
     };
     let hours = digits(hours, 2, 2)?;

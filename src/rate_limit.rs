@@ -25,6 +25,7 @@ use crate::retry_after::{
     agreed_header_value, agreed_list_value, parse_delay_seconds, parse_digits, trim_ows,
     MAX_WAIT_MS,
 };
+use crate::text::{split_byte, split_once_byte};
 
 /// What rate-limit headers say about the current window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -132,7 +133,7 @@ fn structured_fields(headers: &HeaderBlock) -> RateLimitHint {
 fn old_ratelimit_field(headers: &HeaderBlock) -> RateLimitHint {
     let mut hint = RateLimitHint::default();
     for member in list_members(headers, "ratelimit") {
-        let Some((key, value)) = member.split_once('=') else {
+        let Some((key, value)) = split_once_byte(member, b'=') else {
             continue;
         };
         // A structured member has its `=` inside a parameter; this form has it in the item.
@@ -178,7 +179,7 @@ fn vendor_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
 /// Interprets `X-RateLimit-Reset` by magnitude (see the module doc) as a wait in ms.
 fn vendor_reset_ms(text: &str, now_ms: u64) -> Option<u64> {
     let text = trim_ows(text);
-    let (whole, fraction) = match text.split_once('.') {
+    let (whole, fraction) = match split_once_byte(text, b'.') {
         Some((whole, fraction)) => (whole, Some(fraction)),
         None => (text, None),
     };
@@ -213,7 +214,7 @@ fn vendor_reset_ms(text: &str, now_ms: u64) -> Option<u64> {
 fn list_members<'a>(headers: &HeaderBlock<'a>, name: &'a str) -> impl Iterator<Item = &'a str> {
     headers
         .get_all(name)
-        .flat_map(|value| value.split(','))
+        .flat_map(|value| split_byte(value, b','))
         .take(MAX_LIST_MEMBERS)
         .map(trim_ows)
 }
@@ -290,9 +291,9 @@ fn policy_hint(policy: Option<Policy>) -> RateLimitHint {
 
 /// Splits a structured-field member into its item and its `;key[=value]` parameters.
 fn split_item(member: &str) -> (&str, impl Iterator<Item = (&str, Option<&str>)>) {
-    let mut parts = member.split(';');
+    let mut parts = split_byte(member, b';');
     let item = trim_ows(parts.next().unwrap_or_default());
-    let params = parts.map(|param| match param.split_once('=') {
+    let params = parts.map(|param| match split_once_byte(param, b'=') {
         Some((key, value)) => (trim_ows(key), Some(value)),
         None => (trim_ows(param), None),
     });

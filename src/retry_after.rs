@@ -8,6 +8,8 @@
 
 use crate::headers::{HeaderBlock, MAX_LIST_MEMBERS};
 use crate::http_date::parse_http_date;
+use crate::text::split_once_byte;
+pub(crate) use crate::text::trim_ows;
 
 /// Upper bound of every wait in ms from this crate's hint parsers: JS `Number.MAX_SAFE_INTEGER`.
 pub const MAX_WAIT_MS: u64 = 9_007_199_254_740_991;
@@ -104,11 +106,6 @@ pub(crate) fn parse_digits(text: &str) -> Option<u64> {
     })
 }
 
-/// Trims optional whitespace (spaces and tabs) around a header value or list element.
-pub(crate) fn trim_ows(text: &str) -> &str {
-    text.trim_matches(|c| c == ' ' || c == '\t')
-}
-
 /// The value every line of header `name` agrees on, each line parsed by `parse`; `None` when the
 /// header is absent, any line fails to parse, or two lines disagree.
 pub(crate) fn agreed_header_value<T: PartialEq>(
@@ -137,14 +134,14 @@ pub(crate) fn agreed_list_value<T: PartialEq>(
     let mut agreed = None;
     let mut rest = value;
     for _ in 0..MAX_LIST_MEMBERS {
-        let (element, after) = match rest.split_once(',') {
+        let (element, after) = match split_once_byte(rest, b',') {
             Some((element, after)) => (element, Some(after)),
             None => (rest, None),
         };
         let (parsed, remaining) = match (parse(element), after) {
             (Some(parsed), _) => (parsed, after),
             (None, Some(after)) => {
-                let (next, after_next) = match after.split_once(',') {
+                let (next, after_next) = match split_once_byte(after, b',') {
                     Some((next, after_next)) => (next, Some(after_next)),
                     None => (after, None),
                 };

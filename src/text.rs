@@ -47,6 +47,76 @@ pub fn contains_any_ignore_case(haystack: &str, needles: &[&str]) -> bool {
         .any(|needle| contains_ignore_case(haystack, needle))
 }
 
+/// `text` split at every `separator`, an ASCII byte: `str::split(char)` without the generic pattern
+/// machinery, which the size-optimised wasm build calls out of line on every byte of a header.
+pub fn split_byte(text: &str, separator: u8) -> SplitByte<'_> {
+    SplitByte {
+        rest: Some(text),
+        separator,
+    }
+}
+
+/// The iterator of [`split_byte`].
+#[derive(Clone, Debug)]
+pub struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    separator: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match split_once_byte(rest, self.separator) {
+            Some((part, after)) => {
+                self.rest = Some(after);
+                Some(part)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+/// The parts of `text` before and after the first `separator`, an ASCII byte.
+pub fn split_once_byte(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while *bytes.get(at)? != separator {
+        at += 1;
+    }
+    // NOTE: an ASCII byte is a whole character, so both cuts fall on character boundaries.
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// `text` without the spaces and tabs (HTTP's optional whitespace) at either end.
+pub fn trim_ows(text: &str) -> &str {
+    trim_ascii(text, false)
+}
+
+/// `text` without spaces, tabs and carriage returns at either end (a header line's value).
+pub fn trim_line(text: &str) -> &str {
+    trim_ascii(text, true)
+}
+
+fn trim_ascii(text: &str, carriage_return: bool) -> &str {
+    let blank = |byte: u8| byte == b' ' || byte == b'\t' || (carriage_return && byte == b'\r');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while bytes.get(start).is_some_and(|byte| blank(*byte)) {
+        start += 1;
+    }
+    let mut end = bytes.len();
+    while end > start && bytes.get(end - 1).is_some_and(|byte| blank(*byte)) {
+        end -= 1;
+    }
+    // NOTE: only ASCII bytes are trimmed, so both cuts fall on character boundaries.
+    text.get(start..end).unwrap_or("")
+}
+
 /// Joins `parts` into one new string (`[..].concat()` without its overflow panic and its generic code).
 pub fn join(parts: &[&str]) -> String {
     let mut joined = String::with_capacity(parts.iter().map(|part| part.len()).sum());
