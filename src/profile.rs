@@ -200,7 +200,9 @@ impl Profile {
             return Err(invalid(field("bodyIncludes"), "has more than 64 patterns"));
         }
         for (pattern_index, pattern) in body_includes.iter().enumerate() {
-            if pattern.trim().is_empty() || pattern.len() > MAX_PATTERN_BYTES {
+            if pattern.bytes().all(|byte| byte.is_ascii_whitespace())
+                || pattern.len() > MAX_PATTERN_BYTES
+            {
                 return Err(invalid(
                     {
                         let mut field = rule_field(index, &[".bodyIncludes["]);
@@ -229,15 +231,19 @@ impl Profile {
 
     fn validate_header(index: usize, spec: HeaderRuleSpec) -> Result<HeaderRule, ProfileError> {
         let field = |name: &str| rule_field(index, &[".header.", name]);
-        let is_token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        // NOTE: bytes, not chars: a token is ASCII, and std's char patterns cost the wasm module KBs.
+        let is_token_byte =
+            |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
         if spec.name.is_empty()
             || spec.name.len() > MAX_PATTERN_BYTES
-            || !spec.name.chars().all(is_token_char)
+            || !spec.name.bytes().all(is_token_byte)
         {
             return Err(invalid(field("name"), "must be a valid HTTP header name"));
         }
         let checked = |value: String, name: &str| {
-            if value.len() > MAX_PATTERN_BYTES || value.contains(['\r', '\n']) {
+            if value.len() > MAX_PATTERN_BYTES
+                || value.bytes().any(|byte| byte == b'\r' || byte == b'\n')
+            {
                 Err(invalid(
                     field(name),
                     "must be a single-line string of at most 256 bytes",
