@@ -374,6 +374,11 @@ function safeText(read) {
 	}
 }
 
+/** The parts of a thrown value as the core reads them: one string, NUL between the parts. */
+function errorShape(parts) {
+	return parts.map(part => part.replaceAll('\0', ' ')).join('\0');
+}
+
 export function classifyError(error) {
 	useCore();
 	if (error === undefined || error === null) {
@@ -381,12 +386,12 @@ export function classifyError(error) {
 	}
 
 	if (typeof error !== 'object' && typeof error !== 'function') {
-		const key = core.classifyErrorShape('', safeText(() => String(error)), '', '', '', '');
+		const key = core.classifyErrorShape(errorShape(['', safeText(() => String(error))]));
 		return templateFor(key);
 	}
 
 	const cause = safeText(() => typeof error.cause) === 'object' ? error.cause : undefined;
-	const key = core.classifyErrorShape(
+	const key = core.classifyErrorShape(errorShape([
 		safeText(() => error.name),
 		safeText(() => error.message),
 		safeText(() => error.code),
@@ -394,7 +399,7 @@ export function classifyError(error) {
 		safeText(() => cause?.message),
 		// Happy-eyeballs failures wrap one system error per address in an AggregateError.
 		safeText(() => cause?.code ?? cause?.errors?.[0]?.code),
-	);
+	]));
 	return templateFor(key);
 }
 
