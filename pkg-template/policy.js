@@ -1,6 +1,7 @@
 // Retry decisions. RetryPolicy checks its options' types here and their ranges once in the core (the
-// options cross as positional numbers), then decides about each attempt in one wasm call with plain
-// numbers and two short strings; the verdict travels as its core key, so nothing is classified twice.
+// numeric options cross as one Float64Array with a bit per option given), then decides about each
+// attempt in one wasm call with plain numbers and two short strings; the verdict travels as its core
+// key, so nothing is classified twice.
 
 import * as core from './http_verdict.js';
 import {rangeError, typeError} from './errors.js';
@@ -15,6 +16,14 @@ const OTHER_METHOD = 255;
 // Admission codes of the core (src/wasm/policy.rs): 0 allowed, 1 wait, 2 + reason index refused.
 const ADMISSION_WAIT = 1;
 const ADMISSION_REJECTED = 2;
+// The numeric options in the order of their slots in the core (src/options.rs, src/budget.rs,
+// src/breaker.rs, src/client_state.rs); a boolean crosses as 1 or 0.
+const RETRY_NUMBERS = ['maxAttempts', 'baseDelayMs', 'multiplier', 'maxDelayMs', 'deadlineMs', 'maxRetryAfterMs', 'retryNonIdempotent', 'seed', 'throttleFallbackMs'];
+const BUDGET_NUMBERS = ['enabled', 'ratio', 'minRetries', 'windowMs'];
+const BREAKER_NUMBERS = ['enabled', 'failureThreshold', 'failureRatio', 'window', 'minCalls', 'openMs'];
+const STATE_NUMBERS = ['quotaLockMs', 'maxOrigins'];
+// The bit of createPolicy's `given` that says a jitter was given (JITTER_GIVEN in src/wasm/policy.rs).
+const JITTER_GIVEN = 1 << 31;
 
 let reasonIds;
 let methodCodes;
@@ -39,6 +48,25 @@ function construct(create) {
 	} catch (error) {
 		throw rangeError('ERR_INVALID_OPTION', error.message);
 	}
+}
+
+/**
+ * Writes `source[name]` for each of `names` into `numbers` from `slot` on; returns the bits of the
+ * slots given (`undefined` and `null` are not).
+ */
+function pack(source = {}, names, numbers, slot) {
+	let given = 0;
+	for (const name of names) {
+		const value = source[name];
+		if (value !== undefined && value !== null) {
+			numbers[slot] = value;
+			given |= 1 << slot;
+		}
+
+		slot++;
+	}
+
+	return given;
 }
 
 function optionError(message) {
@@ -178,9 +206,13 @@ export class RetryPolicy {
 		// An unseeded policy gets a random seed, so that a fleet of clients does not share one
 		// jitter sequence; tests and the simulator pass a seed to make every decision reproducible.
 		plain.seed ??= Math.floor(Math.random() * MAX_SAFE_SEED);
-		const {maxAttempts, baseDelayMs, multiplier, maxDelayMs, jitter, deadlineMs, maxRetryAfterMs, retryNonIdempotent, statusOverrides, seed, throttleFallbackMs} = plain;
-		const overrides = statusOverrides && Float64Array.from(statusOverrides.flatMap(rule => [rule.status, rule.retry ? 1 : 0]));
-		this.#core = construct(() => core.createPolicy(maxAttempts, baseDelayMs, multiplier, maxDelayMs, jitter, deadlineMs, maxRetryAfterMs, retryNonIdempotent, overrides, seed, throttleFallbackMs));
+		// The status overrides follow the options: status, then 1 to retry or 0.
+		const overrides = (plain.statusOverrides ?? []).flatMap(rule => [rule.status, rule.retry]);
+		const numbers = new Float64Array(RETRY_NUMBERS.length + overrides.length);
+		numbers.set(overrides, RETRY_NUMBERS.length);
+		const {jitter} = plain;
+		const given = pack(plain, RETRY_NUMBERS, numbers, 0) | (jitter === undefined ? 0 : JITTER_GIVEN);
+		this.#core = construct(() => core.createPolicy(numbers, given, jitter ?? ''));
 		this.#profile = profile;
 	}
 
@@ -281,12 +313,11 @@ export class ClientState {
 			throw optionError('Invalid client state option: `profile` is not a known field.');
 		}
 
-		const {retryBudget: budget, circuitBreaker: breaker, quotaLockMs, maxOrigins} = plain;
-		this.#core = construct(() => core.createState(
-			budget !== undefined, budget?.enabled, budget?.ratio, budget?.minRetries, budget?.windowMs,
-			breaker !== undefined, breaker?.enabled, breaker?.failureThreshold, breaker?.failureRatio, breaker?.window, breaker?.minCalls, breaker?.openMs,
-			quotaLockMs, maxOrigins,
-		));
+		const numbers = new Float64Array(BUDGET_NUMBERS.length + BREAKER_NUMBERS.length + STATE_NUMBERS.length);
+		const given = pack(plain.retryBudget, BUDGET_NUMBERS, numbers, 0)
+			| pack(plain.circuitBreaker, BREAKER_NUMBERS, numbers, BUDGET_NUMBERS.length)
+			| pack(plain, STATE_NUMBERS, numbers, BUDGET_NUMBERS.length + BREAKER_NUMBERS.length);
+		this.#core = construct(() => core.createState(numbers, given));
 	}
 
 	/** @internal */

@@ -19,7 +19,9 @@ use crate::client_state::Deadline;
 use crate::kind::{Family, Kind};
 use serde::Deserialize;
 
-use crate::option_error::{count, duration, invalid, PolicyError};
+use crate::option_error::{
+    invalid, pack, read_numbers, Check, NumberOption, PolicyError, MILLISECONDS,
+};
 use crate::retry_after::MAX_WAIT_MS;
 
 /// Longest outcome history a breaker keeps (one bit each).
@@ -266,37 +268,100 @@ impl TryFrom<BreakerSpec> for BreakerOptions {
     type Error = PolicyError;
 
     fn try_from(spec: BreakerSpec) -> Result<Self, PolicyError> {
-        const PREFIX: &str = "circuitBreaker";
+        // NOTE: `enabled` is the client state's to apply (`ClientStateSpec`), so it is not passed
+        // here and the options always come back.
+        let (numbers, given) = pack(&[
+            None,
+            spec.failure_threshold,
+            spec.failure_ratio,
+            spec.window,
+            spec.min_calls,
+            spec.open_ms,
+        ]);
+        Ok(BreakerOptions::from_numbers(&numbers, given)?.unwrap_or_default())
+    }
+}
+
+// Where each breaker option sits among the numbers JavaScript passes (pkg-template/policy.js,
+// `BREAKER_NUMBERS`); slot 0 is `enabled`.
+const FAILURE_THRESHOLD: u8 = 1;
+const FAILURE_RATIO: u8 = 2;
+const WINDOW: u8 = 3;
+const MIN_CALLS: u8 = 4;
+const OPEN_MS: u8 = 5;
+
+const MIN_CALLS_PROBLEM: &str = "an integer from 1 to the window size";
+
+/// The checks in the order users see errors in: the ratio and `minCalls` against the window come
+/// last, as they always have. That last check applies to the default `minCalls` too, so a window
+/// below 10 alone is refused by naming `minCalls`.
+const CHECKS: [NumberOption; 6] = [
+    NumberOption {
+        slot: FAILURE_THRESHOLD,
+        name: "failureThreshold",
+        check: Check::Integer(0.0, u32::MAX as f64),
+        problem: "an integer from 0 to 2^32 - 1",
+    },
+    NumberOption {
+        slot: WINDOW,
+        name: "window",
+        check: Check::Integer(1.0, MAX_WINDOW as f64),
+        problem: "an integer from 1 to 64",
+    },
+    NumberOption {
+        slot: MIN_CALLS,
+        name: "minCalls",
+        check: Check::Integer(1.0, MAX_WINDOW as f64),
+        problem: MIN_CALLS_PROBLEM,
+    },
+    NumberOption {
+        slot: OPEN_MS,
+        name: "openMs",
+        check: Check::Millis(None),
+        problem: MILLISECONDS,
+    },
+    NumberOption {
+        slot: FAILURE_RATIO,
+        name: "failureRatio",
+        check: Check::Number {
+            min: 0.0,
+            above: true,
+            max: 1.0,
+        },
+        problem: "a number above 0 and at most 1",
+    },
+    NumberOption {
+        slot: MIN_CALLS,
+        name: "minCalls",
+        check: Check::AtMost(WINDOW),
+        problem: MIN_CALLS_PROBLEM,
+    },
+];
+
+impl BreakerOptions {
+    /// Breaker options as JavaScript passes them: `numbers` holds enabled (1 or 0),
+    /// failureThreshold, failureRatio, window, minCalls and openMs, each given when its bit of
+    /// `given` is set. `None` when `enabled` is 0; the other options are checked all the same, so a
+    /// typo cannot hide behind it.
+    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, PolicyError> {
         let defaults = BreakerOptions::default();
-        let options = BreakerOptions {
-            failure_threshold: count(
-                PREFIX,
-                "failureThreshold",
-                spec.failure_threshold,
-                defaults.failure_threshold,
-                (0, u32::MAX),
-                "an integer from 0 to 2^32 - 1",
-            )?,
-            failure_ratio: spec.failure_ratio.unwrap_or(defaults.failure_ratio),
-            window: count(
-                PREFIX,
-                "window",
-                spec.window,
-                defaults.window,
-                (1, MAX_WINDOW),
-                "an integer from 1 to 64",
-            )?,
-            min_calls: count(
-                PREFIX,
-                "minCalls",
-                spec.min_calls,
-                defaults.min_calls,
-                (1, MAX_WINDOW),
-                "an integer from 1 to the window size",
-            )?,
-            open_ms: duration(PREFIX, "openMs", spec.open_ms, defaults.open_ms, None)?,
-        };
-        options.validate(PREFIX)?;
-        Ok(options)
+        let mut values = [
+            1.0,
+            f64::from(defaults.failure_threshold),
+            defaults.failure_ratio,
+            f64::from(defaults.window),
+            f64::from(defaults.min_calls),
+            defaults.open_ms as f64,
+        ];
+        read_numbers("circuitBreaker", &CHECKS, numbers, given, &mut values)?;
+        // NOTE: every value below passed its check, so each conversion is exact.
+        let [enabled, failure_threshold, failure_ratio, window, min_calls, open_ms] = values;
+        Ok((enabled != 0.0).then_some(BreakerOptions {
+            failure_threshold: failure_threshold as u32,
+            failure_ratio,
+            window: window as u32,
+            min_calls: min_calls as u32,
+            open_ms: open_ms as u64,
+        }))
     }
 }

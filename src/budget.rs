@@ -12,7 +12,9 @@
 
 use serde::Deserialize;
 
-use crate::option_error::{count, duration, invalid, PolicyError};
+use crate::option_error::{
+    invalid, pack, read_numbers, Check, NumberOption, PolicyError, MAX_SAFE, MILLISECONDS,
+};
 use crate::retry_after::MAX_WAIT_MS;
 
 /// Number of slots the window is kept in: the budget forgets traffic a slot at a time.
@@ -181,21 +183,72 @@ impl TryFrom<BudgetSpec> for BudgetOptions {
     type Error = PolicyError;
 
     fn try_from(spec: BudgetSpec) -> Result<Self, PolicyError> {
-        const PREFIX: &str = "retryBudget";
+        // NOTE: `enabled` is the client state's to apply (`ClientStateSpec`), so it is not passed
+        // here and the options always come back.
+        let (numbers, given) = pack(&[None, spec.ratio, spec.min_retries, spec.window_ms]);
+        Ok(BudgetOptions::from_numbers(&numbers, given)?.unwrap_or_default())
+    }
+}
+
+// Where each budget option sits among the numbers JavaScript passes (pkg-template/policy.js,
+// `BUDGET_NUMBERS`); slot 0 is `enabled`.
+const RATIO: u8 = 1;
+const MIN_RETRIES: u8 = 2;
+const WINDOW_MS: u8 = 3;
+
+/// The checks in the order users see errors in: the window's lower bound of 1 ms comes after the
+/// ratio, as it always has (the window is first read as any duration, then the ratio is checked).
+const CHECKS: [NumberOption; 4] = [
+    NumberOption {
+        slot: MIN_RETRIES,
+        name: "minRetries",
+        check: Check::Integer(0.0, u32::MAX as f64),
+        problem: "an integer from 0 to 2^32 - 1",
+    },
+    NumberOption {
+        slot: WINDOW_MS,
+        name: "windowMs",
+        check: Check::Millis(None),
+        problem: MILLISECONDS,
+    },
+    NumberOption {
+        slot: RATIO,
+        name: "ratio",
+        // NOTE: above 1 a "budget" would allow more retries than requests: no protection at all.
+        check: Check::Number {
+            min: 0.0,
+            above: false,
+            max: 1.0,
+        },
+        problem: "a number from 0 to 1",
+    },
+    NumberOption {
+        slot: WINDOW_MS,
+        name: "windowMs",
+        check: Check::Integer(1.0, MAX_SAFE),
+        problem: "a number of milliseconds from 1 to 2^53 - 1",
+    },
+];
+
+impl BudgetOptions {
+    /// Budget options as JavaScript passes them: `numbers` holds enabled (1 or 0), ratio,
+    /// minRetries and windowMs, each given when its bit of `given` is set. `None` when `enabled`
+    /// is 0; the other options are checked all the same, so a typo cannot hide behind it.
+    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, PolicyError> {
         let defaults = BudgetOptions::default();
-        let options = BudgetOptions {
-            ratio: spec.ratio.unwrap_or(defaults.ratio),
-            min_retries: count(
-                PREFIX,
-                "minRetries",
-                spec.min_retries,
-                defaults.min_retries,
-                (0, u32::MAX),
-                "an integer from 0 to 2^32 - 1",
-            )?,
-            window_ms: duration(PREFIX, "windowMs", spec.window_ms, defaults.window_ms, None)?,
-        };
-        options.validate(PREFIX)?;
-        Ok(options)
+        let mut values = [
+            1.0,
+            defaults.ratio,
+            f64::from(defaults.min_retries),
+            defaults.window_ms as f64,
+        ];
+        read_numbers("retryBudget", &CHECKS, numbers, given, &mut values)?;
+        // NOTE: every value below passed its check, so each conversion is exact.
+        let [enabled, ratio, min_retries, window_ms] = values;
+        Ok((enabled != 0.0).then_some(BudgetOptions {
+            ratio,
+            min_retries: min_retries as u32,
+            window_ms: window_ms as u64,
+        }))
     }
 }

@@ -21,7 +21,9 @@ use crate::decision::Reason;
 use crate::kind::Kind;
 use serde::Deserialize;
 
-use crate::option_error::{count, duration, invalid, PolicyError};
+use crate::option_error::{
+    invalid, pack, read_numbers, Check, NumberOption, PolicyError, MILLISECONDS,
+};
 use crate::retry_after::MAX_WAIT_MS;
 
 /// Most origins a client state may be configured to track.
@@ -178,6 +180,15 @@ impl ClientState {
     pub fn new(options: ClientStateOptions) -> Result<Self, PolicyError> {
         options.validate()?;
         Ok(Self::from_valid(options))
+    }
+
+    /// Empty state with options as JavaScript passes them (see
+    /// [`ClientStateOptions::from_numbers`]).
+    // NOTE: only the bindings pass numbers; Rust callers have `new`. The numbers are fully checked
+    // as they are read, so `validate` would only repeat those checks.
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Self, PolicyError> {
+        ClientStateOptions::from_numbers(numbers, given).map(Self::from_valid)
     }
 
     fn from_valid(options: ClientStateOptions) -> Self {
@@ -389,40 +400,164 @@ impl TryFrom<ClientStateSpec> for ClientStateOptions {
     type Error = PolicyError;
 
     fn try_from(spec: ClientStateSpec) -> Result<Self, PolicyError> {
+        let budget = spec.retry_budget.unwrap_or_default();
+        let breaker = spec.circuit_breaker.unwrap_or_default();
+        let flag = |enabled: Option<bool>| enabled.map(f64::from);
+        let (numbers, given) = pack(&[
+            flag(budget.enabled),
+            budget.ratio,
+            budget.min_retries,
+            budget.window_ms,
+            flag(breaker.enabled),
+            breaker.failure_threshold,
+            breaker.failure_ratio,
+            breaker.window,
+            breaker.min_calls,
+            breaker.open_ms,
+            spec.quota_lock_ms,
+            spec.max_origins,
+        ]);
+        ClientStateOptions::from_numbers(&numbers, given)
+    }
+}
+
+// Where each part's numbers start among those JavaScript passes (`createState`; pkg-template/
+// policy.js packs them in this order): the budget's, the breaker's, then the state's own two.
+const BUDGET_AT: usize = 0;
+const BREAKER_AT: usize = 4;
+const OWN_AT: usize = 10;
+
+/// The state's own checks, in the order users see errors in (after the budget's and the breaker's).
+const CHECKS: [NumberOption; 2] = [
+    NumberOption {
+        slot: 0,
+        name: "quotaLockMs",
+        check: Check::Millis(None),
+        problem: MILLISECONDS,
+    },
+    NumberOption {
+        slot: 1,
+        name: "maxOrigins",
+        check: Check::Integer(1.0, MAX_ORIGINS_LIMIT as f64),
+        problem: "an integer from 1 to 4096",
+    },
+];
+
+impl ClientStateOptions {
+    /// Client state options as JavaScript passes them: the budget's four numbers (see
+    /// [`BudgetOptions`]), the breaker's six (see [`BreakerOptions`]), then quotaLockMs and
+    /// maxOrigins, each given when its bit of `given` is set. A part given as `{}` and a part not
+    /// given at all mean the same: on, with its defaults.
+    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Self, PolicyError> {
+        let part = |at: usize| numbers.get(at..).unwrap_or_default();
+        let retry_budget = BudgetOptions::from_numbers(part(BUDGET_AT), given >> BUDGET_AT)?;
+        let circuit_breaker = BreakerOptions::from_numbers(part(BREAKER_AT), given >> BREAKER_AT)?;
         let defaults = ClientStateOptions::default();
-        // Disabled parts are still checked: a typo should not hide behind `enabled: false`.
-        let retry_budget = match spec.retry_budget {
-            Some(budget) => {
-                Some(BudgetOptions::try_from(budget)?).filter(|_| budget.enabled != Some(false))
-            }
-            None => defaults.retry_budget,
-        };
-        let circuit_breaker = match spec.circuit_breaker {
-            Some(breaker) => {
-                Some(BreakerOptions::try_from(breaker)?).filter(|_| breaker.enabled != Some(false))
-            }
-            None => defaults.circuit_breaker,
-        };
-        let options = ClientStateOptions {
+        let mut values = [
+            defaults.quota_lock_ms as f64,
+            f64::from(defaults.max_origins),
+        ];
+        read_numbers("", &CHECKS, part(OWN_AT), given >> OWN_AT, &mut values)?;
+        // NOTE: both values passed their checks, so the conversions are exact.
+        let [quota_lock_ms, max_origins] = values;
+        Ok(ClientStateOptions {
             retry_budget,
             circuit_breaker,
-            quota_lock_ms: duration(
-                "",
-                "quotaLockMs",
-                spec.quota_lock_ms,
-                defaults.quota_lock_ms,
-                None,
-            )?,
-            max_origins: count(
-                "",
-                "maxOrigins",
-                spec.max_origins,
-                defaults.max_origins,
-                (1, MAX_ORIGINS_LIMIT),
-                "an integer from 1 to 4096",
-            )?,
+            quota_lock_ms: quota_lock_ms as u64,
+            max_origins: max_origins as u32,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(spec: ClientStateSpec) -> Option<String> {
+        ClientStateOptions::try_from(spec)
+            .err()
+            .map(|error| error.message())
+    }
+
+    fn budget(budget: BudgetSpec) -> ClientStateSpec {
+        ClientStateSpec {
+            retry_budget: Some(budget),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn numbers_are_read_part_by_part() {
+        // Budget off, breaker window 8 with minCalls 4, maxOrigins 16; quotaLockMs set, not given.
+        let numbers = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 8.0, 4.0, 0.0, 5.0, 16.0];
+        let given = 1 | 1 << 7 | 1 << 8 | 1 << 11;
+        let options = ClientStateOptions::from_numbers(&numbers, given).expect("valid numbers");
+        assert_eq!(
+            options,
+            ClientStateOptions {
+                retry_budget: None,
+                circuit_breaker: Some(BreakerOptions {
+                    window: 8,
+                    min_calls: 4,
+                    ..BreakerOptions::default()
+                }),
+                max_origins: 16,
+                ..ClientStateOptions::default()
+            }
+        );
+    }
+
+    #[test]
+    fn the_first_bad_option_is_named_in_the_order_checks_always_ran() {
+        // A window of 0 ms (after rounding) is refused after the ratio, a negative one before it.
+        let spec = budget(BudgetSpec {
+            ratio: Some(2.0),
+            window_ms: Some(0.0),
+            ..Default::default()
+        });
+        assert!(error(spec).is_some_and(|message| message.contains("`retryBudget.ratio`")));
+        let spec = budget(BudgetSpec {
+            ratio: Some(2.0),
+            window_ms: Some(-1.0),
+            ..Default::default()
+        });
+        let message = error(spec).unwrap_or_default();
+        assert!(message.contains("`retryBudget.windowMs`") && message.contains("from 0 to"));
+        let spec = budget(BudgetSpec {
+            window_ms: Some(0.0),
+            ..Default::default()
+        });
+        let message = error(spec).unwrap_or_default();
+        assert!(message.contains("`retryBudget.windowMs`") && message.contains("from 1 to"));
+        // A window below the default `minCalls` names `minCalls`, after the ratio.
+        let breaker = |breaker: BreakerSpec| ClientStateSpec {
+            circuit_breaker: Some(breaker),
+            ..Default::default()
         };
-        options.validate()?;
-        Ok(options)
+        let spec = breaker(BreakerSpec {
+            window: Some(5.0),
+            ..Default::default()
+        });
+        assert_eq!(
+            error(spec).as_deref(),
+            Some("Expected `circuitBreaker.minCalls` to be an integer from 1 to the window size.")
+        );
+        let spec = breaker(BreakerSpec {
+            window: Some(5.0),
+            failure_ratio: Some(0.0),
+            ..Default::default()
+        });
+        assert!(
+            error(spec).is_some_and(|message| message.contains("`circuitBreaker.failureRatio`"))
+        );
+        // Every part comes before the state's own options.
+        let spec = ClientStateSpec {
+            max_origins: Some(0.0),
+            ..breaker(BreakerSpec {
+                open_ms: Some(f64::NAN),
+                ..Default::default()
+            })
+        };
+        assert!(error(spec).is_some_and(|message| message.contains("`circuitBreaker.openMs`")));
     }
 }

@@ -1,11 +1,12 @@
 //! The error every option check returns, and the readers that turn a JS number into a checked value.
 //!
 //! Options arrive from JavaScript as plain numbers (`f64`), so each concept (retry policy, budget,
-//! breaker, client state) reads its own fields with these helpers and names the field when a value is
-//! wrong. Messages are assembled by concatenation rather than `format!`, so the wasm module carries no
-//! formatting machinery for them.
+//! breaker, client state) describes its numeric fields in a small table that [`read_numbers`]
+//! walks, naming the field when a value is wrong. Messages are assembled by concatenation rather
+//! than `format!`, so the wasm module carries no formatting machinery for them.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use crate::float::{ceil_to_u64, is_integer};
 use crate::retry_after::MAX_WAIT_MS;
@@ -69,61 +70,138 @@ pub(crate) fn invalid_item(
 /// What a valid duration option is.
 pub(crate) const MILLISECONDS: &str = "a number of milliseconds from 0 to 2^53 - 1";
 
+/// What a valid duration option that may also be unbounded is.
+pub(crate) const MILLISECONDS_OR_INFINITY: &str =
+    "a number of milliseconds from 0 to 2^53 - 1, or Infinity";
+
 /// Largest integer a JS number holds exactly, as a float.
-const MAX_SAFE: f64 = MAX_WAIT_MS as f64;
+pub(crate) const MAX_SAFE: f64 = MAX_WAIT_MS as f64;
 
-/// An integer in `min..=max` from a JS number.
-pub(crate) fn integer(value: f64, min: u32, max: u32) -> Option<u32> {
-    // NOTE: the range check makes the conversion exact.
-    (is_integer(value) && value >= f64::from(min) && value <= f64::from(max))
-        .then_some(value as u32)
+/// How one numeric option is checked. NaN passes none of them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Check {
+    /// An integer from the first bound to the second; kept as is.
+    Integer(f64, f64),
+    /// Milliseconds from 0 to 2^53 - 1, fractions rounded up; `Infinity` becomes the value given,
+    /// if any, else is refused.
+    Millis(Option<f64>),
+    /// A number above `min` (or equal to it, unless `above`) and at most `max`; kept as is.
+    Number {
+        /// The lower bound.
+        min: f64,
+        /// Whether `min` itself is refused.
+        above: bool,
+        /// The upper bound, included.
+        max: f64,
+    },
+    /// At most the value (checked or default) of the option in this slot. Unlike the others it
+    /// applies to the default too: it relates two options, and either alone may break it.
+    AtMost(u8),
 }
 
-/// An integer from 0 to 2^53 - 1 from a JS number.
-pub(crate) fn safe_integer(value: f64) -> Option<u64> {
-    // NOTE: the check makes the conversion exact.
-    (is_integer(value) && (0.0..=MAX_SAFE).contains(&value)).then_some(value as u64)
-}
-
-/// Milliseconds from a JS number: fractions round up; `Infinity` is `unbounded` when allowed.
-pub(crate) fn millis(value: f64, unbounded: Option<u64>) -> Option<u64> {
-    if value == f64::INFINITY {
-        return unbounded;
+impl Check {
+    /// The value to keep for `value`, or `None` when it fails the check; `values` holds the values
+    /// kept so far (or defaults), which `AtMost` compares with.
+    pub(crate) fn apply(self, value: f64, values: &[f64]) -> Option<f64> {
+        let valid = match self {
+            Check::Integer(min, max) => is_integer(value) && value >= min && value <= max,
+            Check::Millis(unbounded) if value == f64::INFINITY => return unbounded,
+            // NOTE: finite, non-negative and at most 2^53 - 1 here, so the ceiling is exact.
+            Check::Millis(_) => {
+                return (0.0..=MAX_SAFE)
+                    .contains(&value)
+                    .then(|| ceil_to_u64(value) as f64)
+            }
+            Check::Number { min, above, max } => {
+                (value > min || (!above && value == min)) && value <= max
+            }
+            Check::AtMost(slot) => values
+                .get(usize::from(slot))
+                .is_some_and(|bound| value <= *bound),
+        };
+        valid.then_some(value)
     }
-    // NOTE: finite, non-negative and at most 2^53 - 1 here, so the conversion is exact.
-    (0.0..=MAX_SAFE)
-        .contains(&value)
-        .then(|| ceil_to_u64(value))
 }
 
-/// Reads an optional duration option, naming it on error.
-pub(crate) fn duration(
-    prefix: &str,
-    name: &str,
-    value: Option<f64>,
-    default: u64,
-    unbounded: Option<u64>,
-) -> Result<u64, PolicyError> {
-    let problem = if unbounded.is_some() {
-        "a number of milliseconds from 0 to 2^53 - 1, or Infinity"
-    } else {
-        MILLISECONDS
-    };
-    value.map_or(Ok(default), |value| {
-        millis(value, unbounded).ok_or_else(|| invalid(prefix, name, problem))
-    })
+/// One numeric option of a concept's table: where its value sits among the numbers JS passes, its
+/// JS name, its check and what a valid value is (the end of the error sentence).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NumberOption {
+    /// Index of the value, and bit of the presence mask.
+    pub slot: u8,
+    /// The option's JS name, like `maxAttempts`.
+    pub name: &'static str,
+    /// How the value is checked and converted.
+    pub check: Check,
+    /// What a valid value is, like `an integer from 1 to 1000`.
+    pub problem: &'static str,
 }
 
-/// Reads an optional count option, naming it on error.
-pub(crate) fn count(
+/// Whether bit `slot` of `given` is set: the option in that slot was given.
+pub(crate) fn is_given(given: u32, slot: usize) -> bool {
+    given.checked_shr(slot as u32).unwrap_or(0) & 1 == 1
+}
+
+/// Reads one concept's options from the numbers JS passes: `values` holds the defaults, and each
+/// `numbers[slot]` given (bit `slot` of `given`) replaces its default; then the checks of `table`
+/// run (see [`check_numbers`]).
+#[inline(never)]
+pub(crate) fn read_numbers(
     prefix: &str,
-    name: &str,
-    value: Option<f64>,
-    default: u32,
-    (min, max): (u32, u32),
-    problem: &'static str,
-) -> Result<u32, PolicyError> {
-    value.map_or(Ok(default), |value| {
-        integer(value, min, max).ok_or_else(|| invalid(prefix, name, problem))
-    })
+    table: &[NumberOption],
+    numbers: &[f64],
+    given: u32,
+    values: &mut [f64],
+) -> Result<(), PolicyError> {
+    for (slot, value) in values.iter_mut().enumerate() {
+        if let Some(number) = numbers.get(slot).filter(|_| is_given(given, slot)) {
+            *value = *number;
+        }
+    }
+    check_numbers(prefix, table, given, values)
+}
+
+/// Runs the checks of `table` in order, which is the order users see errors in, each on the current
+/// value of its option in `values`, which it replaces with the value to keep; options not given
+/// keep their defaults unchecked (except `AtMost`). The error names the first bad option under
+/// `prefix`. An option may appear twice in `table` when a later check must wait for another
+/// option's; a concept whose checks interleave with others (a string, a list) calls this once per
+/// stretch after [`read_numbers`].
+// NOTE: one loop over data rather than code per option: the option constructors were the largest
+// functions of the wasm module when every option had its own inlined checks and error sentence.
+#[inline(never)]
+pub(crate) fn check_numbers(
+    prefix: &str,
+    table: &[NumberOption],
+    given: u32,
+    values: &mut [f64],
+) -> Result<(), PolicyError> {
+    for option in table {
+        let slot = usize::from(option.slot);
+        if !is_given(given, slot) && !matches!(option.check, Check::AtMost(_)) {
+            continue;
+        }
+        let checked = values
+            .get(slot)
+            .and_then(|value| option.check.apply(*value, values))
+            .ok_or_else(|| invalid(prefix, option.name, option.problem))?;
+        if let Some(value) = values.get_mut(slot) {
+            *value = checked;
+        }
+    }
+    Ok(())
+}
+
+/// A spec's optional fields as the numbers and presence bits [`read_numbers`] reads, for the Rust
+/// API, whose specs keep the shape of the JS objects.
+pub(crate) fn pack(fields: &[Option<f64>]) -> (Vec<f64>, u32) {
+    let mut given = 0;
+    let numbers = (0..)
+        .zip(fields)
+        .map(|(slot, field)| {
+            given |= u32::from(field.is_some()).checked_shl(slot).unwrap_or(0);
+            field.unwrap_or(0.0)
+        })
+        .collect();
+    (numbers, given)
 }

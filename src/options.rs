@@ -1,9 +1,10 @@
 //! Options of a retry policy: defaults, validation and the plain
 //! objects JavaScript passes.
 //!
-//! Rust callers fill [`RetryOptions`] (typed, with `Default`); JavaScript callers pass a plain
-//! object that serde reads into [`RetryOptionsSpec`] (camelCase names, unknown names rejected,
-//! every number an `f64` as JS has it) and that is then checked into the same `RetryOptions`.
+//! Rust callers fill [`RetryOptions`] (typed, with `Default`) or, with the names and the `f64`
+//! numbers of JS, [`RetryOptionsSpec`] (serde reads it, camelCase names, unknown names rejected);
+//! the wasm bindings pass the same numbers as one array, checked from a table into the same
+//! `RetryOptions`.
 //! Either way a bad value is a [`PolicyError`] naming the option by its JS name, because a
 //! silently clamped option is worse than a loud one. The defaults follow what users of ky, got and
 //! the AWS SDKs already expect; each is justified where it is declared.
@@ -19,7 +20,8 @@ pub use crate::budget::BudgetSpec;
 pub use crate::client_state::ClientStateSpec;
 pub use crate::option_error::PolicyError;
 use crate::option_error::{
-    duration, integer, invalid, invalid_item, millis, safe_integer, MILLISECONDS,
+    check_numbers, invalid, invalid_item, is_given, pack, read_numbers, Check, NumberOption,
+    MAX_SAFE, MILLISECONDS, MILLISECONDS_OR_INFINITY,
 };
 use crate::retry_after::MAX_WAIT_MS;
 
@@ -112,7 +114,7 @@ impl RetryOptions {
         }
         for (index, rule) in self.status_overrides.iter().enumerate() {
             let problem = if !(400..=599).contains(&rule.status) {
-                "an error status from 400 to 599"
+                STATUS_PROBLEM
             } else if self
                 .status_overrides
                 .get(..index)
@@ -199,13 +201,124 @@ impl TryFrom<RetryOptionsSpec> for RetryOptions {
     type Error = PolicyError;
 
     fn try_from(spec: RetryOptionsSpec) -> Result<Self, PolicyError> {
+        let (mut numbers, given) = pack(&[
+            spec.max_attempts,
+            spec.base_delay_ms,
+            spec.multiplier,
+            spec.max_delay_ms,
+            spec.deadline_ms,
+            spec.max_retry_after_ms,
+            spec.retry_non_idempotent.map(f64::from),
+            spec.seed,
+            spec.throttle_fallback_ms,
+        ]);
+        for rule in spec.status_overrides.iter().flatten() {
+            numbers.extend([rule.status, f64::from(rule.retry)]);
+        }
+        RetryOptions::from_numbers(&numbers, given, spec.jitter.as_deref())
+    }
+}
+
+// Where each retry option sits among the numbers JavaScript passes (`createPolicy`, in the order of
+// `RETRY_NUMBERS` in pkg-template/policy.js); the status overrides follow, two numbers each.
+const MAX_ATTEMPTS: u8 = 0;
+const BASE_DELAY_MS: u8 = 1;
+const MULTIPLIER: u8 = 2;
+const MAX_DELAY_MS: u8 = 3;
+const DEADLINE_MS: u8 = 4;
+const MAX_RETRY_AFTER_MS: u8 = 5;
+const RETRY_NON_IDEMPOTENT: u8 = 6;
+const SEED: u8 = 7;
+const THROTTLE_FALLBACK_MS: u8 = 8;
+/// How many numbers come before the status overrides.
+const RETRY_NUMBERS: usize = 9;
+
+const STATUS_PROBLEM: &str = "an error status from 400 to 599";
+
+// The checks in the order users see errors in. The jitter (a string) comes between the first two
+// groups and the status overrides (a list) between the last two, so there are three tables.
+const MAX_ATTEMPTS_CHECK: [NumberOption; 1] = [NumberOption {
+    slot: MAX_ATTEMPTS,
+    name: "maxAttempts",
+    check: Check::Integer(1.0, MAX_ATTEMPTS_LIMIT as f64),
+    problem: "an integer from 1 to 1000",
+}];
+const DEADLINE_CHECK: [NumberOption; 1] = [NumberOption {
+    slot: DEADLINE_MS,
+    name: "deadlineMs",
+    // NOTE: infinite stays infinite: no deadline.
+    check: Check::Millis(Some(f64::INFINITY)),
+    problem: MILLISECONDS_OR_INFINITY,
+}];
+const OTHER_CHECKS: [NumberOption; 6] = [
+    NumberOption {
+        slot: SEED,
+        name: "seed",
+        check: Check::Integer(0.0, MAX_SAFE),
+        problem: "an integer from 0 to 2^53 - 1",
+    },
+    NumberOption {
+        slot: BASE_DELAY_MS,
+        name: "baseDelayMs",
+        check: Check::Millis(None),
+        problem: MILLISECONDS,
+    },
+    NumberOption {
+        slot: MAX_DELAY_MS,
+        name: "maxDelayMs",
+        check: Check::Millis(Some(MAX_SAFE)),
+        problem: MILLISECONDS_OR_INFINITY,
+    },
+    NumberOption {
+        slot: MAX_RETRY_AFTER_MS,
+        name: "maxRetryAfterMs",
+        check: Check::Millis(Some(MAX_SAFE)),
+        problem: MILLISECONDS_OR_INFINITY,
+    },
+    NumberOption {
+        slot: THROTTLE_FALLBACK_MS,
+        name: "throttleFallbackMs",
+        check: Check::Millis(None),
+        problem: MILLISECONDS,
+    },
+    NumberOption {
+        slot: MULTIPLIER,
+        name: "multiplier",
+        check: Check::Number {
+            min: 1.0,
+            above: false,
+            max: f64::MAX,
+        },
+        problem: "a finite number of at least 1",
+    },
+];
+
+impl RetryOptions {
+    /// Retry options as JavaScript passes them: `numbers` holds maxAttempts, baseDelayMs,
+    /// multiplier, maxDelayMs, deadlineMs, maxRetryAfterMs, retryNonIdempotent (1 or 0), seed and
+    /// throttleFallbackMs, each given when its bit of `given` is set, then the status overrides as
+    /// status, retry (1 or 0), …. The error names the first bad option, in the order the spec's
+    /// conversion has always checked them (it now goes through here too).
+    pub(crate) fn from_numbers(
+        numbers: &[f64],
+        given: u32,
+        jitter: Option<&str>,
+    ) -> Result<Self, PolicyError> {
         let defaults = RetryOptions::default();
-        let max_attempts = match spec.max_attempts {
-            None => defaults.max_attempts,
-            Some(value) => integer(value, 1, MAX_ATTEMPTS_LIMIT)
-                .ok_or_else(|| invalid("", "maxAttempts", "an integer from 1 to 1000"))?,
-        };
-        let jitter = match spec.jitter.as_deref() {
+        let mut values = [
+            f64::from(defaults.max_attempts),
+            defaults.base_delay_ms as f64,
+            defaults.multiplier,
+            defaults.max_delay_ms as f64,
+            f64::INFINITY,
+            defaults.max_retry_after_ms as f64,
+            0.0,
+            // NOTE: the default seed does not fit a float; it is taken below when none is given.
+            0.0,
+            defaults.throttle_fallback_ms as f64,
+        ];
+        read_numbers("", &MAX_ATTEMPTS_CHECK, numbers, given, &mut values)?;
+        let jitter = match jitter {
             None => defaults.jitter,
             Some(id) => Jitter::from_id(id).ok_or_else(|| {
                 invalid(
@@ -215,83 +328,170 @@ impl TryFrom<RetryOptionsSpec> for RetryOptions {
                 )
             })?,
         };
-        let deadline_ms = match spec.deadline_ms {
-            None => None,
-            Some(value) => Some(millis(value, Some(u64::MAX)).ok_or_else(|| {
-                invalid(
-                    "",
-                    "deadlineMs",
-                    "a number of milliseconds from 0 to 2^53 - 1, or Infinity",
-                )
-            })?)
-            .filter(|ms| *ms != u64::MAX),
-        };
-        let status_overrides = spec
-            .status_overrides
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .map(|(index, rule)| {
-                let status = integer(rule.status, 400, 599).ok_or_else(|| {
-                    invalid_item(
-                        "statusOverrides",
-                        index,
-                        "status",
-                        "an error status from 400 to 599",
-                    )
-                })?;
-                Ok(StatusOverride {
-                    // NOTE: at most 599 here, so the conversion is exact.
-                    status: status as u16,
-                    retry: rule.retry,
-                })
-            })
-            .collect::<Result<_, PolicyError>>()?;
-        let seed = match spec.seed {
-            None => defaults.seed,
-            Some(value) => safe_integer(value)
-                .ok_or_else(|| invalid("", "seed", "an integer from 0 to 2^53 - 1"))?,
-        };
-        let options = RetryOptions {
-            max_attempts,
-            base_delay_ms: duration(
-                "",
-                "baseDelayMs",
-                spec.base_delay_ms,
-                defaults.base_delay_ms,
-                None,
-            )?,
-            multiplier: spec.multiplier.unwrap_or(defaults.multiplier),
-            max_delay_ms: duration(
-                "",
-                "maxDelayMs",
-                spec.max_delay_ms,
-                defaults.max_delay_ms,
-                Some(MAX_WAIT_MS),
-            )?,
+        check_numbers("", &DEADLINE_CHECK, given, &mut values)?;
+        let status_overrides = status_overrides(numbers.get(RETRY_NUMBERS..).unwrap_or_default())?;
+        check_numbers("", &OTHER_CHECKS, given, &mut values)?;
+        if let Some(index) = first_repeated_status(&status_overrides) {
+            return Err(invalid_item(
+                "statusOverrides",
+                index,
+                "status",
+                "a status not listed earlier",
+            ));
+        }
+        // NOTE: every value below passed its check, so each conversion is exact.
+        let value = |slot: u8| values.get(usize::from(slot)).copied().unwrap_or_default();
+        let deadline_ms = value(DEADLINE_MS);
+        Ok(RetryOptions {
+            max_attempts: value(MAX_ATTEMPTS) as u32,
+            base_delay_ms: value(BASE_DELAY_MS) as u64,
+            multiplier: value(MULTIPLIER),
+            max_delay_ms: value(MAX_DELAY_MS) as u64,
             jitter,
-            deadline_ms,
-            max_retry_after_ms: duration(
-                "",
-                "maxRetryAfterMs",
-                spec.max_retry_after_ms,
-                defaults.max_retry_after_ms,
-                Some(MAX_WAIT_MS),
-            )?,
-            retry_non_idempotent: spec
-                .retry_non_idempotent
-                .unwrap_or(defaults.retry_non_idempotent),
+            deadline_ms: deadline_ms.is_finite().then_some(deadline_ms as u64),
+            max_retry_after_ms: value(MAX_RETRY_AFTER_MS) as u64,
+            retry_non_idempotent: value(RETRY_NON_IDEMPOTENT) != 0.0,
             status_overrides,
-            seed,
-            throttle_fallback_ms: duration(
-                "",
-                "throttleFallbackMs",
-                spec.throttle_fallback_ms,
-                defaults.throttle_fallback_ms,
-                None,
-            )?,
+            seed: if is_given(given, usize::from(SEED)) {
+                value(SEED) as u64
+            } else {
+                defaults.seed
+            },
+            throttle_fallback_ms: value(THROTTLE_FALLBACK_MS) as u64,
+        })
+    }
+}
+
+/// Status overrides from the numbers JavaScript passes: status, retry (1 or 0), ….
+fn status_overrides(flat: &[f64]) -> Result<Vec<StatusOverride>, PolicyError> {
+    let mut overrides = Vec::new();
+    let mut rest = flat;
+    while let [status, retry, tail @ ..] = rest {
+        let status = Check::Integer(400.0, 599.0)
+            .apply(*status, &[])
+            .ok_or_else(|| {
+                invalid_item("statusOverrides", overrides.len(), "status", STATUS_PROBLEM)
+            })?;
+        overrides.push(StatusOverride {
+            // NOTE: at most 599 here, so the conversion is exact.
+            status: status as u16,
+            retry: *retry != 0.0,
+        });
+        rest = tail;
+    }
+    Ok(overrides)
+}
+
+/// The index of the first override whose status an earlier one already lists.
+fn first_repeated_status(overrides: &[StatusOverride]) -> Option<usize> {
+    (0..overrides.len()).find(|&index| {
+        overrides.get(index).is_some_and(|rule| {
+            overrides
+                .get(..index)
+                .is_some_and(|earlier| earlier.iter().any(|other| other.status == rule.status))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn spec_error(spec: RetryOptionsSpec) -> Option<String> {
+        RetryOptions::try_from(spec)
+            .err()
+            .map(|error| error.message())
+    }
+
+    #[test]
+    fn numbers_are_read_by_slot_and_presence_bit() {
+        // maxAttempts 5 and retryNonIdempotent given; baseDelayMs set but not given; one override.
+        let numbers = [5.0, 7.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 503.0, 0.0];
+        let options =
+            RetryOptions::from_numbers(&numbers, 1 | 1 << 6, Some("none")).expect("valid numbers");
+        assert_eq!(
+            options,
+            RetryOptions {
+                max_attempts: 5,
+                retry_non_idempotent: true,
+                jitter: Jitter::None,
+                status_overrides: vec![StatusOverride {
+                    status: 503,
+                    retry: false
+                }],
+                ..RetryOptions::default()
+            }
+        );
+    }
+
+    #[test]
+    fn durations_round_up_and_infinity_means_unbounded() {
+        let spec = RetryOptionsSpec {
+            base_delay_ms: Some(0.5),
+            deadline_ms: Some(1.5),
+            max_delay_ms: Some(f64::INFINITY),
+            ..Default::default()
         };
-        options.validate()?;
-        Ok(options)
+        let options = RetryOptions::try_from(spec).expect("valid spec");
+        assert_eq!(options.base_delay_ms, 1);
+        assert_eq!(options.deadline_ms, Some(2));
+        assert_eq!(options.max_delay_ms, MAX_WAIT_MS);
+        let unbounded = RetryOptionsSpec {
+            deadline_ms: Some(f64::INFINITY),
+            ..Default::default()
+        };
+        assert_eq!(
+            RetryOptions::try_from(unbounded).map(|o| o.deadline_ms),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn the_first_bad_option_is_named_in_the_order_checks_always_ran() {
+        let rule = |status| StatusOverrideSpec {
+            status,
+            retry: true,
+        };
+        // Every override's range comes before `seed`; repeats come after `multiplier`.
+        let spec = RetryOptionsSpec {
+            status_overrides: Some(vec![rule(503.0), rule(503.0), rule(700.0)]),
+            seed: Some(-1.0),
+            ..Default::default()
+        };
+        assert_eq!(
+            spec_error(spec).as_deref(),
+            Some("Expected `statusOverrides[2].status` to be an error status from 400 to 599.")
+        );
+        let spec = RetryOptionsSpec {
+            status_overrides: Some(vec![rule(503.0), rule(503.0)]),
+            multiplier: Some(0.5),
+            ..Default::default()
+        };
+        assert_eq!(
+            spec_error(spec).as_deref(),
+            Some("Expected `multiplier` to be a finite number of at least 1.")
+        );
+        let spec = RetryOptionsSpec {
+            status_overrides: Some(vec![rule(503.0), rule(503.0)]),
+            ..Default::default()
+        };
+        assert_eq!(
+            spec_error(spec).as_deref(),
+            Some("Expected `statusOverrides[1].status` to be a status not listed earlier.")
+        );
+        // The jitter sits between `maxAttempts` and `deadlineMs`.
+        let spec = RetryOptionsSpec {
+            jitter: Some("random".into()),
+            deadline_ms: Some(-1.0),
+            ..Default::default()
+        };
+        assert!(spec_error(spec).is_some_and(|message| message.contains("`jitter`")));
+        let spec = RetryOptionsSpec {
+            max_attempts: Some(0.0),
+            jitter: Some("random".into()),
+            ..Default::default()
+        };
+        assert!(spec_error(spec).is_some_and(|message| message.contains("`maxAttempts`")));
     }
 }

@@ -133,6 +133,19 @@ impl RetryPolicy {
         })
     }
 
+    /// A policy from the numbers JavaScript passes (see [`RetryOptions::from_numbers`]).
+    // NOTE: only the bindings pass numbers; Rust callers have `new` and `from_spec`.
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn from_numbers(
+        numbers: &[f64],
+        given: u32,
+        jitter: Option<&str>,
+    ) -> Result<Self, PolicyError> {
+        Ok(Self {
+            options: RetryOptions::from_numbers(numbers, given, jitter)?,
+        })
+    }
+
     /// The policy's options.
     pub fn options(&self) -> &RetryOptions {
         &self.options

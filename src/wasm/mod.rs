@@ -6,8 +6,9 @@
 //! packed into one integer); the JS side asks `describe` once per key for its text fields and reuses
 //! the frozen object it builds. Results that do not fit in one number are left in `last_*` slots
 //! that JS reads right after the call. A rejected option or profile throws a plain `Error` carrying
-//! the core's sentence, which JS rethrows as its own `TypeError`/`RangeError` with a stable code. Options cross as positional numbers (`undefined` is
-//! `None`) straight into the core's `*Spec` structs, so the core's checks are the only range checks.
+//! the core's sentence, which JS rethrows as its own `TypeError`/`RangeError` with a stable code.
+//! Numeric options cross as one `Float64Array` with a bit per option given, read by each concept's
+//! table of checks, so the core's checks are the only range checks.
 //! One file per exported concern; serde-wasm-bindgen is used only by the simulator (feature `sim`).
 
 mod classify;

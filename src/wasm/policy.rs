@@ -15,12 +15,10 @@ use wasm_bindgen::prelude::*;
 use super::{
     duration_ms, epoch_ms, lines, optional_ms, store_wait, verdict_from_key, wait_to_js, NO_WAIT,
 };
-use crate::breaker::{BreakerSpec, BreakerState};
-use crate::budget::BudgetSpec;
-use crate::client_state::{Admission, ClientState, ClientStateOptions, ClientStateSpec};
+use crate::breaker::BreakerState;
+use crate::client_state::{Admission, ClientState};
 use crate::decision::{Decision, Reason};
 use crate::method::Method;
-use crate::options::{RetryOptionsSpec, StatusOverrideSpec};
 use crate::policy::{Outcome, RetryPolicy};
 
 // NOTE: the parts of the last decision and admission that JS reads right after the call.
@@ -34,6 +32,9 @@ static LAST_ADMISSION_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
 const ADMISSION_ALLOWED: u32 = 0;
 const ADMISSION_WAIT: u32 = 1;
 const ADMISSION_REJECTED: u32 = 2;
+
+/// The bit of `createPolicy`'s `given` that says a jitter was given (above the numeric options').
+const JITTER_GIVEN: u32 = 1 << 31;
 
 /// The stable ids of the decision reasons, one per line, by index.
 #[wasm_bindgen(js_name = reasonIds)]
@@ -131,48 +132,17 @@ pub struct CorePolicy {
     inner: RetryPolicy,
 }
 
-/// Validates retry options given field by field (absent: `undefined`); the error names the first
-/// option out of range. `status_overrides` is flat: status, retry (1 or 0), ….
-#[allow(clippy::too_many_arguments)]
+/// Validates retry options passed as numbers (see `RetryOptions::from_numbers`: one slot per
+/// numeric option, present when its bit of `given` is set, then the status overrides as status,
+/// retry pairs) and the jitter's name, given when bit `JITTER_GIVEN` is set; the error names the
+/// first option out of range.
+// NOTE: one array rather than an argument per option: each optional argument had its own glue on
+// both sides of the boundary. The jitter is a `&str` with a presence bit because an optional
+// `String` brings its own UTF-8 check and error path into the module.
 #[wasm_bindgen(js_name = createPolicy)]
-pub fn create_policy(
-    max_attempts: Option<f64>,
-    base_delay_ms: Option<f64>,
-    multiplier: Option<f64>,
-    max_delay_ms: Option<f64>,
-    jitter: Option<String>,
-    deadline_ms: Option<f64>,
-    max_retry_after_ms: Option<f64>,
-    retry_non_idempotent: Option<bool>,
-    status_overrides: Option<Vec<f64>>,
-    seed: Option<f64>,
-    throttle_fallback_ms: Option<f64>,
-) -> Result<CorePolicy, JsError> {
-    let status_overrides = status_overrides.map(|flat| {
-        flat.chunks_exact(2)
-            .filter_map(|pair| match *pair {
-                [status, retry] => Some(StatusOverrideSpec {
-                    status,
-                    retry: retry != 0.0,
-                }),
-                _ => None,
-            })
-            .collect()
-    });
-    let spec = RetryOptionsSpec {
-        max_attempts,
-        base_delay_ms,
-        multiplier,
-        max_delay_ms,
-        jitter,
-        deadline_ms,
-        max_retry_after_ms,
-        retry_non_idempotent,
-        status_overrides,
-        seed,
-        throttle_fallback_ms,
-    };
-    match RetryPolicy::from_spec(spec) {
+pub fn create_policy(numbers: &[f64], given: u32, jitter: &str) -> Result<CorePolicy, JsError> {
+    let jitter = (given & JITTER_GIVEN != 0).then_some(jitter);
+    match RetryPolicy::from_numbers(numbers, given, jitter) {
         Ok(inner) => Ok(CorePolicy { inner }),
         Err(error) => Err(JsError::new(&error.message())),
     }
@@ -261,46 +231,11 @@ pub struct CoreState {
     inner: Option<ClientState>,
 }
 
-/// Validates client state options given field by field; `*_given` says whether the nested object
-/// was passed at all (an empty `retryBudget: {}` still means "on, with defaults").
-#[allow(clippy::too_many_arguments)]
+/// Validates client state options passed as numbers (see `ClientStateOptions::from_numbers`); the
+/// error names the first option out of range.
 #[wasm_bindgen(js_name = createState)]
-pub fn create_state(
-    budget_given: bool,
-    budget_enabled: Option<bool>,
-    ratio: Option<f64>,
-    min_retries: Option<f64>,
-    window_ms: Option<f64>,
-    breaker_given: bool,
-    breaker_enabled: Option<bool>,
-    failure_threshold: Option<f64>,
-    failure_ratio: Option<f64>,
-    window: Option<f64>,
-    min_calls: Option<f64>,
-    open_ms: Option<f64>,
-    quota_lock_ms: Option<f64>,
-    max_origins: Option<f64>,
-) -> Result<CoreState, JsError> {
-    let spec = ClientStateSpec {
-        retry_budget: budget_given.then_some(BudgetSpec {
-            enabled: budget_enabled,
-            ratio,
-            min_retries,
-            window_ms,
-        }),
-        circuit_breaker: breaker_given.then_some(BreakerSpec {
-            enabled: breaker_enabled,
-            failure_threshold,
-            failure_ratio,
-            window,
-            min_calls,
-            open_ms,
-        }),
-        quota_lock_ms,
-        max_origins,
-    };
-    let state = ClientStateOptions::try_from(spec).and_then(ClientState::new);
-    match state {
+pub fn create_state(numbers: &[f64], given: u32) -> Result<CoreState, JsError> {
+    match ClientState::from_numbers(numbers, given) {
         Ok(inner) => Ok(CoreState { inner: Some(inner) }),
         Err(error) => Err(JsError::new(&error.message())),
     }
