@@ -134,7 +134,9 @@ fn time_of_day(text: &str) -> Option<(i64, i64, i64)> {
     let hour = digits(parts.next()?, 2, 2)?;
     let minute = digits(parts.next()?, 2, 2)?;
     let second = digits(parts.next()?, 2, 2)?;
-    if parts.next().is_some() || hour > 23 || minute > 59 || second > 59 {
+    // RFC 9110 §5.6.7 allows a leap second (`23:59:60`); Unix time has none, so it reads as the
+    // next day's midnight.
+    if parts.next().is_some() || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
     Some((hour, minute, second))

@@ -22,8 +22,8 @@ use core::cmp::Reverse;
 
 use crate::headers::{HeaderBlock, MAX_LIST_MEMBERS};
 use crate::retry_after::{
-    agreed_header_value, agreed_list_value, parse_delay_seconds, parse_digits, trim_ows,
-    MAX_WAIT_MS,
+    agreed_header_value, agreed_list_value, parse_delay_seconds, parse_digits, reference_ms,
+    trim_ows, MAX_WAIT_MS,
 };
 use crate::text::{split_byte, split_once_byte};
 
@@ -95,7 +95,7 @@ impl RateLimitHint {
 pub fn rate_limit_hint(headers: &HeaderBlock, now_ms: u64) -> Option<RateLimitHint> {
     let hint = structured_fields(headers)
         .or(old_ratelimit_field(headers))
-        .or(old_separate_fields(headers))
+        .or(old_separate_fields(headers, now_ms))
         .or(vendor_fields(headers, now_ms));
     (hint != RateLimitHint::default()).then_some(hint)
 }
@@ -156,10 +156,11 @@ fn old_ratelimit_field(headers: &HeaderBlock) -> RateLimitHint {
 }
 
 /// The older draft's separate fields; `RateLimit-Limit` may list policies (`10, 10;w=1`).
-fn old_separate_fields(headers: &HeaderBlock) -> RateLimitHint {
+fn old_separate_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
     RateLimitHint {
         remaining: agreed_integer(headers, "ratelimit-remaining"),
-        reset_ms: agreed_integer(headers, "ratelimit-reset").map(seconds_to_ms),
+        // Delta seconds in the drafts, but some servers send an epoch here too: read by magnitude.
+        reset_ms: reset_ms(headers, "ratelimit-reset", false, now_ms),
         ..policy_hint(policy_for(headers, "ratelimit-limit", None))
     }
 }
@@ -168,16 +169,14 @@ fn old_separate_fields(headers: &HeaderBlock) -> RateLimitHint {
 fn vendor_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
     RateLimitHint {
         remaining: agreed_integer(headers, "x-ratelimit-remaining"),
-        reset_ms: agreed_header_value(headers, "x-ratelimit-reset", |value| {
-            agreed_list_value(value, |element| vendor_reset_ms(element, now_ms))
-        }),
+        reset_ms: reset_ms(headers, "x-ratelimit-reset", true, now_ms),
         window_ms: None,
         limit: agreed_integer(headers, "x-ratelimit-limit"),
     }
 }
 
 /// Interprets `X-RateLimit-Reset` by magnitude (see the module doc) as a wait in ms.
-fn vendor_reset_ms(text: &str, now_ms: u64) -> Option<u64> {
+fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> {
     let text = trim_ows(text);
     let (whole, fraction) = match split_once_byte(text, b'.') {
         Some((whole, fraction)) => (whole, Some(fraction)),
@@ -199,10 +198,10 @@ fn vendor_reset_ms(text: &str, now_ms: u64) -> Option<u64> {
     };
     let wait_ms = if whole >= 1_000_000_000_000 {
         let epoch_ms = whole.saturating_add(u64::from(thousandths > 0));
-        epoch_ms.saturating_sub(now_ms)
+        epoch_ms.saturating_sub(now_ms())
     } else if whole >= 1_000_000_000 {
         let epoch_ms = whole.saturating_mul(1000).saturating_add(thousandths);
-        epoch_ms.saturating_sub(now_ms)
+        epoch_ms.saturating_sub(now_ms())
     } else {
         whole.saturating_mul(1000).saturating_add(thousandths)
     };
@@ -320,6 +319,25 @@ fn parse_name(item: &str) -> Option<&str> {
 }
 
 /// A non-negative integer header on which every repetition agrees.
+/// A reset header read by magnitude (see [`vendor_reset_ms`]). An epoch is measured from the
+/// response's `Date` when it has one (the server's clock, as for `Retry-After` dates), else `now_ms`.
+/// `fractions`: whether `1.5` is allowed (the vendor form); the drafts' field takes whole seconds.
+fn reset_ms(headers: &HeaderBlock, name: &str, fractions: bool, now_ms: u64) -> Option<u64> {
+    // NOTE: the Date header is parsed only when an epoch needs it, and at most once.
+    let mut reference = None;
+    let mut server_now_ms = || {
+        *reference.get_or_insert_with(|| u64::try_from(reference_ms(headers, now_ms)).unwrap_or(0))
+    };
+    agreed_header_value(headers, name, |value| {
+        agreed_list_value(value, |element| {
+            if !fractions {
+                parse_delay_seconds(element)?;
+            }
+            vendor_reset_ms(element, &mut server_now_ms)
+        })
+    })
+}
+
 fn agreed_integer(headers: &HeaderBlock, name: &str) -> Option<u64> {
     agreed_header_value(headers, name, |value| {
         agreed_list_value(value, parse_delay_seconds)

@@ -75,16 +75,22 @@ pub fn retry_after_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
     match hint {
         RetryAfter::DelaySeconds(seconds) => Some(seconds.saturating_mul(1000).min(MAX_WAIT_MS)),
         RetryAfter::Date(at_ms) => {
-            let server_now_ms = agreed_header_value(headers, "date", |value| {
-                agreed_list_value(value, |element| parse_http_date(element, now_ms))
-            });
-            let reference_ms =
-                server_now_ms.unwrap_or_else(|| i64::try_from(now_ms).unwrap_or(i64::MAX));
             // A negative difference is a date in the past: no wait.
-            let wait_ms = u64::try_from(at_ms.saturating_sub(reference_ms)).unwrap_or(0);
+            let wait_ms =
+                u64::try_from(at_ms.saturating_sub(reference_ms(headers, now_ms))).unwrap_or(0);
             Some(wait_ms.min(MAX_WAIT_MS))
         }
     }
+}
+
+/// The instant an absolute hint (a `Retry-After` date, an epoch reset) is measured from: the
+/// response's own `Date` when it is present and valid, so that a client clock minutes off still
+/// waits what the server meant; else the client's `now_ms`.
+pub(crate) fn reference_ms(headers: &HeaderBlock, now_ms: u64) -> i64 {
+    agreed_header_value(headers, "date", |value| {
+        agreed_list_value(value, |element| parse_http_date(element, now_ms))
+    })
+    .unwrap_or_else(|| i64::try_from(now_ms).unwrap_or(i64::MAX))
 }
 
 /// Parses delay-seconds: ASCII digits only (leading zeros allowed), saturating at `u64::MAX`.
@@ -111,7 +117,7 @@ pub(crate) fn parse_digits(text: &str) -> Option<u64> {
 pub(crate) fn agreed_header_value<T: PartialEq>(
     headers: &HeaderBlock,
     name: &str,
-    parse: impl Fn(&str) -> Option<T>,
+    mut parse: impl FnMut(&str) -> Option<T>,
 ) -> Option<T> {
     let mut values = headers.get_all(name);
     let first = parse(values.next()?)?;
@@ -129,7 +135,7 @@ pub(crate) fn agreed_header_value<T: PartialEq>(
 /// contains a comma itself.
 pub(crate) fn agreed_list_value<T: PartialEq>(
     value: &str,
-    parse: impl Fn(&str) -> Option<T>,
+    mut parse: impl FnMut(&str) -> Option<T>,
 ) -> Option<T> {
     let mut agreed = None;
     let mut rest = value;

@@ -185,7 +185,7 @@ fn impossible_times_are_rejected() {
     for time in [
         "24:00:00",
         "23:60:00",
-        "23:59:60",
+        "23:59:61",
         "8:49:37",
         "08:49",
         "08:49:37:00",
@@ -694,4 +694,50 @@ fn long_lists_are_read_up_to_the_member_limit() {
     assert_eq!((within.remaining, within.reset_ms), (Some(0), Some(30_000)));
     let past = hint(&members(MAX_LIST_MEMBERS)).expect("the first members are read");
     assert_eq!((past.remaining, past.reset_ms), (Some(5), Some(1000)));
+}
+
+/// RFC 9110 §5.6.7: an HTTP-date may carry a leap second; Unix time has none, so `23:59:60` is the
+/// next midnight.
+#[test]
+fn a_leap_second_is_accepted() {
+    assert_eq!(
+        date("Wed, 31 Dec 2025 23:59:60 GMT"),
+        date("Thu, 01 Jan 2026 00:00:00 GMT")
+    );
+    assert!(date("Wed, 31 Dec 2025 23:59:60 GMT").is_some());
+}
+
+/// Epoch resets are measured on the server's clock (its `Date`), as `Retry-After` dates are: a client
+/// five minutes fast still waits the 30 s the server meant, not nothing.
+#[test]
+fn epoch_resets_count_from_the_servers_date() {
+    let server_now_s = NOW_MS / 1000;
+    let client_now_ms = NOW_MS + 300_000;
+    let date_header = "Date: Tue, 24 Nov 2026 10:00:00 GMT";
+    assert_eq!(date("Tue, 24 Nov 2026 10:00:00 GMT"), Some(NOW_MS as i64));
+    for name in ["X-RateLimit-Reset", "RateLimit-Reset"] {
+        let remaining = if name.starts_with('X') {
+            "X-RateLimit-Remaining"
+        } else {
+            "RateLimit-Remaining"
+        };
+        let block = format!(
+            "{remaining}: 0\n{name}: {}\n{date_header}",
+            server_now_s + 30
+        );
+        let hint = rate_limit_hint(&HeaderBlock::new(&block), client_now_ms).expect("a hint");
+        assert_eq!(hint.exhausted_wait_ms(), Some(30_000), "{name} with Date");
+        // Without a Date, the client's clock is all there is.
+        let undated = format!("{remaining}: 0\n{name}: {}", server_now_s + 330);
+        let hint = rate_limit_hint(&HeaderBlock::new(&undated), client_now_ms).expect("a hint");
+        assert_eq!(
+            hint.exhausted_wait_ms(),
+            Some(30_000),
+            "{name} without Date"
+        );
+    }
+    // Small values stay delta seconds, whatever the Date says.
+    let delta = format!("RateLimit-Remaining: 0\nRateLimit-Reset: 30\n{date_header}");
+    let hint = rate_limit_hint(&HeaderBlock::new(&delta), client_now_ms).expect("a hint");
+    assert_eq!(hint.exhausted_wait_ms(), Some(30_000));
 }
