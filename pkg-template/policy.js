@@ -196,6 +196,8 @@ class Decision {
 export class RetryPolicy {
 	#core;
 	#profile;
+	// Read once: it never changes, and asking the core on every decision was a wasm call each.
+	#maxAttempts;
 
 	constructor(options) {
 		const {profile, plain = {}} = readOptions(options, RETRY_OPTION_FIELDS, 'retry');
@@ -213,6 +215,7 @@ export class RetryPolicy {
 		const {jitter} = plain;
 		const given = pack(plain, RETRY_NUMBERS, numbers, 0) | (jitter === undefined ? 0 : JITTER_GIVEN);
 		this.#core = construct(() => core.createPolicy(numbers, given, jitter ?? ''));
+		this.#maxAttempts = this.#core.maxAttempts;
 		this.#profile = profile;
 	}
 
@@ -237,7 +240,7 @@ export class RetryPolicy {
 	}
 
 	get maxAttempts() {
-		return this.core.maxAttempts;
+		return this.core && this.#maxAttempts;
 	}
 
 	decide(outcome, state) {
@@ -281,7 +284,7 @@ export class RetryPolicy {
 		const originOrNone = origin === '' ? undefined : origin;
 		noState ??= core.CoreState.none();
 		const reasonIndex = core.decide(policyCore, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, previousDelayMs, originOrNone, salt);
-		const parts = [reasonIndex, core.lastDecisionDelayMs(), key, retryAfterMs, attempt, policyCore.maxAttempts, code, methodName, core.lastDecisionHintMs(), core.lastDecisionLimitMs()];
+		const parts = [reasonIndex, core.lastDecisionDelayMs(), key, retryAfterMs, attempt, this.#maxAttempts, code, methodName, core.lastDecisionHintMs(), core.lastDecisionLimitMs()];
 		return new Decision(core.lastDecisionRetry(), reasonId(reasonIndex), verdict, parts);
 	}
 

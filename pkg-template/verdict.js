@@ -99,29 +99,38 @@ function headerLine(name, value) {
 		return '';
 	}
 
-	if (/[\r\n]/.test(text)) {
+	if (text.includes('\n') || text.includes('\r')) {
 		throw typeError('ERR_INVALID_ARGUMENT', `Expected header \`${name}\` to be a single line.`);
 	}
 
 	return `${name}:${text}\n`;
 }
 
+/** Whether another line of `name` is within the cap; `counts` (per name) only for lists of pairs. */
+function counted(name, counts) {
+	if (counts === undefined) {
+		return true;
+	}
+
+	const count = counts.get(name) ?? 0;
+	counts.set(name, count + 1);
+	return count < MAX_LINES_PER_HEADER;
+}
+
 /** The lines of one header given as a name and a value (or a list of values), within the caps. */
 function pairLines(name, value, wanted, counts) {
-	const lowerName = headerText('name', name).toLowerCase();
+	const lowerName = (typeof name === 'string' ? name : headerText('name', name)).toLowerCase();
 	if (!wanted.has(lowerName) || value === undefined || value === null) {
 		return '';
 	}
 
-	let lines = '';
-	for (const item of Array.isArray(value) ? value.slice(0, MAX_LINES_PER_HEADER) : [value]) {
-		const count = counts.get(lowerName) ?? 0;
-		if (count === MAX_LINES_PER_HEADER) {
-			break;
-		}
+	if (!Array.isArray(value)) {
+		return counted(lowerName, counts) ? headerLine(lowerName, value) : '';
+	}
 
-		counts.set(lowerName, count + 1);
-		lines += headerLine(lowerName, item);
+	let lines = '';
+	for (let index = 0; index < value.length && index < MAX_LINES_PER_HEADER && counted(lowerName, counts); index++) {
+		lines += headerLine(lowerName, value[index]);
 	}
 
 	return lines;
@@ -134,7 +143,6 @@ function headerBlock(headers, wanted) {
 	}
 
 	let block = '';
-	const counts = new Map();
 	if (typeof headers.get === 'function' && typeof headers.has === 'function') {
 		// A Headers instance (any realm, any fetch implementation): ask for the few names we read.
 		for (const name of wanted) {
@@ -147,6 +155,7 @@ function headerBlock(headers, wanted) {
 			}
 		}
 	} else if (Array.isArray(headers)) {
+		const counts = new Map();
 		for (const [index, pair] of headers.slice(0, MAX_HEADER_ENTRIES).entries()) {
 			if (!Array.isArray(pair) || pair.length !== 2) {
 				throw typeError('ERR_INVALID_ARGUMENT', `Expected \`headers[${index}]\` to be a [name, value] pair.`);
@@ -158,8 +167,10 @@ function headerBlock(headers, wanted) {
 			}
 		}
 	} else if (isPlainObject(headers)) {
+		// NOTE: no per-name count here: an object's keys are distinct, so only case variants of a name
+		// repeat it, bounded by the entry and block caps.
 		for (const name of Object.keys(headers).slice(0, MAX_HEADER_ENTRIES)) {
-			block += pairLines(name, headers[name], wanted, counts);
+			block += pairLines(name, headers[name], wanted, undefined);
 			if (block.length > MAX_HEADER_BLOCK_LENGTH) {
 				break;
 			}

@@ -741,3 +741,25 @@ fn epoch_resets_count_from_the_servers_date() {
     let hint = rate_limit_hint(&HeaderBlock::new(&delta), client_now_ms).expect("a hint");
     assert_eq!(hint.exhausted_wait_ms(), Some(30_000));
 }
+
+/// A block of up to 16 lines is indexed once; a longer one is scanned. Both read the same values.
+#[test]
+fn indexed_and_scanned_blocks_read_alike() {
+    for filler in [0, 5, 15, 16, 40] {
+        let mut lines: Vec<String> = (0..filler)
+            .map(|index| format!("x-filler-{index}: {index}"))
+            .collect();
+        lines.push("Retry-After :  7 \r".into());
+        lines.push("no colon here".into());
+        lines.push("retry-after: 7".into());
+        let block = lines.join("\n");
+        let headers = HeaderBlock::new(&block);
+        assert_eq!(
+            headers.get_all("retry-after").collect::<Vec<_>>(),
+            ["7", "7"],
+            "{filler} fillers"
+        );
+        assert_eq!(headers.get("x-filler-0"), (filler > 0).then_some("0"));
+        assert_eq!(wait(&block), Some(7_000));
+    }
+}
