@@ -1,9 +1,7 @@
-// The shape of every nested option object, checked in JavaScript before the core deserialises it
-// with serde. Two reasons: serde-wasm-bindgen reads only the fields a struct declares, so serde's
-// `deny_unknown_fields` never fires through it (a misspelt option would be silently ignored); and
-// naming the offending field here keeps serde_path_to_error, about 7 KB of gzip, out of the wasm.
-// The core still validates every value. These shapes mirror the core's ProfileSpec,
-// RetryOptionsSpec and ClientStateSpec (tests pin them).
+// The shape of every nested option object, checked in JavaScript before the options cross into the
+// core as numbers: a misspelt or mistyped field is named here, with its path, in a TypeError. The
+// core then checks every value's range (its tables in src/option_error.rs and the concepts' modules).
+// These shapes mirror the core's ProfileSpec, RetryOptionsSpec and ClientStateSpec (tests pin them).
 //
 // A shape maps each field to a type name (`'number'`, `'string'`, `'boolean'`, or one of them with
 // `|null`), a nested shape (an object) or `[shape]` (a list). A nested shape may list its required
