@@ -41,10 +41,30 @@ pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 }
 
 /// Whether `haystack` contains any of `needles` (ASCII, lowercase), ignoring ASCII case.
+// NOTE: one pass over the haystack, trying at each position only the needles that start with its
+// byte, rather than one pass per needle: a 2 KB reply of near misses against the sixty route and
+// quota phrases cost about 0.3 ms the other way.
 pub fn contains_any_ignore_case(haystack: &str, needles: &[&str]) -> bool {
-    needles
+    let hay = haystack.as_bytes();
+    // Bit `b % 128` of the first bytes (lowercase; needles are ASCII) of the non-empty needles.
+    let firsts = needles
         .iter()
-        .any(|needle| contains_ignore_case(haystack, needle))
+        .filter_map(|needle| needle.as_bytes().first())
+        .fold(0u128, |bits, byte| {
+            bits | 1 << (byte.to_ascii_lowercase() & 127)
+        });
+    hay.iter().enumerate().any(|(start, byte)| {
+        let byte = byte.to_ascii_lowercase();
+        byte < 128
+            && firsts & 1 << byte != 0
+            && needles.iter().any(|needle| {
+                let pattern = needle.as_bytes();
+                pattern.first() == Some(&byte)
+                    && hay
+                        .get(start..start.saturating_add(pattern.len()))
+                        .is_some_and(|window| window.eq_ignore_ascii_case(pattern))
+            })
+    })
 }
 
 /// `text` split at every `separator`, an ASCII byte: `str::split(char)` without the generic pattern
@@ -150,4 +170,39 @@ pub fn push_decimal(out: &mut String, value: u64) {
     }
     // NOTE: `value % 10` is a single digit, so the addition stays within ASCII digits.
     out.push(char::from(b'0' + (value % 10) as u8));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    /// The one-pass multi-phrase search finds exactly what one search per phrase finds, over every
+    /// haystack and phrase set drawn from a small alphabet (case, a non-ASCII letter, empty phrases).
+    #[test]
+    fn multi_phrase_search_matches_one_search_per_phrase() {
+        let pieces = ["", "a", "b", "ab", "ba", "A", "aB", "é", " a", "bb"];
+        let mut state = 0x2545_f491_u32;
+        let mut next = |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as usize % bound
+        };
+        for _ in 0..20_000 {
+            let haystack: alloc::string::String =
+                (0..next(8)).map(|_| pieces[next(pieces.len())]).collect();
+            let needles: Vec<&str> = (0..next(5))
+                .map(|_| ["", "a", "b", "ab", "bb", "a b"][next(6)])
+                .collect();
+            let one_by_one = needles
+                .iter()
+                .any(|needle| contains_ignore_case(&haystack, needle));
+            assert_eq!(
+                contains_any_ignore_case(&haystack, &needles),
+                one_by_one,
+                "{haystack:?} {needles:?}"
+            );
+        }
+    }
 }
