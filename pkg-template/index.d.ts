@@ -342,6 +342,12 @@ export interface Outcome {
 	/** @default Date.now() */
 	nowMs?: number;
 	/**
+	 * When the attempt was sent, epoch ms. The breaker ignores outcomes of attempts sent before it
+	 * last opened or closed (stragglers); `createFetch` passes it for every attempt.
+	 * @default nowMs
+	 */
+	sentMs?: number;
+	/**
 	 * The previous wait of this request (decorrelated jitter grows from it).
 	 * @default 0
 	 */
@@ -408,10 +414,20 @@ export interface ClientStateOptions {
 		/** @default 10000 */
 		windowMs?: number;
 	};
-	/** Per origin: closed → open → half-open with a single probe. */
+	/**
+	 * Per origin: opens after `failureThreshold` failures in a row, 2 unreachable outcomes (network
+	 * failures, timeouts) in a row, or `failureRatio` of the last `window` outcomes. While open it
+	 * refuses *retries* only: every caller's first attempt is still sent, and a success closes it.
+	 * With `failFast: true` it refuses every attempt unsent for `openMs`, then admits one probe.
+	 */
 	circuitBreaker?: {
 		/** @default true */
 		enabled?: boolean;
+		/**
+		 * Refuse every attempt (not only retries) while open, Polly/resilience4j style.
+		 * @default false
+		 */
+		failFast?: boolean;
 		/**
 		 * Consecutive failures that open it.
 		 * @default 5

@@ -4,6 +4,7 @@
 // key, so nothing is classified twice.
 
 import * as core from './http_verdict.js';
+import {ADMISSION, DELAY, HINT, LIMIT, result, RETRY} from './results.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
@@ -11,7 +12,7 @@ import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js'
 import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './verdict.js';
 
 const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
-const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'previousDelayMs', 'origin', 'salt']);
+const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'sentMs', 'previousDelayMs', 'origin', 'salt']);
 const OTHER_METHOD = 255;
 // Admission codes of the core (src/wasm/policy.rs): 0 allowed, 1 wait, 2 + reason index refused.
 const ADMISSION_WAIT = 1;
@@ -20,7 +21,7 @@ const ADMISSION_REJECTED = 2;
 // src/breaker.rs, src/client_state.rs); a boolean crosses as 1 or 0.
 const RETRY_NUMBERS = ['maxAttempts', 'baseDelayMs', 'multiplier', 'maxDelayMs', 'deadlineMs', 'maxRetryAfterMs', 'retryNonIdempotent', 'seed', 'throttleFallbackMs'];
 const BUDGET_NUMBERS = ['enabled', 'ratio', 'minRetries', 'windowMs'];
-const BREAKER_NUMBERS = ['enabled', 'failureThreshold', 'failureRatio', 'window', 'minCalls', 'openMs'];
+const BREAKER_NUMBERS = ['enabled', 'failureThreshold', 'failureRatio', 'window', 'minCalls', 'openMs', 'failFast'];
 const STATE_NUMBERS = ['quotaLockMs', 'maxOrigins'];
 // The bit of createPolicy's `given` that says a jitter was given (JITTER_GIVEN in src/wasm/policy.rs).
 const JITTER_GIVEN = 1 << 31;
@@ -275,6 +276,7 @@ export class RetryPolicy {
 		const nowMs = nonNegative(outcome.nowMs, 'nowMs', undefined) ?? Date.now();
 		const previousDelayMs = nonNegative(outcome.previousDelayMs, 'previousDelayMs', 0);
 		const salt = nonNegative(outcome.salt, 'salt', 0);
+		const sentMs = nonNegative(outcome.sentMs, 'sentMs', -1);
 		const verdict = outcomeVerdict(outcome, this.#profile, nowMs);
 		const code = methodCode(method);
 		const methodName = code === OTHER_METHOD ? method : undefined;
@@ -283,9 +285,9 @@ export class RetryPolicy {
 		const hasKey = hasHeader(outcome.requestHeaders, 'idempotency-key');
 		const originOrNone = origin === '' ? undefined : origin;
 		noState ??= core.CoreState.none();
-		const reasonIndex = core.decide(policyCore, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, previousDelayMs, originOrNone, salt);
-		const parts = [reasonIndex, core.lastDecisionDelayMs(), key, retryAfterMs, attempt, this.#maxAttempts, code, methodName, core.lastDecisionHintMs(), core.lastDecisionLimitMs()];
-		return new Decision(core.lastDecisionRetry(), reasonId(reasonIndex), verdict, parts);
+		const reasonIndex = core.decide(policyCore, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, sentMs, previousDelayMs, originOrNone, salt);
+		const parts = [reasonIndex, result(DELAY), key, retryAfterMs, attempt, this.#maxAttempts, code, methodName, result(HINT), result(LIMIT)];
+		return new Decision(result(RETRY) === 1, reasonId(reasonIndex), verdict, parts);
 	}
 
 	plan(attempts) {
@@ -352,7 +354,7 @@ export class ClientState {
 		}
 
 		const code = this.core.admit(policy.core, origin, nonNegative(nowMs, 'nowMs', 0), nonNegative(elapsedMs, 'elapsedMs', 0));
-		const ms = core.lastAdmissionMs();
+		const ms = result(ADMISSION);
 		if (code === 0) {
 			return {allowed: true, waitMs: 0, reason: null, retryInMs: null};
 		}

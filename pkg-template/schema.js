@@ -38,7 +38,7 @@ export const RETRY_OPTION_FIELDS = {
 
 export const CLIENT_STATE_FIELDS = {
 	retryBudget: {enabled: 'boolean', ratio: 'number', minRetries: 'number', windowMs: 'number'},
-	circuitBreaker: {enabled: 'boolean', failureThreshold: 'number', failureRatio: 'number', window: 'number', minCalls: 'number', openMs: 'number'},
+	circuitBreaker: {enabled: 'boolean', failureThreshold: 'number', failureRatio: 'number', window: 'number', minCalls: 'number', openMs: 'number', failFast: 'boolean'},
 	quotaLockMs: 'number',
 	maxOrigins: 'number',
 };

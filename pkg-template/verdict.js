@@ -3,6 +3,7 @@
 // (status, kind) and then shared, so that classifying costs one wasm call and no allocation.
 
 import * as core from './http_verdict.js';
+import {result, RETRY_AFTER} from './results.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
 import {jsonWindow} from './json-window.js';
@@ -245,14 +246,13 @@ export class Profile {
 	#rules;
 	#headerNames;
 
-	constructor(rules) {
+	constructor(rules, ownHeaderNames = []) {
 		if (!(rules instanceof core.ClassifierProfile)) {
 			throw typeError('ERR_INVALID_ARGUMENT', 'Use createProfile() to make a Profile.');
 		}
 
 		this.#rules = rules;
-		const own = rules.headerNames();
-		this.#headerNames = own === '' ? wantedHeaderNames() : new Set([...wantedHeaderNames(), ...own.split('\n')]);
+		this.#headerNames = ownHeaderNames.length === 0 ? wantedHeaderNames() : new Set([...wantedHeaderNames(), ...ownHeaderNames]);
 	}
 
 	/** @internal */
@@ -308,7 +308,9 @@ export function createProfile(spec) {
 		throw typeError('ERR_INVALID_PROFILE', error.message);
 	}
 
-	return new Profile(rules);
+	// The core accepted every rule, so each header name is a valid token: its lowercase is the core's.
+	const headerNames = new Set((plain.rules ?? []).flatMap(({header}) => header === undefined ? [] : [header.name.toLowerCase()]));
+	return new Profile(rules, [...headerNames]);
 }
 
 export function classify(input, options) {
@@ -367,7 +369,7 @@ export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 		return template;
 	}
 
-	const retryAfterMs = core.lastRetryAfterMs();
+	const retryAfterMs = result(RETRY_AFTER);
 	return retryAfterMs < 0 ? template : makeVerdict(template, retryAfterMs, key);
 }
 

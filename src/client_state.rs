@@ -205,10 +205,14 @@ impl ClientState {
     }
 
     /// Whether an attempt to `origin` may be sent at `now_ms`: refused while its quota is locked
-    /// or its breaker is open, told to wait while its throttle gate is closed, else allowed (and,
-    /// when the breaker is half-open, admitted as its single probe).
+    /// or (with a fail-fast breaker) its breaker is open, told to wait while its throttle gate is
+    /// closed, else allowed (and, when a fail-fast breaker is half-open, admitted as its single
+    /// probe). By default the breaker never refuses an attempt here: it only refuses retries.
     pub fn before_attempt(&mut self, origin: &str, now_ms: u64) -> Admission {
-        let breaker_options = self.options.circuit_breaker;
+        let breaker_options = self
+            .options
+            .circuit_breaker
+            .filter(|options| options.fail_fast);
         let Some(entry) = self.origins.iter_mut().find(|entry| entry.origin == origin) else {
             return Admission::Allowed;
         };
@@ -274,14 +278,16 @@ impl ClientState {
         self.origins.clear();
     }
 
-    /// Records one attempt's outcome: a new request for the budget (first attempts), the origin's
-    /// health for its breaker, a quota lock (`quota_exceeded`) and a throttle gate (`throttle_wait_ms`).
+    /// Records the outcome of one attempt, sent at `sent_ms`: a new request for the budget (first
+    /// attempts), the origin's health for its breaker, a quota lock (`quota_exceeded`) and a
+    /// throttle gate (`throttle_wait_ms`).
     pub(crate) fn record(
         &mut self,
         origin: &str,
         verdict: &Verdict,
         first_attempt: bool,
         throttle_wait_ms: Option<u64>,
+        sent_ms: u64,
         now_ms: u64,
     ) {
         if first_attempt {
@@ -295,7 +301,9 @@ impl ClientState {
             return;
         };
         if let Some(options) = &breaker_options {
-            entry.breaker.record(options, Health::of(verdict), now_ms);
+            entry
+                .breaker
+                .record(options, Health::of(verdict), sent_ms, now_ms);
         }
         if verdict.kind == Kind::QuotaExceeded {
             // NOTE: capped, so that a hostile or mistaken reset cannot lock the origin for years;
@@ -414,6 +422,7 @@ impl TryFrom<ClientStateSpec> for ClientStateOptions {
             breaker.window,
             breaker.min_calls,
             breaker.open_ms,
+            flag(breaker.fail_fast),
             spec.quota_lock_ms,
             spec.max_origins,
         ]);
@@ -425,7 +434,7 @@ impl TryFrom<ClientStateSpec> for ClientStateOptions {
 // policy.js packs them in this order): the budget's, the breaker's, then the state's own two.
 const BUDGET_AT: usize = 0;
 const BREAKER_AT: usize = 4;
-const OWN_AT: usize = 10;
+const OWN_AT: usize = 11;
 
 /// The state's own checks, in the order users see errors in (after the budget's and the breaker's).
 const CHECKS: [NumberOption; 2] = [
@@ -445,7 +454,7 @@ const CHECKS: [NumberOption; 2] = [
 
 impl ClientStateOptions {
     /// Client state options as JavaScript passes them: the budget's four numbers (see
-    /// [`BudgetOptions`]), the breaker's six (see [`BreakerOptions`]), then quotaLockMs and
+    /// [`BudgetOptions`]), the breaker's seven (see [`BreakerOptions`]), then quotaLockMs and
     /// maxOrigins, each given when its bit of `given` is set. A part given as `{}` and a part not
     /// given at all mean the same: on, with its defaults.
     pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Self, PolicyError> {
@@ -489,8 +498,10 @@ mod tests {
     #[test]
     fn numbers_are_read_part_by_part() {
         // Budget off, breaker window 8 with minCalls 4, maxOrigins 16; quotaLockMs set, not given.
-        let numbers = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 8.0, 4.0, 0.0, 5.0, 16.0];
-        let given = 1 | 1 << 7 | 1 << 8 | 1 << 11;
+        let numbers = [
+            0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 8.0, 4.0, 0.0, 0.0, 5.0, 16.0,
+        ];
+        let given = 1 | 1 << 7 | 1 << 8 | 1 << 12;
         let options = ClientStateOptions::from_numbers(&numbers, given).expect("valid numbers");
         assert_eq!(
             options,

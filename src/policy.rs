@@ -54,6 +54,9 @@ pub struct Outcome<'a> {
     pub now_ms: u64,
     /// The previous wait of this request, in ms (0 before the first retry): decorrelated jitter grows from it.
     pub previous_delay_ms: u64,
+    /// When the attempt was sent, epoch ms; `None` for `now_ms`. The breaker ignores outcomes of
+    /// attempts sent before it last opened or closed (stragglers).
+    pub sent_ms: Option<u64>,
     /// The request's origin (`https://api.example:8443`), the key of the per-origin state.
     pub origin: &'a str,
     /// Distinguishes concurrent requests of one client so that their jitter differs (the wrapper
@@ -73,6 +76,7 @@ impl<'a> Outcome<'a> {
             elapsed_ms: 0,
             now_ms: 0,
             previous_delay_ms: 0,
+            sent_ms: None,
             origin: "",
             salt: 0,
         }
@@ -213,6 +217,7 @@ impl RetryPolicy {
                     &verdict,
                     attempt == 1,
                     throttle_wait_ms,
+                    outcome.sent_ms.unwrap_or(outcome.now_ms),
                     outcome.now_ms,
                 );
                 let step = self.judge(outcome, attempt, method);

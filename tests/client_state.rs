@@ -95,13 +95,40 @@ fn decide_at(
     verdict: Verdict,
     now_ms: u64,
 ) -> Decision {
+    decide_from(state, origin, attempt, verdict, now_ms, now_ms)
+}
+/// Decides one outcome of `attempt` to [`API`], sent at `sent_ms` and finished at `now_ms`.
+fn decide_sent(
+    state: &mut ClientState,
+    attempt: u32,
+    verdict: Verdict,
+    sent_ms: u64,
+    now_ms: u64,
+) -> Decision {
+    decide_from(state, API, attempt, verdict, sent_ms, now_ms)
+}
+fn decide_from(
+    state: &mut ClientState,
+    origin: &str,
+    attempt: u32,
+    verdict: Verdict,
+    sent_ms: u64,
+    now_ms: u64,
+) -> Decision {
     let outcome = Outcome {
         attempt,
         origin,
         now_ms,
+        sent_ms: Some(sent_ms),
         ..Outcome::new("GET", verdict)
     };
     many_attempts().decide(&outcome, Some(state))
+}
+fn fail_fast(options: BreakerOptions) -> BreakerOptions {
+    BreakerOptions {
+        fail_fast: true,
+        ..options
+    }
 }
 
 fn is_circuit_open(admission: Admission) -> bool {
@@ -188,8 +215,8 @@ fn a_disabled_budget_never_refuses() {
 // ---- Circuit breaker ---------------------------------------------------------------------------
 
 #[test]
-fn the_breaker_opens_after_consecutive_failures_and_fails_fast() {
-    let mut state = only_breaker(BreakerOptions::default());
+fn the_breaker_opens_after_consecutive_failures_and_fails_fast_when_opted_in() {
+    let mut state = only_breaker(fail_fast(BreakerOptions::default()));
     for attempt in 1..5 {
         assert!(decide_at(&mut state, API, attempt, status(503), T0).retry);
         assert_eq!(state.breaker_state(API, T0), BreakerState::Closed);
@@ -211,6 +238,74 @@ fn the_breaker_opens_after_consecutive_failures_and_fails_fast() {
     // Other origins are not affected.
     assert_eq!(state.before_attempt(OTHER, T0 + 2_100), Admission::Allowed);
     assert_eq!(state.breaker_state(OTHER, T0), BreakerState::Closed);
+}
+
+#[test]
+fn by_default_an_open_breaker_refuses_retries_but_sends_every_first_attempt() {
+    let mut state = only_breaker(BreakerOptions::default());
+    for attempt in 1..5 {
+        assert!(decide_at(&mut state, API, attempt, status(503), T0).retry);
+    }
+    let fifth = decide_at(&mut state, API, 5, status(503), T0 + 100);
+    assert_eq!(fifth.reason, Reason::CircuitOpen);
+    assert_eq!(state.breaker_state(API, T0 + 100), BreakerState::Open);
+    // A new call is sent: nothing another request learned refuses it unsent.
+    assert_eq!(state.before_attempt(API, T0 + 200), Admission::Allowed);
+    // Its failure is not retried while the breaker is open ...
+    let next = decide_at(&mut state, API, 1, status(503), T0 + 300);
+    assert_eq!((next.retry, next.reason), (false, Reason::CircuitOpen));
+    // ... and its own verdict reaches the caller: a 404 stays a 404.
+    let missing = decide_at(&mut state, API, 1, status(404), T0 + 400);
+    assert_eq!(missing.reason, Reason::NotRetryable);
+    assert_eq!(missing.verdict.status, Some(404));
+    // A 404 is an answer: the origin is up again, so the breaker closes and retries resume.
+    assert_eq!(state.breaker_state(API, T0 + 400), BreakerState::Closed);
+    assert!(decide_at(&mut state, API, 1, status(503), T0 + 500).retry);
+}
+
+#[test]
+fn two_unreachable_outcomes_in_a_row_open_the_breaker_but_two_5xx_do_not() {
+    let mut state = only_breaker(BreakerOptions::default());
+    assert!(decide_at(&mut state, API, 1, status(503), T0).retry);
+    assert!(decide_at(&mut state, API, 2, status(502), T0).retry);
+    assert_eq!(state.breaker_state(API, T0), BreakerState::Closed);
+    assert!(decide_at(&mut state, API, 3, refused(), T0).retry);
+    let second = decide_at(&mut state, API, 4, refused(), T0);
+    assert_eq!(second.reason, Reason::CircuitOpen);
+    // A 5xx between two network failures breaks the unreachable run (not the failure run).
+    let mut state = only_breaker(BreakerOptions::default());
+    assert!(decide_at(&mut state, API, 1, refused(), T0).retry);
+    assert!(decide_at(&mut state, API, 2, status(503), T0).retry);
+    assert!(decide_at(&mut state, API, 3, refused(), T0).retry);
+    assert_eq!(state.breaker_state(API, T0), BreakerState::Closed);
+}
+
+#[test]
+fn stragglers_sent_before_the_breaker_changed_state_are_ignored() {
+    let options = BreakerOptions {
+        failure_threshold: 2,
+        ..Default::default()
+    };
+    let mut state = only_breaker(options);
+    // Opened at T0 + 100 by two failures.
+    decide_sent(&mut state, 1, status(503), T0, T0 + 50);
+    decide_sent(&mut state, 1, status(503), T0 + 10, T0 + 100);
+    assert_eq!(state.breaker_state(API, T0 + 100), BreakerState::Open);
+    // A success of an attempt sent before it opened does not close it.
+    decide_sent(&mut state, 1, status(200), T0 + 20, T0 + 150);
+    assert_eq!(state.breaker_state(API, T0 + 150), BreakerState::Open);
+    // A success sent after it opened does, at T0 + 300.
+    decide_sent(&mut state, 1, status(200), T0 + 200, T0 + 300);
+    assert_eq!(state.breaker_state(API, T0 + 300), BreakerState::Closed);
+    // Timeouts of attempts sent while it was open (before T0 + 300) do not reopen it.
+    for finished_ms in [T0 + 10_000, T0 + 10_001, T0 + 10_002] {
+        decide_sent(&mut state, 1, status(504), T0 + 250, finished_ms);
+    }
+    assert_eq!(state.breaker_state(API, T0 + 10_002), BreakerState::Closed);
+    // Fresh failures still count.
+    decide_sent(&mut state, 1, status(504), T0 + 10_100, T0 + 10_200);
+    decide_sent(&mut state, 1, status(504), T0 + 10_100, T0 + 10_300);
+    assert_eq!(state.breaker_state(API, T0 + 10_300), BreakerState::Open);
 }
 
 #[test]
@@ -242,21 +337,21 @@ fn the_breaker_opens_on_a_failure_ratio() {
         } else {
             Health::Success
         };
-        breaker.record(&options, health, T0);
+        breaker.record(&options, health, T0, T0);
         assert_eq!(breaker.state(T0), BreakerState::Closed, "call {call}");
     }
-    breaker.record(&options, Health::Success, T0);
+    breaker.record(&options, Health::Success, T0, T0);
     assert_eq!(breaker.state(T0), BreakerState::Closed, "4 of 10 failed");
-    breaker.record(&options, Health::Failure, T0);
+    breaker.record(&options, Health::Failure, T0, T0);
     assert_eq!(breaker.state(T0), BreakerState::Open, "5 of 10 failed");
 }
 
 #[test]
 fn half_open_admits_a_single_probe() {
-    let options = BreakerOptions {
+    let options = fail_fast(BreakerOptions {
         failure_threshold: 1,
         ..Default::default()
-    };
+    });
     let mut state = only_breaker(options);
     decide_at(&mut state, API, 1, status(502), T0);
     assert_eq!(state.breaker_state(API, T0 + 9_999), BreakerState::Open);
@@ -289,10 +384,10 @@ fn half_open_admits_a_single_probe() {
 
 #[test]
 fn a_lost_probe_does_not_keep_the_breaker_half_open_forever() {
-    let options = BreakerOptions {
+    let options = fail_fast(BreakerOptions {
         failure_threshold: 1,
         ..Default::default()
-    };
+    });
     let mut state = only_breaker(options);
     decide_at(&mut state, API, 1, status(500), T0);
     assert_eq!(state.before_attempt(API, T0 + 10_000), Admission::Allowed);
@@ -312,11 +407,11 @@ fn only_the_origins_health_counts() {
         status(503),
         status(504),
         status(599),
-        refused(),
     ];
     for verdict in failure {
         assert_eq!(Health::of(&verdict), Health::Failure, "{verdict:?}");
     }
+    assert_eq!(Health::of(&refused()), Health::Unreachable);
     let success = [
         status(200),
         status(304),
@@ -802,19 +897,19 @@ fn a_quota_lock_lasts_at_most_a_day() {
 
 #[test]
 fn half_open_ignores_a_failure_sent_before_its_probe() {
-    let options = BreakerOptions {
+    let options = fail_fast(BreakerOptions {
         failure_threshold: 1,
         open_ms: 1_000,
         ..BreakerOptions::default()
-    };
+    });
     let mut breaker = CircuitBreaker::default();
-    breaker.record(&options, Health::Failure, T0);
+    breaker.record(&options, Health::Failure, T0, T0);
     assert_eq!(breaker.state(T0 + 1_000), BreakerState::HalfOpen);
     // A straggler's failure before any probe was admitted changes nothing.
-    breaker.record(&options, Health::Failure, T0 + 1_001);
+    breaker.record(&options, Health::Failure, T0 + 1_001, T0 + 1_001);
     assert_eq!(breaker.state(T0 + 1_001), BreakerState::HalfOpen);
     assert_eq!(breaker.admit(&options, T0 + 1_002), Ok(()));
     // The probe's failure reopens it.
-    breaker.record(&options, Health::Failure, T0 + 1_050);
+    breaker.record(&options, Health::Failure, T0 + 1_050, T0 + 1_050);
     assert_eq!(breaker.state(T0 + 1_050), BreakerState::Open);
 }

@@ -105,6 +105,7 @@ fn an_open_breaker_retries_within_open_ms_after_a_one_hour_step_back() {
     let options = BreakerOptions {
         failure_threshold: 1,
         open_ms: 10_000,
+        fail_fast: true,
         ..Default::default()
     };
     let mut state = state(ClientStateOptions {
@@ -131,13 +132,29 @@ fn an_open_breaker_retries_within_open_ms_after_a_one_hour_step_back() {
 
     // The breaker on its own, and the probe's slot: both at most `open_ms`.
     let mut breaker = CircuitBreaker::default();
-    breaker.record(&options, Health::Failure, T0);
+    breaker.record(&options, Health::Failure, T0, T0);
     assert_eq!(breaker.admit(&options, back_ms), Err(10_000));
     assert_eq!(breaker.admit(&options, T0 + 15_000), Ok(()));
     // The probe was admitted at T0 + 15 s; the clock steps back 3 s (still past the cool-down).
     assert_eq!(breaker.state(T0 + 12_000), BreakerState::HalfOpen);
     assert_eq!(breaker.admit(&options, T0 + 12_000), Err(10_000));
     assert_eq!(breaker.admit(&options, T0 + 20_000), Err(5_000));
+}
+
+#[test]
+fn after_a_step_back_the_breaker_still_hears_news_from_attempts_sent_after_it() {
+    // The breaker ignores attempts sent before it last changed state; after the clock steps back,
+    // every new send time is "before" that change, and they must not all be ignored as stragglers.
+    let options = BreakerOptions {
+        failure_threshold: 1,
+        ..Default::default()
+    };
+    let mut breaker = CircuitBreaker::default();
+    breaker.record(&options, Health::Failure, T0, T0);
+    assert_eq!(breaker.state(T0), BreakerState::Open);
+    let back_ms = T0 - HOUR_MS;
+    breaker.record(&options, Health::Success, back_ms, back_ms + 50);
+    assert_eq!(breaker.state(back_ms + 50), BreakerState::Closed);
 }
 
 #[test]
@@ -204,7 +221,7 @@ fn every_wait_stays_safe_when_the_clock_jumps_from_the_largest_safe_integer_to_z
         late_ms,
     );
     let mut breaker = CircuitBreaker::default();
-    breaker.record(&options, Health::Failure, late_ms);
+    breaker.record(&options, Health::Failure, late_ms, late_ms);
 
     for now_ms in [0, 1, late_ms / 2, late_ms, late_ms + 1, u64::MAX] {
         for origin in [gated, locked, broken] {

@@ -127,6 +127,7 @@ impl OutcomeParts {
             previous_delay_ms: self.previous_delay_ms,
             origin: self.origin,
             salt: self.salt,
+            sent_ms: None,
         }
     }
 }

@@ -83,6 +83,8 @@ export class Call {
 			}
 
 			this.attempt++;
+			// The breaker ignores outcomes of attempts sent before it last changed state.
+			this.sentMs = client.now();
 			const init = this.attemptInit();
 			if (this.factory !== undefined) {
 				await freshBody(this, init);
@@ -267,7 +269,7 @@ export class Call {
 	record(verdict) {
 		const nowMs = this.client.now();
 		this.verdict = verdict;
-		this.policy.decide({attempt: this.attempt, verdict, elapsedMs: nowMs - this.startMs, nowMs, origin: this.origin, salt: this.salt}, this.client.state);
+		this.policy.decide({attempt: this.attempt, verdict, elapsedMs: nowMs - this.startMs, nowMs, sentMs: this.sentMs, origin: this.origin, salt: this.salt}, this.client.state);
 	}
 
 	decide(verdict) {
@@ -281,6 +283,7 @@ export class Call {
 			verdict,
 			elapsedMs: nowMs - this.startMs,
 			nowMs,
+			sentMs: this.sentMs,
 			previousDelayMs: this.previousDelayMs,
 			origin: this.origin,
 			salt: this.salt,

@@ -232,6 +232,7 @@ impl Engine<'_> {
             elapsed_ms: now_ms.saturating_sub(state.issued_ms),
             now_ms,
             previous_delay_ms: state.previous_delay_ms,
+            sent_ms: now_ms,
             runtime: self.scenario.fleet.get(client.population)?.runtime,
         })
     }
@@ -413,9 +414,12 @@ impl Engine<'_> {
             }) => Seen::Reset,
             None => Seen::Timeout,
         };
-        let Some(view) = self.view(request, number) else {
+        let Some(mut view) = self.view(request, number) else {
             return;
         };
+        if let Some(record) = self.attempt_records.get(attempt as usize) {
+            view.sent_ms = record.sent_ms;
+        }
         let Some(client) = self.clients.get_mut(client_index) else {
             return;
         };

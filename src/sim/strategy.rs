@@ -79,6 +79,8 @@ pub(crate) struct RequestView {
     pub now_ms: u64,
     /// The previous wait of this request (0 before the first retry), in ms.
     pub previous_delay_ms: u64,
+    /// In `after`: when the attempt that just finished was sent (virtual ms); in `admit`: now.
+    pub sent_ms: u64,
     pub runtime: Runtime,
 }
 
@@ -175,6 +177,7 @@ impl Strategy for Library {
             elapsed_ms: request.elapsed_ms,
             now_ms,
             previous_delay_ms: request.previous_delay_ms,
+            sent_ms: Some(EPOCH_MS + request.sent_ms),
             origin: ORIGIN,
             salt: request.salt,
         };

@@ -28,6 +28,14 @@ pub fn variants() -> Vec<Variant> {
     let retry = RetryOptions::default();
     let state = ClientStateOptions::default();
     let breaker = BreakerOptions::default();
+    let with_breaker = |label, breaker| Variant {
+        label,
+        retry: RetryOptions::default(),
+        state: Some(ClientStateOptions {
+            circuit_breaker: Some(breaker),
+            ..state
+        }),
+    };
     vec![
         Variant {
             label: "defaults",
@@ -71,29 +79,28 @@ pub fn variants() -> Vec<Variant> {
                 ..state
             }),
         },
-        Variant {
-            label: "breaker: 10 in a row or 80 %",
-            retry: retry.clone(),
-            state: Some(ClientStateOptions {
-                circuit_breaker: Some(BreakerOptions {
-                    failure_threshold: 10,
-                    failure_ratio: 0.8,
-                    ..breaker
-                }),
-                ..state
-            }),
-        },
-        Variant {
-            label: "breaker openMs 2 s",
-            retry: retry.clone(),
-            state: Some(ClientStateOptions {
-                circuit_breaker: Some(BreakerOptions {
-                    open_ms: 2_000,
-                    ..breaker
-                }),
-                ..state
-            }),
-        },
+        with_breaker(
+            "breaker failFast (opt-in)",
+            BreakerOptions {
+                fail_fast: true,
+                ..breaker
+            },
+        ),
+        with_breaker(
+            "breaker: 10 in a row or 80 %",
+            BreakerOptions {
+                failure_threshold: 10,
+                failure_ratio: 0.8,
+                ..breaker
+            },
+        ),
+        with_breaker(
+            "breaker openMs 2 s",
+            BreakerOptions {
+                open_ms: 2_000,
+                ..breaker
+            },
+        ),
         Variant {
             label: "deadlineMs 10 s (= attempt timeout)",
             retry: RetryOptions {

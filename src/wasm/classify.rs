@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
-use super::{epoch_ms, lines, store_wait, verdict_from_key, verdict_key, wait_to_js, LAST_WAIT_MS};
+use super::{epoch_ms, lines, set_wait, verdict_from_key, verdict_key, RETRY_AFTER_SLOT};
 use crate::classify::{classify, classify_error, ResponseParts};
 use crate::headers::{HeaderBlock, CORE_HEADER_NAMES};
 use crate::kind::Kind;
@@ -38,12 +38,12 @@ pub(crate) fn classify_to_key(
         body: body.as_deref(),
     };
     let verdict = classify(&response, epoch_ms(now_ms), profile);
-    store_wait(&LAST_WAIT_MS, verdict.retry_after_ms);
+    set_wait(RETRY_AFTER_SLOT, verdict.retry_after_ms);
     verdict_key(&verdict)
 }
 
 /// Classifies a response and returns its verdict key (or `INVALID_STATUS_KEY`); the wait goes to
-/// `lastRetryAfterMs`.
+/// the `RETRY_AFTER_SLOT` result.
 #[wasm_bindgen(js_name = classifyResponse)]
 pub fn classify_response(
     status: f64,
@@ -58,12 +58,6 @@ pub fn classify_response(
 #[wasm_bindgen(js_name = statusProblem)]
 pub fn status_problem(status: f64) -> String {
     status_from_number(status).map_or_else(|error| error.message().into(), |_| String::new())
-}
-
-/// The server's requested wait found by the last `classifyResponse`, in ms, or -1 for none.
-#[wasm_bindgen(js_name = lastRetryAfterMs)]
-pub fn last_retry_after_ms() -> f64 {
-    wait_to_js(&LAST_WAIT_MS)
 }
 
 /// Classifies the parts of a thrown value and returns its verdict key. The parts cross as one

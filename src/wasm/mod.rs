@@ -4,8 +4,8 @@
 //! object built here costs far more than the decision itself and every kind of value that crosses
 //! adds glue to the download. A verdict leaves as a compact key (kind, status, transport detail
 //! packed into one integer); the JS side asks `describe` once per key for its text fields and reuses
-//! the frozen object it builds. Results that do not fit in one number are left in `last_*` slots
-//! that JS reads right after the call. A rejected option or profile throws a plain `Error` carrying
+//! the frozen object it builds. Results that do not fit in one number are left in result slots
+//! that JS reads through a view of wasm memory right after the call. A rejected option or profile throws a plain `Error` carrying
 //! the core's sentence, which JS rethrows as its own `TypeError`/`RangeError` with a stable code.
 //! Numeric options cross as one `Float64Array` with a bit per option given, read by each concept's
 //! table of checks, so the core's checks are the only range checks.
@@ -21,6 +21,8 @@ mod sim;
 
 use alloc::string::String;
 
+use wasm_bindgen::prelude::*;
+
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::classify::Verdict;
@@ -31,16 +33,46 @@ use crate::transport::TransportDetail;
 const KIND_BITS: u32 = 6;
 const STATUS_BITS: u32 = 10;
 
-/// `None` for the last computed wait; any real wait is at most 2^53 - 1 ms.
-pub(crate) const NO_WAIT: u64 = u64::MAX;
+/// The slots of [`RESULTS`], in the order `pkg-template/results.js` names them.
+pub(crate) const RETRY_AFTER_SLOT: usize = 0;
+pub(crate) const DELAY_SLOT: usize = 1;
+pub(crate) const RETRY_SLOT: usize = 2;
+pub(crate) const HINT_SLOT: usize = 3;
+pub(crate) const LIMIT_SLOT: usize = 4;
+pub(crate) const ADMISSION_SLOT: usize = 5;
 
-// NOTE: wasm is single-threaded here; atomics only avoid `unsafe` for plain globals, and they need
-// no std (the package's wasm has none).
-pub(crate) static LAST_WAIT_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
+/// Results that do not fit in a call's return value (the last classify's wait, the last
+/// decision's delay, hint and limit, the last admission's wait), as `f64` bits. JS reads them
+/// through one `Float64Array` view of wasm memory right after the call: no call per value, and no
+/// export (with its glue) per value either.
+// NOTE: atomics only avoid `unsafe` for a plain `static mut`; wasm is single-threaded here. An
+// `AtomicU64` has the size and alignment of an `f64`, so the array reads as a `Float64Array`.
+pub(crate) static RESULTS: [AtomicU64; 6] = [const { AtomicU64::new(0) }; 6];
 
-/// Stores an optional wait in a slot.
-pub(crate) fn store_wait(slot: &AtomicU64, wait_ms: Option<u64>) {
-    slot.store(wait_ms.unwrap_or(NO_WAIT), Ordering::Relaxed);
+/// Stores a number in a result slot.
+pub(crate) fn set_result(slot: usize, value: f64) {
+    if let Some(cell) = RESULTS.get(slot) {
+        cell.store(value.to_bits(), Ordering::Relaxed);
+    }
+}
+
+/// Stores an optional wait in a result slot: -1 stands for none (any real wait is at most
+/// 2^53 - 1 ms, exact as an `f64`).
+pub(crate) fn set_wait(slot: usize, wait_ms: Option<u64>) {
+    set_result(slot, wait_ms.map_or(-1.0, |ms| ms as f64));
+}
+
+/// Where [`RESULTS`] lives in wasm memory (a byte offset).
+#[wasm_bindgen(js_name = resultSlots)]
+pub fn result_slots() -> usize {
+    RESULTS.as_ptr() as usize
+}
+
+/// The module's memory, for the view of [`RESULTS`].
+// NOTE: not named `memory`: that is the name of the module's own memory export.
+#[wasm_bindgen(js_name = coreMemory)]
+pub fn core_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 pub(crate) fn verdict_key(verdict: &Verdict) -> u32 {
@@ -84,14 +116,6 @@ pub(crate) fn duration_ms(value: f64) -> u64 {
 /// An optional wait from JS, where any negative number stands for none.
 pub(crate) fn optional_ms(value: f64) -> Option<u64> {
     (value >= 0.0).then(|| duration_ms(value))
-}
-
-/// Reads a wait slot: -1 stands for none on the JS side.
-pub(crate) fn wait_to_js(slot: &AtomicU64) -> f64 {
-    match slot.load(Ordering::Relaxed) {
-        NO_WAIT => -1.0,
-        wait_ms => wait_ms as f64,
-    }
 }
 
 /// Joins static names with `\n`: one string crosses far more cheaply than an array of them.

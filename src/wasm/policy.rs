@@ -1,32 +1,24 @@
 //! Retry policy and client state exports: options validated once, decisions per attempt.
 //!
 //! `decide` takes the attempt's verdict as its key plus its wait, so the verdict JS already built
-//! is not rebuilt; the decision leaves as a reason index, with its delay and message in `last_*`
-//! slots read right after the call. One `decide` serves both the stateless and the shared-state
+//! is not rebuilt; the decision leaves as a reason index, with its delay, hint and limit in the
+//! result slots (see `RESULTS`) read right after the call. One `decide` serves both the stateless and the shared-state
 //! case: the state is an optional argument.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
 use wasm_bindgen::prelude::*;
 
 use super::{
-    duration_ms, epoch_ms, lines, optional_ms, store_wait, verdict_from_key, wait_to_js, NO_WAIT,
+    duration_ms, epoch_ms, lines, optional_ms, set_result, set_wait, verdict_from_key,
+    ADMISSION_SLOT, DELAY_SLOT, HINT_SLOT, LIMIT_SLOT, RETRY_SLOT,
 };
 use crate::breaker::BreakerState;
 use crate::client_state::{Admission, ClientState};
 use crate::decision::{Decision, Reason};
 use crate::method::Method;
 use crate::policy::{Outcome, RetryPolicy};
-
-// NOTE: the parts of the last decision and admission that JS reads right after the call.
-static LAST_RETRY: AtomicBool = AtomicBool::new(false);
-static LAST_DELAY_MS: AtomicU64 = AtomicU64::new(0);
-static LAST_HINT_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
-static LAST_LIMIT_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
-static LAST_ADMISSION_MS: AtomicU64 = AtomicU64::new(NO_WAIT);
 
 /// Admission codes: 0 allowed, 1 wait (`lastAdmissionMs`), 2 + reason index for a refusal.
 const ADMISSION_ALLOWED: u32 = 0;
@@ -57,30 +49,6 @@ fn method_name(code: u32, name: &Option<String>) -> &str {
         Some(known) => known,
         None => name.as_deref().unwrap_or(""),
     }
-}
-
-/// The delay of the last decision, in ms.
-#[wasm_bindgen(js_name = lastDecisionDelayMs)]
-pub fn last_decision_delay_ms() -> f64 {
-    LAST_DELAY_MS.load(Ordering::Relaxed) as f64
-}
-
-/// Whether the last decision was to retry.
-#[wasm_bindgen(js_name = lastDecisionRetry)]
-pub fn last_decision_retry() -> bool {
-    LAST_RETRY.load(Ordering::Relaxed)
-}
-
-/// The server wait the last decision followed or refused, in ms, or -1.
-#[wasm_bindgen(js_name = lastDecisionHintMs)]
-pub fn last_decision_hint_ms() -> f64 {
-    wait_to_js(&LAST_HINT_MS)
-}
-
-/// The limit the last refusal referred to (deadline, `maxRetryAfterMs`), in ms, or -1.
-#[wasm_bindgen(js_name = lastDecisionLimitMs)]
-pub fn last_decision_limit_ms() -> f64 {
-    wait_to_js(&LAST_LIMIT_MS)
 }
 
 /// The human sentence of a decision, rebuilt from its parts when JS first reads `message`.
@@ -120,12 +88,6 @@ pub fn decision_message(
     .message()
 }
 
-/// The wait of the last admission that said "wait", or the retry time of a refusal; -1 for none.
-#[wasm_bindgen(js_name = lastAdmissionMs)]
-pub fn last_admission_ms() -> f64 {
-    wait_to_js(&LAST_ADMISSION_MS)
-}
-
 /// A validated retry policy (JS: wrapped by `RetryPolicy`).
 #[wasm_bindgen]
 pub struct CorePolicy {
@@ -157,12 +119,13 @@ fn admission_code(admission: Admission) -> u32 {
             retry_in_ms,
         } => (ADMISSION_REJECTED + reason.index() as u32, retry_in_ms),
     };
-    store_wait(&LAST_ADMISSION_MS, wait_ms);
+    set_wait(ADMISSION_SLOT, wait_ms);
     code
 }
 
 /// Decides about one attempt, reading and updating `state` unless it is `CoreState.none()`; returns
-/// the reason index, or `u32::MAX` for a key that no classifier made.
+/// the reason index, or `u32::MAX` for a key that no classifier made. `sent_ms` is when the attempt
+/// was sent (negative: unknown, taken as `now_ms`).
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn decide(
@@ -177,6 +140,7 @@ pub fn decide(
     body_replayable: bool,
     elapsed_ms: f64,
     now_ms: f64,
+    sent_ms: f64,
     previous_delay_ms: f64,
     origin: Option<String>,
     salt: f64,
@@ -194,14 +158,15 @@ pub fn decide(
         elapsed_ms: duration_ms(elapsed_ms),
         now_ms: epoch_ms(now_ms),
         previous_delay_ms: duration_ms(previous_delay_ms),
+        sent_ms: optional_ms(sent_ms),
         origin: origin.as_deref().unwrap_or(""),
         salt: duration_ms(salt),
     };
     let decision = policy.inner.decide(&outcome, state.inner.as_mut());
-    LAST_RETRY.store(decision.retry, Ordering::Relaxed);
-    LAST_DELAY_MS.store(decision.delay_ms, Ordering::Relaxed);
-    store_wait(&LAST_HINT_MS, decision.wait_hint_ms);
-    store_wait(&LAST_LIMIT_MS, decision.limit_ms);
+    set_result(RETRY_SLOT, f64::from(u8::from(decision.retry)));
+    set_result(DELAY_SLOT, decision.delay_ms as f64);
+    set_wait(HINT_SLOT, decision.wait_hint_ms);
+    set_wait(LIMIT_SLOT, decision.limit_ms);
     decision.reason.index() as u32
 }
 

@@ -7,7 +7,6 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::classify::classify_to_key;
-use super::lines;
 use crate::profile::{HeaderRuleSpec, Profile, ProfileSpec, RuleSpec};
 
 /// A classification profile (see `createProfile` in the JS API): filled with `rule` and `pattern`,
@@ -77,11 +76,5 @@ impl ClassifierProfile {
         now_ms: f64,
     ) -> u32 {
         classify_to_key(status, headers, body, now_ms, Some(&self.inner))
-    }
-
-    /// Header names the profile's rules read, one per line.
-    #[wasm_bindgen(js_name = headerNames)]
-    pub fn header_names(&self) -> String {
-        lines(self.inner.header_names())
     }
 }

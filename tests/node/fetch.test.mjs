@@ -398,8 +398,33 @@ describe('shared state', () => {
 		assert.deepEqual(waits, [3000], 'the second call waited for the gate before sending');
 	});
 
-	test('an open circuit fails fast with CircuitOpenError; a ClientState can be shared', async () => {
-		const state = new ClientState({circuitBreaker: {failureThreshold: 2}});
+	test('with the defaults, a lone caller\'s every new call is sent and gets its own verdict, whatever failed before', async () => {
+		const down = server.script('/lone/down', {status: 503});
+		const input = server.script('/lone/refused-input', {status: 400, body: '{"message":"field `name` is required"}'});
+		const missing = server.script('/lone/missing', {status: 404, body: 'No such user'});
+		const ok = server.script('/lone/ok', {status: 200, body: 'fine'});
+		const {fetch} = client();
+		// Two failing calls: six 503s in a row, enough to open the breaker.
+		for (let call = 0; call < 2; call++) {
+			assert.ok(isHttpError(await rejection(fetch(down))));
+		}
+
+		const before = server.requests('/lone/down').length;
+		const again = await rejection(fetch(down));
+		assert.equal(again.verdict.status, 503, 'sent, and its own 503 came back');
+		assert.equal(again.reason, 'circuit_open', 'but not retried while the breaker is open');
+		assert.equal(server.requests('/lone/down').length, before + 1);
+		const bad = await rejection(fetch(input, {method: 'POST', body: '{}'}));
+		assert.equal(bad.verdict.status, 400);
+		assert.equal(bad.serverMessage, 'field `name` is required');
+		assert.equal((await rejection(fetch(missing))).verdict.status, 404);
+		assert.equal(await (await fetch(ok)).text(), 'fine');
+		// Those answers closed the breaker again: a 503 is retried as usual.
+		assert.equal((await rejection(fetch(down))).attempts, 3);
+	});
+
+	test('an opted-in fail-fast breaker refuses with CircuitOpenError; a ClientState can be shared', async () => {
+		const state = new ClientState({circuitBreaker: {failureThreshold: 2, failFast: true}});
 		const url = server.script('/down', {status: 503});
 		const one = client({state});
 		const two = client({state});

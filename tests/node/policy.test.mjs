@@ -144,8 +144,25 @@ describe('client state', () => {
 		assert.equal(admission.retryInMs, 7_140_000);
 	});
 
-	test('the circuit breaker opens after consecutive failures, then lets one probe through', () => {
+	test('by default an open breaker refuses retries only; sentMs tells a straggler from news', () => {
 		const state = new ClientState({circuitBreaker: {failureThreshold: 3, openMs: 1000}, retryBudget: {enabled: false}});
+		for (let index = 0; index < 3; index++) {
+			policy.decide({attempt: 1, status: 503, origin: 'http://r.test', nowMs: NOW_MS}, state);
+		}
+
+		assert.equal(state.breakerState('http://r.test', NOW_MS), 'open');
+		assert.equal(state.admit(policy, {origin: 'http://r.test', nowMs: NOW_MS + 10}).allowed, true, 'a new call is sent');
+		assert.equal(policy.decide({attempt: 1, status: 503, origin: 'http://r.test', nowMs: NOW_MS + 20}, state).reason, 'circuit_open');
+		// A success of an attempt sent before the breaker opened is a straggler: still open.
+		policy.decide({attempt: 1, status: 200, origin: 'http://r.test', nowMs: NOW_MS + 30, sentMs: NOW_MS - 5}, state);
+		assert.equal(state.breakerState('http://r.test', NOW_MS + 30), 'open');
+		policy.decide({attempt: 1, status: 200, origin: 'http://r.test', nowMs: NOW_MS + 40, sentMs: NOW_MS + 35}, state);
+		assert.equal(state.breakerState('http://r.test', NOW_MS + 40), 'closed');
+		assert.throws(() => policy.decide({attempt: 1, status: 200, sentMs: -1}, state), /`sentMs`/);
+	});
+
+	test('an opted-in fail-fast breaker opens after consecutive failures, then lets one probe through', () => {
+		const state = new ClientState({circuitBreaker: {failureThreshold: 3, openMs: 1000, failFast: true}, retryBudget: {enabled: false}});
 		for (let index = 0; index < 3; index++) {
 			policy.decide({attempt: 3, status: 503, origin: 'http://c.test', nowMs: NOW_MS}, state);
 		}

@@ -1,0 +1,24 @@
+// Results the core cannot return from a call (the last classify's wait, the last decision's delay,
+// hint and limit, the last admission's wait) sit in a few f64 slots of wasm memory (RESULTS in
+// src/wasm/mod.rs); reading them through one view costs no call. -1 stands for "none".
+import * as core from './http_verdict.js';
+
+// Must match the *_SLOT constants in src/wasm/mod.rs.
+export const RETRY_AFTER = 0;
+export const DELAY = 1;
+export const RETRY = 2;
+export const HINT = 3;
+export const LIMIT = 4;
+export const ADMISSION = 5;
+
+let view;
+
+/** The value the last core call left in `slot`. */
+export function result(slot) {
+	// NOTE: growing wasm memory detaches the old buffer (its length becomes 0); make a new view then.
+	if (view === undefined || view.buffer.byteLength === 0) {
+		view = new Float64Array(core.coreMemory().buffer, core.resultSlots(), 6);
+	}
+
+	return view[slot];
+}
