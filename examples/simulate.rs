@@ -34,8 +34,9 @@ mod report {
     use std::process::ExitCode;
 
     use http_verdict::sim::{
-        render_table, run_library, run_scenario, runs_csv, scenario, self_check, series_csv,
-        variants, PolicyKind, SimReport, SCENARIOS, VARIANT_SCENARIOS,
+        dominating, render_dominance, render_table, render_targets, run_library, run_scenario,
+        runs_csv, scenario, self_check, series_csv, variants, PolicyKind, SimReport, SCENARIOS,
+        VARIANT_SCENARIOS,
     };
 
     struct Args {
@@ -120,6 +121,8 @@ mod report {
             "{} seeds per cell (1..={}), scale {}; mean ± sample standard deviation.\n",
             args.seeds, args.seeds, args.scale
         );
+        let mut dominance = Vec::new();
+        let mut defaults_runs = Vec::new();
         for name in names {
             let mut groups: Vec<(String, Vec<SimReport>)> = Vec::new();
             for &policy in PolicyKind::ALL {
@@ -140,6 +143,13 @@ mod report {
                 "{}",
                 render_table(&format!("`{name}`: {summary}"), &groups, false)
             );
+            dominance.push((name.to_owned(), dominating(&groups)));
+            if let Some((_, runs)) = groups
+                .iter()
+                .find(|(label, _)| label == PolicyKind::Defaults.id())
+            {
+                defaults_runs.push((name, runs.clone()));
+            }
             if let Some(dir) = &args.csv {
                 let all: Vec<SimReport> = groups.into_iter().flat_map(|(_, runs)| runs).collect();
                 let files = [
@@ -154,6 +164,8 @@ mod report {
                 }
             }
         }
+        println!("{}", render_targets(&defaults_runs));
+        println!("{}", render_dominance(&dominance));
         println!("## What-if: the engine with one option changed\n");
         for name in VARIANT_SCENARIOS {
             if args.scenario.as_deref().is_some_and(|only| only != *name) {

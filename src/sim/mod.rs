@@ -39,7 +39,10 @@ pub use metrics::{
     Bucket, Compliance, Metrics, Recovery, RECOVERY_CONFIRM_S, RECOVERY_MARGIN, RECOVERY_WINDOW_S,
 };
 pub use population::{fleet, HttpMethod, Population, Runtime, SERVICE, TABS};
-pub use report::{render_table, runs_csv, self_check, series_csv, SelfCheck, Summary};
+pub use report::{
+    dominating, render_dominance, render_table, render_targets, runs_csv, self_check, series_csv,
+    SelfCheck, Summary,
+};
 pub use scenario::{scenario, Scenario, SCENARIOS, SPIKE};
 pub use server::{
     Admission, Capacity, FailureMix, Hints, Quota, ServerSpec, ServerStats, Window, EPOCH_MS,

@@ -365,3 +365,87 @@ pub fn series_csv(runs: &[SimReport]) -> String {
     }
     out
 }
+
+/// The mean of `figure` over `runs` (NaN for none).
+fn mean(runs: &[SimReport], figure: impl Fn(&SimReport) -> Option<f64>) -> f64 {
+    Summary::of(runs.iter().filter_map(figure)).map_or(f64::NAN, |summary| summary.mean)
+}
+
+/// The groups of one scenario (as [`render_table`] takes them) that beat the defaults on success
+/// and on load amplification at once, over the whole run: each with its success and amplification.
+pub fn dominating(groups: &[(String, Vec<SimReport>)]) -> Vec<(String, f64, f64)> {
+    let defaults_id = PolicyKind::Defaults.id();
+    let Some((_, defaults)) = groups.iter().find(|(label, _)| label == defaults_id) else {
+        return Vec::new();
+    };
+    let success = |runs: &[SimReport]| mean(runs, |run| Some(run.all.success_rate));
+    let load = |runs: &[SimReport]| mean(runs, |run| Some(run.all.amplification));
+    let (own_success, own_load) = (success(defaults), load(defaults));
+    groups
+        .iter()
+        .filter(|(label, _)| label != defaults_id)
+        .map(|(label, runs)| (label.clone(), success(runs), load(runs)))
+        .filter(|(_, their_success, their_load)| {
+            *their_success > own_success && *their_load < own_load
+        })
+        .collect()
+}
+
+/// The dominance table: one row per scenario, the baselines that beat the defaults on both
+/// success and load amplification (empty when none does).
+pub fn render_dominance(rows: &[(String, Vec<(String, f64, f64)>)]) -> String {
+    let mut out = String::from(
+        "## Dominance: baselines that beat the defaults on success and load at once\n\n| scenario | baselines (success, amplification) |\n|---|---|\n",
+    );
+    for (scenario, beaten_by) in rows {
+        let cell = if beaten_by.is_empty() {
+            String::from("none")
+        } else {
+            beaten_by
+                .iter()
+                .map(|(label, success, load)| {
+                    format!("{label} ({:.2} %, {load:.2})", success * 100.0)
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let _ = writeln!(out, "| `{scenario}` | {cell} |");
+    }
+    out
+}
+
+/// The defaults against the fleet-safety targets (README "Fleet safety"), from the defaults' runs
+/// of each scenario: spike recovery, independent tabs' load in an outage, success at 5 %
+/// independent failures, and the compliance counters over every scenario.
+pub fn render_targets(defaults: &[(&str, Vec<SimReport>)]) -> String {
+    let runs = |name: &str| {
+        defaults
+            .iter()
+            .find(|(scenario, _)| *scenario == name)
+            .map_or(&[][..], |(_, runs)| runs.as_slice())
+    };
+    let recovery_s = |run: &SimReport| match run.all.recovery {
+        Recovery::AfterMs(ms) => Some(ms as f64 / 1_000.0),
+        Recovery::Never | Recovery::NoFault => None,
+    };
+    let never = runs("spike")
+        .iter()
+        .filter(|run| run.all.recovery == Recovery::Never)
+        .count();
+    let compliance: u64 = defaults
+        .iter()
+        .flat_map(|(_, runs)| runs.iter())
+        .map(|run| run.compliance.total())
+        .sum();
+    format!(
+        "## The defaults against the fleet-safety targets (means over seeds)\n\n\
+         | figure | defaults | target |\n|---|---:|---:|\n\
+         | spike recovery, whole fleet | {:.1} s (never in {never}) | ≤ 10 s |\n\
+         | outage: load amplification in the fault, independent tabs | {:.2} | ≤ 1.5 |\n\
+         | sweep-5: success | {:.2} % | ≥ 99.6 % |\n\
+         | compliance counters, every scenario | {compliance} | 0 |\n",
+        mean(runs("spike"), recovery_s),
+        mean(runs("outage"), |run| run.tabs.amplification_fault),
+        mean(runs("sweep-5"), |run| Some(run.all.success_rate)) * 100.0,
+    )
+}
