@@ -15,8 +15,9 @@ let view;
 
 /** The value the last core call left in `slot`. */
 export function result(slot) {
-	// NOTE: growing wasm memory detaches the old buffer (its length becomes 0); make a new view then.
-	if (view === undefined || view.buffer.byteLength === 0) {
+	// NOTE: growing wasm memory detaches the old buffer, and a view of it then has length 0: make a new
+	// one. (`view.length` is far cheaper to read than `view.buffer.byteLength`.)
+	if (view === undefined || view.length === 0) {
 		view = new Float64Array(core.coreMemory().buffer, core.resultSlots(), 6);
 	}
 

@@ -265,3 +265,29 @@ describe('bad input', () => {
 		policy.free();
 	});
 });
+
+describe('results read from wasm memory', () => {
+	test('decisions stay right after the core\'s memory grows (the view of its result slots is remade)', () => {
+		const policy = new RetryPolicy({seed: 7, jitter: 'none'});
+		const expected = policy.decide({attempt: 1, status: 503, nowMs: NOW_MS});
+		assert.equal(expected.delayMs, 300);
+		// 24 states × 64 origins of 2,000 characters: about 3 MB kept in wasm memory, more than the
+		// module starts with, so memory grows and the old view's buffer is detached.
+		const states = Array.from({length: 24}, () => new ClientState({maxOrigins: 64}));
+		for (const [index, state] of states.entries()) {
+			for (let origin = 0; origin < 64; origin++) {
+				policy.decide({attempt: 1, status: 200, origin: `https://${String(index * 64 + origin).padStart(1990, 'h')}.test`, nowMs: NOW_MS}, state);
+			}
+		}
+
+		const after = policy.decide({attempt: 2, status: 503, responseHeaders: {'retry-after': '3'}, nowMs: NOW_MS});
+		assert.deepEqual([after.retry, after.reason, after.delayMs >= 3000, after.delayMs <= 3300], [true, 'retry_after', true, true]);
+		const gate = new ClientState();
+		policy.decide({attempt: 1, status: 429, responseHeaders: {'retry-after': '4'}, origin: 'https://g.test', nowMs: NOW_MS}, gate);
+		assert.equal(gate.admit(policy, {origin: 'https://g.test', nowMs: NOW_MS + 1000}).waitMs, 3000);
+		assert.equal(classify({status: 503, headers: {'retry-after': '5'}}).retryAfterMs, 5000);
+		for (const state of states) {
+			state.free();
+		}
+	});
+});
