@@ -7,8 +7,8 @@
 
 use http_verdict::breaker::BreakerOptions;
 use http_verdict::sim::{
-    fleet, run, run_library, run_scenario, runs_csv, scenario, self_check, series_csv, PolicyKind,
-    Recovery, SimError, SimReport, SCENARIOS, SERVICE, TABS,
+    dominating, fleet, run, run_library, run_scenario, runs_csv, scenario, self_check, series_csv,
+    PolicyKind, Recovery, SimError, SimReport, SCENARIOS, SERVICE, TABS,
 };
 use http_verdict::{ClientStateOptions, RetryOptions};
 
@@ -237,4 +237,42 @@ fn reports_carry_a_series_csv_and_json() {
     assert!(json["all"]["amplificationFault"].is_number());
     assert!(json["all"]["recovery"]["afterMs"].is_number());
     assert!(json["compliance"]["duplicatePosts"].is_number());
+}
+
+#[test]
+fn the_dominance_table_names_what_beats_the_defaults_on_both_figures() {
+    // In the brownout a fail-fast breaker sheds first attempts: more success with less load than the
+    // defaults, which send every first attempt. Naive retries are worse on both.
+    let brownout = scenario("brownout", 0.25).expect("brownout exists");
+    let fail_fast = ClientStateOptions {
+        circuit_breaker: Some(BreakerOptions {
+            fail_fast: true,
+            ..BreakerOptions::default()
+        }),
+        ..ClientStateOptions::default()
+    };
+    let groups = vec![
+        (
+            "defaults".to_owned(),
+            vec![run(&brownout, PolicyKind::Defaults, 1)],
+        ),
+        (
+            "naive".to_owned(),
+            vec![run(&brownout, PolicyKind::Naive, 1)],
+        ),
+        (
+            "fail-fast".to_owned(),
+            vec![run_library(
+                &brownout,
+                &RetryOptions::default(),
+                Some(fail_fast),
+                1,
+            )],
+        ),
+    ];
+    let beaten_by: Vec<String> = dominating(&groups)
+        .into_iter()
+        .map(|row| row.label)
+        .collect();
+    assert_eq!(beaten_by, ["fail-fast"]);
 }

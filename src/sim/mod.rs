@@ -41,7 +41,7 @@ pub use metrics::{
 pub use population::{fleet, HttpMethod, Population, Runtime, SERVICE, TABS};
 pub use report::{
     dominating, render_dominance, render_table, render_targets, runs_csv, self_check, series_csv,
-    SelfCheck, Summary,
+    Dominating, SelfCheck, Summary,
 };
 pub use scenario::{scenario, Scenario, SCENARIOS, SPIKE};
 pub use server::{

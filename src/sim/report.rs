@@ -371,9 +371,20 @@ fn mean(runs: &[SimReport], figure: impl Fn(&SimReport) -> Option<f64>) -> f64 {
     Summary::of(runs.iter().filter_map(figure)).map_or(f64::NAN, |summary| summary.mean)
 }
 
+/// A policy that beat the defaults on success and load at once, with its means.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dominating {
+    /// The policy's label.
+    pub label: String,
+    /// Its mean success rate (0–1).
+    pub success: f64,
+    /// Its mean load amplification.
+    pub amplification: f64,
+}
+
 /// The groups of one scenario (as [`render_table`] takes them) that beat the defaults on success
-/// and on load amplification at once, over the whole run: each with its success and amplification.
-pub fn dominating(groups: &[(String, Vec<SimReport>)]) -> Vec<(String, f64, f64)> {
+/// and on load amplification at once, over the whole run.
+pub fn dominating(groups: &[(String, Vec<SimReport>)]) -> Vec<Dominating> {
     let defaults_id = PolicyKind::Defaults.id();
     let Some((_, defaults)) = groups.iter().find(|(label, _)| label == defaults_id) else {
         return Vec::new();
@@ -384,16 +395,18 @@ pub fn dominating(groups: &[(String, Vec<SimReport>)]) -> Vec<(String, f64, f64)
     groups
         .iter()
         .filter(|(label, _)| label != defaults_id)
-        .map(|(label, runs)| (label.clone(), success(runs), load(runs)))
-        .filter(|(_, their_success, their_load)| {
-            *their_success > own_success && *their_load < own_load
+        .map(|(label, runs)| Dominating {
+            label: label.clone(),
+            success: success(runs),
+            amplification: load(runs),
         })
+        .filter(|other| other.success > own_success && other.amplification < own_load)
         .collect()
 }
 
 /// The dominance table: one row per scenario, the baselines that beat the defaults on both
 /// success and load amplification (empty when none does).
-pub fn render_dominance(rows: &[(String, Vec<(String, f64, f64)>)]) -> String {
+pub fn render_dominance(rows: &[(String, Vec<Dominating>)]) -> String {
     let mut out = String::from(
         "## Dominance: baselines that beat the defaults on success and load at once\n\n| scenario | baselines (success, amplification) |\n|---|---|\n",
     );
@@ -403,8 +416,13 @@ pub fn render_dominance(rows: &[(String, Vec<(String, f64, f64)>)]) -> String {
         } else {
             beaten_by
                 .iter()
-                .map(|(label, success, load)| {
-                    format!("{label} ({:.2} %, {load:.2})", success * 100.0)
+                .map(|other| {
+                    format!(
+                        "{} ({:.2} %, {:.2})",
+                        other.label,
+                        other.success * 100.0,
+                        other.amplification
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
