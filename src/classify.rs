@@ -101,18 +101,25 @@ pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>
     Verdict {
         status: Some(status),
         kind,
-        retry_after_ms: server_wait_ms(&headers, now_ms),
+        retry_after_ms: server_wait_ms(status, &headers, now_ms),
         detail: None,
     }
 }
 
-/// The server's requested wait: `Retry-After` wins; else rate-limit headers with nothing left.
-pub fn server_wait_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
+/// The server's requested wait: `Retry-After` wins; else rate-limit headers with nothing left. A
+/// 429 says itself that the limit is spent, so there a stated reset counts unless the headers say
+/// requests remain.
+pub fn server_wait_ms(status: u16, headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
     if headers.is_empty() {
         return None;
     }
-    retry_after_ms(headers, now_ms)
-        .or_else(|| rate_limit_hint(headers, now_ms).and_then(|hint| hint.exhausted_wait_ms()))
+    retry_after_ms(headers, now_ms).or_else(|| {
+        let hint = rate_limit_hint(headers, now_ms)?;
+        match hint.remaining {
+            None if status == 429 => hint.reset_ms,
+            _ => hint.exhausted_wait_ms(),
+        }
+    })
 }
 
 /// Classifies something `fetch` threw (see [`crate::transport`] for the rules).

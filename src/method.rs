@@ -1,7 +1,8 @@
 //! Request methods and what RFC 9110 §9.2 says about repeating them.
 //!
-//! Safe methods (GET, HEAD, OPTIONS, TRACE) only read; idempotent ones (those plus PUT and DELETE)
-//! have the same effect however often they are sent, so a retry cannot do harm. POST, PATCH,
+//! Safe methods (GET, HEAD, OPTIONS, TRACE, and QUERY from the IETF httpbis draft "The HTTP QUERY
+//! Method", a safe GET with a body) only read; idempotent ones (those plus PUT and DELETE) have the
+//! same effect however often they are sent, so a retry cannot do harm. POST, PATCH,
 //! CONNECT and every method this table does not know are treated as non-idempotent: a retry might
 //! repeat a side effect. Names match ignoring ASCII case, as `fetch` itself normalises `get` to
 //! `GET`; a lower-case `patch` (which `fetch` leaves alone) is non-idempotent either way.
@@ -27,13 +28,16 @@ pub enum Method {
     Patch,
     /// CONNECT: not idempotent.
     Connect,
+    /// QUERY (draft-ietf-httpbis-safe-method-w-body): safe, like GET with a body.
+    Query,
     /// Any other method (WebDAV, custom): treated as not idempotent.
     Other,
 }
 
 impl Method {
-    /// Every method with a name, in a fixed order (the bindings send a method as its index here).
-    pub const KNOWN: [Method; 9] = [
+    /// Every method with a name, in a fixed order (the bindings send a method as its index here;
+    /// new methods go at the end).
+    pub const KNOWN: [Method; 10] = [
         Method::Get,
         Method::Head,
         Method::Options,
@@ -43,6 +47,7 @@ impl Method {
         Method::Post,
         Method::Patch,
         Method::Connect,
+        Method::Query,
     ];
 
     /// The method named `name` (ASCII case ignored); unknown names are [`Method::Other`].
@@ -51,6 +56,7 @@ impl Method {
     /// use http_verdict::method::Method;
     /// assert_eq!(Method::parse("get"), Method::Get);
     /// assert!(Method::parse("PUT").is_idempotent());
+    /// assert!(Method::parse("QUERY").is_idempotent());
     /// assert!(!Method::parse("POST").is_idempotent());
     /// assert!(!Method::parse("PROPFIND").is_idempotent());
     /// ```
@@ -77,6 +83,7 @@ impl Method {
             Method::Post => "POST",
             Method::Patch => "PATCH",
             Method::Connect => "CONNECT",
+            Method::Query => "QUERY",
             Method::Other => return None,
         };
         Some(name)
@@ -86,7 +93,7 @@ impl Method {
     pub fn is_safe(self) -> bool {
         matches!(
             self,
-            Method::Get | Method::Head | Method::Options | Method::Trace
+            Method::Get | Method::Head | Method::Options | Method::Trace | Method::Query
         )
     }
 

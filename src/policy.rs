@@ -4,7 +4,8 @@
 //! 1. a cancelled request (aborted, 499) is never retried;
 //! 2. a success or redirect needs nothing;
 //! 3. `quota_exceeded` is never retried (and locks the origin's quota in the shared state);
-//! 4. the outcome must be retryable, after the per-status overrides (which cannot touch 1–3);
+//! 4. the outcome must be retryable (a 413 is when it carries a server wait), after the per-status
+//!    overrides (which cannot touch 1–3);
 //! 5. a one-shot body cannot be sent again;
 //! 6. an outcome that may have been processed is retried only for idempotent methods, requests
 //!    with an `Idempotency-Key`, or with `retry_non_idempotent` (SPEC §2);
@@ -406,7 +407,16 @@ impl RetryPolicy {
 
     /// The verdict's retry scope after the per-status overrides.
     fn scope(&self, verdict: &Verdict) -> RetryScope {
-        let scope = verdict.kind.retry_scope();
+        let scope = match verdict.kind.retry_scope() {
+            // RFC 9110 §15.5.14: a 413 with `Retry-After` says the condition is temporary (ky and
+            // got retry it too); without one it is the request that is too large.
+            RetryScope::Never
+                if verdict.status == Some(413) && verdict.retry_after_ms.is_some() =>
+            {
+                RetryScope::IdempotentOnly
+            }
+            scope => scope,
+        };
         match verdict
             .status
             .and_then(|status| self.options.status_override(status))

@@ -22,8 +22,8 @@ use core::cmp::Reverse;
 
 use crate::headers::{HeaderBlock, MAX_LIST_MEMBERS};
 use crate::retry_after::{
-    agreed_header_value, agreed_list_value, parse_delay_seconds, parse_digits, reference_ms,
-    trim_ows, MAX_WAIT_MS,
+    agreed_header_value, agreed_list_value, delay_seconds_ms, parse_delay_seconds, parse_digits,
+    server_now_ms, trim_ows, EPOCH_MS_FROM, EPOCH_SECONDS_FROM, MAX_WAIT_MS,
 };
 use crate::text::{split_byte, split_once_byte};
 
@@ -93,8 +93,8 @@ impl RateLimitHint {
 /// assert_eq!(rate_limit_hint(&HeaderBlock::new("X-RateLimit-Reset: -1"), 0), None);
 /// ```
 pub fn rate_limit_hint(headers: &HeaderBlock, now_ms: u64) -> Option<RateLimitHint> {
-    let hint = structured_fields(headers)
-        .or(old_ratelimit_field(headers))
+    let hint = structured_fields(headers, now_ms)
+        .or(old_ratelimit_field(headers, now_ms))
         .or(old_separate_fields(headers, now_ms))
         .or(vendor_fields(headers, now_ms));
     (hint != RateLimitHint::default()).then_some(hint)
@@ -115,7 +115,7 @@ struct Policy<'a> {
 }
 
 /// The newer draft: `RateLimit` members with `r`/`t`, matched to `RateLimit-Policy` by name.
-fn structured_fields(headers: &HeaderBlock) -> RateLimitHint {
+fn structured_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
     let chosen = list_members(headers, "ratelimit")
         .filter_map(parse_window)
         // Fewest remaining first (unstated counts as unlimited), then the longest reset; among
@@ -124,13 +124,16 @@ fn structured_fields(headers: &HeaderBlock) -> RateLimitHint {
     let policy = policy_for(headers, "ratelimit-policy", chosen.as_ref().map(|w| w.name));
     RateLimitHint {
         remaining: chosen.as_ref().and_then(|w| w.remaining),
-        reset_ms: chosen.and_then(|w| w.reset_s).map(seconds_to_ms),
+        // Delta seconds in the draft; an epoch instant is read as one (see `delay_seconds_ms`).
+        reset_ms: chosen
+            .and_then(|w| w.reset_s)
+            .map(|reset_s| delay_seconds_ms(reset_s, || server_now_ms(headers, now_ms))),
         ..policy_hint(policy)
     }
 }
 
 /// The older draft's single field: `RateLimit: limit=100, remaining=0, reset=30`.
-fn old_ratelimit_field(headers: &HeaderBlock) -> RateLimitHint {
+fn old_ratelimit_field(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
     let mut hint = RateLimitHint::default();
     for member in list_members(headers, "ratelimit") {
         let Some((key, value)) = split_once_byte(member, b'=') else {
@@ -149,7 +152,9 @@ fn old_ratelimit_field(headers: &HeaderBlock) -> RateLimitHint {
         } else if key.eq_ignore_ascii_case("remaining") {
             hint.remaining = hint.remaining.or(Some(value));
         } else if key.eq_ignore_ascii_case("reset") {
-            hint.reset_ms = hint.reset_ms.or(Some(seconds_to_ms(value)));
+            hint.reset_ms = hint
+                .reset_ms
+                .or_else(|| Some(delay_seconds_ms(value, || server_now_ms(headers, now_ms))));
         }
     }
     hint
@@ -196,10 +201,10 @@ fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> 
         }
         Some(_) => return None,
     };
-    let wait_ms = if whole >= 1_000_000_000_000 {
+    let wait_ms = if whole >= EPOCH_MS_FROM {
         let epoch_ms = whole.saturating_add(u64::from(thousandths > 0));
         epoch_ms.saturating_sub(now_ms())
-    } else if whole >= 1_000_000_000 {
+    } else if whole >= EPOCH_SECONDS_FROM {
         let epoch_ms = whole.saturating_mul(1000).saturating_add(thousandths);
         epoch_ms.saturating_sub(now_ms())
     } else {
@@ -325,15 +330,13 @@ fn parse_name(item: &str) -> Option<&str> {
 fn reset_ms(headers: &HeaderBlock, name: &str, fractions: bool, now_ms: u64) -> Option<u64> {
     // NOTE: the Date header is parsed only when an epoch needs it, and at most once.
     let mut reference = None;
-    let mut server_now_ms = || {
-        *reference.get_or_insert_with(|| u64::try_from(reference_ms(headers, now_ms)).unwrap_or(0))
-    };
+    let mut server_now = || *reference.get_or_insert_with(|| server_now_ms(headers, now_ms));
     agreed_header_value(headers, name, |value| {
         agreed_list_value(value, |element| {
             if !fractions {
                 parse_delay_seconds(element)?;
             }
-            vendor_reset_ms(element, &mut server_now_ms)
+            vendor_reset_ms(element, &mut server_now)
         })
     })
 }

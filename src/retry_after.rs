@@ -54,8 +54,9 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<RetryAfter> {
 ///
 /// Every `Retry-After` line must agree (see [`parse_retry_after`]). A date is measured from the
 /// response's own `Date` header when that is present and valid, so a client clock that is off does
-/// not change the wait; otherwise from `now_ms`. A date in the past means 0. The result saturates
-/// at [`MAX_WAIT_MS`].
+/// not change the wait; otherwise from `now_ms`. So is delay-seconds that can only be an epoch
+/// instant (`Retry-After: 1795000000`; see [`EPOCH_SECONDS_FROM`]). A date in the past means 0. The
+/// result saturates at [`MAX_WAIT_MS`].
 ///
 /// ```
 /// use http_verdict::headers::HeaderBlock;
@@ -73,7 +74,9 @@ pub fn retry_after_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
         parse_retry_after(value, now_ms)
     })?;
     match hint {
-        RetryAfter::DelaySeconds(seconds) => Some(seconds.saturating_mul(1000).min(MAX_WAIT_MS)),
+        RetryAfter::DelaySeconds(seconds) => {
+            Some(delay_seconds_ms(seconds, || server_now_ms(headers, now_ms)))
+        }
         RetryAfter::Date(at_ms) => {
             // A negative difference is a date in the past: no wait.
             let wait_ms =
@@ -91,6 +94,32 @@ pub(crate) fn reference_ms(headers: &HeaderBlock, now_ms: u64) -> i64 {
         agreed_list_value(value, |element| parse_http_date(element, now_ms))
     })
     .unwrap_or_else(|| i64::try_from(now_ms).unwrap_or(i64::MAX))
+}
+
+/// A delay this large is an instant in epoch seconds (September 2001 onwards): no server means a
+/// 31-year wait, but several put a reset instant where delay-seconds belong.
+pub(crate) const EPOCH_SECONDS_FROM: u64 = 1_000_000_000;
+/// ... and this large, an instant in epoch milliseconds.
+pub(crate) const EPOCH_MS_FROM: u64 = 1_000_000_000_000;
+
+/// A delay-seconds value as a wait in ms. A value that can only be an instant (see
+/// [`EPOCH_SECONDS_FROM`] and [`EPOCH_MS_FROM`], the rule `X-RateLimit-Reset` is read by) is
+/// measured from `server_now_ms()` (the response's `Date`, else the client's clock), one in the
+/// past meaning 0: read as a delay it would be decades, and lock the origin's quota.
+pub(crate) fn delay_seconds_ms(value: u64, server_now_ms: impl FnOnce() -> u64) -> u64 {
+    let wait_ms = if value >= EPOCH_MS_FROM {
+        value.saturating_sub(server_now_ms())
+    } else if value >= EPOCH_SECONDS_FROM {
+        value.saturating_mul(1000).saturating_sub(server_now_ms())
+    } else {
+        value.saturating_mul(1000)
+    };
+    wait_ms.min(MAX_WAIT_MS)
+}
+
+/// [`reference_ms`] as an unsigned instant (0 for a `Date` before 1970).
+pub(crate) fn server_now_ms(headers: &HeaderBlock, now_ms: u64) -> u64 {
+    u64::try_from(reference_ms(headers, now_ms)).unwrap_or(0)
 }
 
 /// Parses delay-seconds: ASCII digits only (leading zeros allowed), saturating at `u64::MAX`.

@@ -244,7 +244,8 @@ pub fn too_many_requests_variant(body: Option<&str>, headers: &HeaderBlock, now_
         return kind_for_wait(wait_ms);
     }
     if let Some(hint) = rate_limit_hint(headers, now_ms) {
-        if hint.remaining == Some(0) {
+        // On a 429 an unstated `remaining` means none: the status says the limit is spent.
+        if hint.remaining.unwrap_or(0) == 0 {
             // A long window with nothing left is a quota even when it resets soon (SPEC §1).
             if hint
                 .window_ms

@@ -332,12 +332,39 @@ fn huge_delays_saturate() {
         Some(MAX_WAIT_MS)
     );
     assert_eq!(wait("Retry-After: 18446744073709551615"), Some(MAX_WAIT_MS));
-    assert_eq!(
-        wait("Retry-After: 9007199254740"),
-        Some(9_007_199_254_740_000)
-    );
-    assert_eq!(wait("Retry-After: 9007199254741"), Some(MAX_WAIT_MS));
+    // Below the epoch range, delay-seconds are exact: 999,999,999 s is about 31.7 years.
+    assert_eq!(wait("Retry-After: 999999999"), Some(999_999_999_000));
     assert_eq!(MAX_WAIT_MS, 9_007_199_254_740_991);
+}
+
+#[test]
+fn delay_seconds_that_can_only_be_an_instant_are_read_as_one_on_the_servers_clock() {
+    // Epoch seconds where delay-seconds belong (as ky reads them): a time, measured from the
+    // response's Date, not a 56-year wait that would lock the origin's quota.
+    let date = "Date: Tue, 24 Nov 2026 10:00:00 GMT";
+    let in_a_minute = (NOW_MS / 1000 + 60).to_string();
+    assert_eq!(
+        wait(&format!("{date}\nRetry-After: {in_a_minute}")),
+        Some(60_000)
+    );
+    // Epoch milliseconds too, and an instant in the past means no wait.
+    assert_eq!(
+        wait(&format!("{date}\nRetry-After: {}", NOW_MS + 2_500)),
+        Some(2_500)
+    );
+    assert_eq!(wait(&format!("{date}\nRetry-After: 1000000000")), Some(0));
+    // The server's clock, not the client's: a client an hour behind still waits a minute.
+    let headers = format!("{date}\nRetry-After: {in_a_minute}");
+    assert_eq!(
+        retry_after_ms(&HeaderBlock::new(&headers), NOW_MS - 3_600_000),
+        Some(60_000)
+    );
+    // The same rule for the draft's `RateLimit` reset, and a 429 with only a reset waits for it.
+    let limited = format!("{date}\nRateLimit: \"default\";r=0;t={in_a_minute}");
+    assert_eq!(
+        rate_limit_hint(&HeaderBlock::new(&limited), NOW_MS).and_then(|hint| hint.reset_ms),
+        Some(60_000)
+    );
 }
 
 #[test]

@@ -1192,3 +1192,76 @@ fn js_options_convert_to_the_same_policy() {
         assert_eq!(jitter.id(), id);
     }
 }
+
+// ---- What ky and got users rely on ---------------------------------------------------------------
+
+#[test]
+fn a_413_with_retry_after_is_retried_for_idempotent_methods_and_without_it_never() {
+    let policy = make_policy(exact());
+    let temporary = response(413, "retry-after: 3", None);
+    let decision = decide(&policy, "GET", temporary);
+    assert_eq!(
+        (decision.retry, decision.reason),
+        (true, Reason::RetryAfter)
+    );
+    // Never earlier than the server asked; at most a tenth more (the hint's positive jitter).
+    assert!((3_000..=3_300).contains(&decision.delay_ms));
+    assert_eq!(
+        decide(&policy, "POST", temporary).reason,
+        Reason::NotIdempotent
+    );
+    assert_eq!(
+        decide(&policy, "GET", status(413)).reason,
+        Reason::NotRetryable
+    );
+    // A status override still has the last word.
+    let never = make_policy(RetryOptions {
+        status_overrides: vec![StatusOverride {
+            status: 413,
+            retry: false,
+        }],
+        ..exact()
+    });
+    assert_eq!(
+        decide(&never, "GET", temporary).reason,
+        Reason::NotRetryable
+    );
+}
+
+#[test]
+fn query_is_safe_and_retried_like_get() {
+    assert!(Method::parse("QUERY").is_safe());
+    let policy = make_policy(exact());
+    assert!(decide(&policy, "QUERY", status(503)).retry);
+    assert_eq!(decide(&policy, "QUERY", status(503)).method, Method::Query);
+}
+
+#[test]
+fn a_429_with_only_a_rate_limit_reset_waits_for_that_reset() {
+    // The 429 itself says the limit is spent: `RateLimit-Reset` counts without `Remaining: 0`.
+    let policy = make_policy(exact());
+    let verdict = response(429, "ratelimit-reset: 7", None);
+    assert_eq!(verdict.kind, Kind::Throttled);
+    assert_eq!(verdict.retry_after_ms, Some(7_000));
+    assert!((7_000..=7_700).contains(&decide(&policy, "GET", verdict).delay_ms));
+    // Requests said to remain: the reset is not this 429's wait.
+    let some_left = response(429, "ratelimit-remaining: 4\nratelimit-reset: 7", None);
+    assert_eq!(some_left.retry_after_ms, None);
+    // Any other status needs the headers to say nothing is left.
+    assert_eq!(
+        response(503, "ratelimit-reset: 7", None).retry_after_ms,
+        None
+    );
+}
+
+#[test]
+fn an_epoch_retry_after_is_a_time_not_a_quota_lock() {
+    let date = "date: Tue, 24 Nov 2026 10:00:00 GMT";
+    let verdict = response(
+        429,
+        &format!("{date}\nretry-after: {}", NOW_MS / 1000 + 30),
+        None,
+    );
+    assert_eq!(verdict.kind, Kind::Throttled);
+    assert_eq!(verdict.retry_after_ms, Some(30_000));
+}

@@ -139,6 +139,12 @@ export class Call {
 
 			discard(response);
 			this.response = undefined;
+			if (this.failedUrl !== undefined && this.failedUrl !== this.url) {
+				// Retry the URL that failed (got's rule), never resending credentials across origins.
+				this.goTo(this.failedUrl);
+			}
+
+			this.failedUrl = undefined;
 			await this.wait(decision.delayMs);
 			this.previousDelayMs = decision.delayMs;
 			if (client.beforeRetry !== undefined) {

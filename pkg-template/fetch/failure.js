@@ -64,6 +64,12 @@ export function failure(call, decision) {
 	const {response} = call;
 	const fields = errorFields(call, decision);
 	let message = `${decision.message} ${where(call)}`;
+	if (decision.reason === 'deadline') {
+		// Out of time (the next wait would pass totalTimeout or deadlineMs): the error table's
+		// TimeoutError, whatever the last attempt got, which stays in `verdict` and `response`.
+		return new TimeoutError(message, fields);
+	}
+
 	if (!response) {
 		return new (decision.verdict.kind === 'timeout' ? TimeoutError : NetworkError)(message, fields);
 	}

@@ -76,6 +76,9 @@ export async function follow(call, fetch, init) {
 		response = await fetch(url, init);
 		call.response = response;
 	}
+
+	// Where a retry goes if this answer fails: the URL that failed, as got does, not the redirect again.
+	call.failedUrl = url;
 }
 
 export function mark(call, response) {

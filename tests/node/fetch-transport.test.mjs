@@ -125,6 +125,20 @@ describe('timeouts', () => {
 		assert.ok(performance.now() - started < 1000);
 	});
 
+	test('a wait that would pass totalTimeout ends the call with TimeoutError (reason deadline), keeping the last response', async () => {
+		const url = server.script('/wait-past-total', {status: 503, headers: {'retry-after': '5'}, body: 'busy'});
+		const fetch = createFetch({seed: 1, totalTimeout: 1000});
+		const error = await rejection(fetch(url));
+		assert.ok(isTimeoutError(error), error.name);
+		assert.equal(error.code, 'ERR_TIMEOUT');
+		assert.equal(error.reason, 'deadline');
+		assert.equal(error.attempts, 1);
+		assert.equal(error.verdict.status, 503);
+		assert.equal(error.response.status, 503);
+		assert.equal(await error.response.text(), 'busy');
+		assert.match(error.message, /^503 Service Unavailable; the next wait would pass the 1 s deadline; not retried \(GET /);
+	});
+
 	test('a timed-out request (no timeout at all with false) is only ended by the caller', async () => {
 		const url = server.script('/no-timeout', {hang: true});
 		const fetch = createFetch({timeout: false});

@@ -168,6 +168,36 @@ describe('retries', () => {
 	});
 });
 
+describe('what ky and got users rely on', () => {
+	test('a 413 with Retry-After is retried after the wait; without one it is final', async () => {
+		const url = server.script('/too-large', [{status: 413, headers: {'retry-after': '2'}}, {status: 200, body: 'fits now'}]);
+		const {fetch, waits} = client();
+		assert.equal(await (await fetch(url)).text(), 'fits now');
+		assert.equal(waits.length, 1);
+		assert.ok(waits[0] >= 2000 && waits[0] <= 2200, String(waits));
+		const final = server.script('/too-large-final', {status: 413});
+		assert.equal((await rejection(client().fetch(final))).attempts, 1);
+	});
+
+	test('QUERY is safe: retried after a 503 like GET, with its body', async () => {
+		const url = server.script('/query', [{status: 503}, {status: 200, body: 'rows'}]);
+		const {fetch} = client();
+		assert.equal(await (await fetch(url, {method: 'QUERY', body: 'select 1'})).text(), 'rows');
+		assert.deepEqual(server.requests('/query').map(r => [r.method, r.body]), [['QUERY', 'select 1'], ['QUERY', 'select 1']]);
+	});
+
+	test('a 429 with only RateLimit-Reset waits for that reset; an epoch Retry-After is a time, not a quota', async () => {
+		const url = server.script('/reset-only', [{status: 429, headers: {'ratelimit-reset': '4'}, body: 'slow down'}, {status: 200}]);
+		const {fetch, waits} = client();
+		assert.equal((await fetch(url)).status, 200);
+		assert.ok(waits[0] >= 4000 && waits[0] <= 4400, String(waits));
+		const epoch = server.script('/epoch', [{status: 429, headers: {date: new Date(1_800_000_000_000).toUTCString(), 'retry-after': '1800000003'}}, {status: 200}]);
+		const second = client();
+		assert.equal((await second.fetch(epoch)).status, 200, 'not a quota lock');
+		assert.ok(second.waits[0] >= 3000 && second.waits[0] <= 3300, String(second.waits));
+	});
+});
+
 describe('messages', () => {
 	test('400 carries the reply\'s message (JSON message, error, detail, else text)', async () => {
 		const {fetch} = client();
@@ -350,12 +380,30 @@ describe('redirects', () => {
 		assert.equal(server.requests('/same').length, 1);
 	});
 
-	test('a 503 after a redirect retries from the original URL', async () => {
-		const end = server.script('/flaky-end', [{status: 503}, {body: 'ok'}]);
+	test('a 503 after a redirect retries the URL that failed, as got does, not the redirect again', async () => {
+		const end = server.script('/flaky-end', [{status: 503}, {status: 503}, {body: 'ok'}]);
 		const url = server.script('/flaky-start', {redirect: end});
 		const {fetch} = client();
-		assert.equal(await (await fetch(url)).text(), 'ok');
-		assert.equal(server.requests('/flaky-start').length, 2);
+		const response = await fetch(url);
+		assert.equal(await response.text(), 'ok');
+		assert.equal(server.requests('/flaky-start').length, 1);
+		assert.equal(server.requests('/flaky-end').length, 3);
+		assert.equal(response.redirected, true);
+	});
+
+	test('a retry at a redirect target on another origin is sent without the credentials', async () => {
+		const other = await startScriptedServer();
+		try {
+			const end = other.script('/elsewhere', [{status: 503}, {body: 'ok'}]);
+			const url = server.script('/cross-start', {redirect: end});
+			const {fetch} = client();
+			assert.equal(await (await fetch(url, {headers: {authorization: 'Bearer secret', 'x-trace': '1'}})).text(), 'ok');
+			const sent = other.requests('/elsewhere');
+			assert.equal(sent.length, 2);
+			assert.deepEqual(sent.map(r => [r.headers.authorization, r.headers['x-trace']]), [[undefined, '1'], [undefined, '1']]);
+		} finally {
+			await other.close();
+		}
 	});
 });
 
