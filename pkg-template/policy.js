@@ -5,6 +5,7 @@
 
 import * as core from './http_verdict.js';
 import {ADMISSION, DELAY, HINT, LIMIT, result, RETRY} from './results.js';
+import {decisionSentence} from './sentences.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
@@ -27,6 +28,7 @@ const STATE_NUMBERS = ['quotaLockMs', 'maxOrigins'];
 const JITTER_GIVEN = 1 << 31;
 
 let reasonIds;
+let methodNames;
 let methodCodes;
 let noState;
 
@@ -37,7 +39,8 @@ function reasonId(index) {
 
 /** The index of `method` in the core's method table (names match ignoring case), or OTHER_METHOD. */
 function methodCode(method) {
-	methodCodes ??= new Map(core.methodNames().split('\n').map((name, index) => [name, index]));
+	methodNames ??= core.methodNames().split('\n');
+	methodCodes ??= new Map(methodNames.map((name, index) => [name, index]));
 	return methodCodes.get(method) ?? methodCodes.get(method.toUpperCase()) ?? OTHER_METHOD;
 }
 
@@ -170,7 +173,7 @@ class Decision {
 
 	constructor(retry, reason, verdict, parts) {
 		this.retry = retry;
-		this.delayMs = parts[1];
+		this.delayMs = parts[2];
 		this.reason = reason;
 		this.verdict = verdict;
 		this.#parts = parts;
@@ -178,7 +181,7 @@ class Decision {
 	}
 
 	get message() {
-		this.#message ??= core.decisionMessage(...this.#parts);
+		this.#message ??= decisionSentence(...this.#parts);
 		return this.#message;
 	}
 
@@ -286,8 +289,9 @@ export class RetryPolicy {
 		const originOrNone = origin === '' ? undefined : origin;
 		noState ??= core.CoreState.none();
 		const reasonIndex = core.decide(policyCore, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, sentMs, previousDelayMs, originOrNone, salt);
-		const parts = [reasonIndex, result(DELAY), key, retryAfterMs, attempt, this.#maxAttempts, code, methodName, result(HINT), result(LIMIT)];
-		return new Decision(result(RETRY) === 1, reasonId(reasonIndex), verdict, parts);
+		const reason = reasonId(reasonIndex);
+		const parts = [reason, verdict, result(DELAY), attempt, this.#maxAttempts, methodNames[code], result(HINT), result(LIMIT)];
+		return new Decision(result(RETRY) === 1, reason, verdict, parts);
 	}
 
 	plan(attempts) {

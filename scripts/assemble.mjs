@@ -25,7 +25,7 @@ import {report as wasmReport, withoutCustomSections} from './size-report.mjs';
 // History: 72.9 KB (classification only), 91.2 KB (retry engine), 100.8 KB (fetch wrapper), all
 // with a budget of 108 KB; then the lean package (no serde, no std, no core::fmt, one minified browser
 // module): see README "Size". The budget only goes down.
-const BUDGET_GZIP_BYTES = 54_150;
+const BUDGET_GZIP_BYTES = 53_100;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmPackDir = join(root, 'target/wasm-pack');
@@ -84,6 +84,18 @@ const glueAlias = {
 	},
 };
 
+// The sentence templates (src/sentences.txt, shared with the Rust core) are bundled as a string,
+// without their comment lines.
+const templates = {
+	name: 'templates',
+	setup(builder) {
+		builder.onLoad({filter: /\.txt$/}, ({path}) => ({
+			contents: readFileSync(path, 'utf8').split('\n').filter(line => !line.startsWith('#')).join('\n'),
+			loader: 'text',
+		}));
+	},
+};
+
 const common = {bundle: true, format: 'esm', target: 'es2022', legalComments: 'none', logLevel: 'error', write: true};
 await build({
 	...common,
@@ -91,7 +103,7 @@ await build({
 	outfile: join(pkgDir, 'web.js'),
 	platform: 'neutral',
 	minify: true,
-	plugins: [glueAlias],
+	plugins: [glueAlias, templates],
 });
 await build({
 	...common,
@@ -99,7 +111,7 @@ await build({
 	outfile: join(pkgDir, 'node.js'),
 	platform: 'node',
 	external: ['node:*'],
-	plugins: [glueAlias],
+	plugins: [glueAlias, templates],
 });
 
 function measure(file) {

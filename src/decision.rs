@@ -10,7 +10,7 @@ use alloc::string::String;
 use crate::classify::Verdict;
 use crate::kind::Kind;
 use crate::method::Method;
-use crate::text::push_decimal;
+use crate::text::{push_decimal, split_once_byte};
 
 macro_rules! reasons {
     ($( $(#[$doc:meta])* $variant:ident = $id:literal, $retries:literal; )*) => {
@@ -126,102 +126,58 @@ impl Decision {
         out.0
     }
 
-    // NOTE: assembled with `push_str` and a small number writer, not `write!`: `core::fmt` would add
-    // several KB to the wasm module for sentences that are only ever this simple.
-    fn write_message(&self, out: &mut Sentence) {
-        let verdict = &self.verdict;
-        let hint = self.wait_hint_ms.unwrap_or(0);
-        let limit = self.limit_ms.unwrap_or(0);
-        let next = u64::from(self.attempt.saturating_add(1));
-        let max = u64::from(self.max_attempts);
-        let attempt = u64::from(self.attempt);
-        let not_retried = "; not retried";
+    /// The key of this decision's template in `sentences.txt`: the reason id, with a variant
+    /// where one reason reads differently.
+    pub fn template_key(&self) -> &'static str {
         match self.reason {
-            Reason::RetryAfter => {
-                out.subject(verdict).text("; Retry-After ").wait(hint);
-                out.next_attempt(next, max, self.delay_ms);
+            Reason::QuotaExceeded if self.verdict.kind != Kind::QuotaExceeded => {
+                "quota_exceeded+origin"
             }
-            Reason::RateLimited => {
-                out.subject(verdict).text("; no wait given");
-                out.next_attempt(next, max, self.delay_ms);
-            }
-            Reason::RetryableStatus | Reason::NetworkError | Reason::Timeout => {
-                out.subject(verdict);
-                out.next_attempt(next, max, self.delay_ms);
-            }
-            Reason::Success => {
-                out.subject(verdict)
-                    .text("; done after attempt ")
-                    .number(attempt);
-            }
-            Reason::NotRetryable => {
-                out.subject(verdict)
-                    .text(" is not retryable")
-                    .text(not_retried);
-            }
-            Reason::Aborted => {
-                out.subject(verdict)
-                    .text("; cancelled by the client")
-                    .text(not_retried);
-            }
-            Reason::QuotaExceeded if verdict.kind != Kind::QuotaExceeded => {
-                out.subject(verdict)
-                    .text("; the origin's quota is exhausted")
-                    .text(not_retried);
-            }
-            Reason::QuotaExceeded if self.wait_hint_ms.is_some() => {
-                out.subject(verdict)
-                    .text("; the quota resets in ")
-                    .wait(hint)
-                    .text(not_retried);
-            }
-            Reason::QuotaExceeded => {
-                out.subject(verdict)
-                    .text("; the quota is exhausted until it resets")
-                    .text(not_retried);
-            }
-            Reason::NotIdempotent => {
-                out.text(self.method.name().unwrap_or("The request method"))
-                    .text(" is not idempotent and ")
-                    .subject(verdict)
-                    .text(" may have been processed")
-                    .text(not_retried);
-            }
-            Reason::BodyNotReplayable => {
-                out.subject(verdict)
-                    .text("; the request body was a one-shot stream and cannot be sent again")
-                    .text(not_retried);
-            }
-            Reason::MaxAttempts => {
-                out.subject(verdict).text("; attempt ").number(attempt);
-                out.text(" of ").number(max).text("; no attempts left");
-            }
-            Reason::RetryAfterTooLong => {
-                out.subject(verdict).text("; Retry-After ").wait(hint);
-                out.text(" is above the ")
-                    .wait(limit)
-                    .text(" limit")
-                    .text(not_retried);
-            }
-            Reason::Deadline => {
-                out.subject(verdict)
-                    .text("; the next wait would pass the ")
-                    .wait(limit);
-                out.text(" deadline").text(not_retried);
-            }
-            Reason::BudgetExhausted => {
-                out.subject(verdict)
-                    .text("; the retry budget is exhausted")
-                    .text(not_retried);
-            }
-            Reason::CircuitOpen => {
-                out.subject(verdict)
-                    .text("; the circuit breaker for this origin is open")
-                    .text(not_retried);
-            }
+            Reason::QuotaExceeded if self.wait_hint_ms.is_some() => "quota_exceeded+reset",
+            reason => reason.id(),
         }
     }
+
+    // NOTE: assembled with `push_str` and a small number writer, not `write!`: `core::fmt` would add
+    // several KB to a wasm module for sentences that are only ever this simple.
+    fn write_message(&self, out: &mut Sentence) {
+        let key = self.template_key();
+        let template = SENTENCES
+            .lines()
+            .find_map(|line| {
+                split_once_byte(line, b'\t').and_then(|(id, text)| (id == key).then_some(text))
+            })
+            .unwrap_or("{subject}");
+        let mut rest = template;
+        while let Some((text, after)) = split_once_byte(rest, b'{') {
+            out.text(text);
+            let Some((name, tail)) = split_once_byte(after, b'}') else {
+                break;
+            };
+            self.placeholder(out, name);
+            rest = tail;
+        }
+        out.text(rest);
+    }
+
+    fn placeholder(&self, out: &mut Sentence, name: &str) {
+        let attempt = u64::from(self.attempt);
+        match name {
+            "subject" => out.subject(&self.verdict),
+            "method" => out.text(self.method.name().unwrap_or("The request method")),
+            "attempt" => out.number(attempt),
+            "next" => out.number(attempt.saturating_add(1)),
+            "max" => out.number(u64::from(self.max_attempts)),
+            "delay" => out.wait(self.delay_ms),
+            "hint" => out.wait(self.wait_hint_ms.unwrap_or(0)),
+            "limit" => out.wait(self.limit_ms.unwrap_or(0)),
+            _ => out,
+        };
+    }
 }
+
+/// The sentence templates, shared with the package's JavaScript (see the file's header).
+const SENTENCES: &str = include_str!("sentences.txt");
 
 /// A sentence being assembled: text, numbers, waits and verdict subjects.
 struct Sentence(String);
@@ -235,15 +191,6 @@ impl Sentence {
     fn number(&mut self, value: u64) -> &mut Self {
         push_decimal(&mut self.0, value);
         self
-    }
-
-    /// `; attempt 2 of 3 in 450 ms`.
-    fn next_attempt(&mut self, next: u64, max: u64, delay_ms: u64) -> &mut Self {
-        self.text("; attempt ")
-            .number(next)
-            .text(" of ")
-            .number(max);
-        self.text(" in ").wait(delay_ms)
     }
 
     /// A verdict as the subject of a sentence: `503 Service Unavailable`, `Network Error (dns_failure)`.
@@ -273,5 +220,34 @@ impl Sentence {
             self.text(".").number(tenths % 10);
         }
         self.text(" ").text(unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_and_variant_has_a_template_with_known_placeholders() {
+        let keys: alloc::vec::Vec<&str> = SENTENCES
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| split_once_byte(line, b'\t').map(|(key, _)| key))
+            .collect();
+        for reason in Reason::ALL {
+            assert!(keys.contains(&reason.id()), "{}", reason.id());
+        }
+        for variant in ["quota_exceeded+reset", "quota_exceeded+origin"] {
+            assert!(keys.contains(&variant));
+        }
+        let known = [
+            "subject", "method", "attempt", "next", "max", "delay", "hint", "limit",
+        ];
+        for line in SENTENCES.lines().filter(|line| !line.starts_with('#')) {
+            for piece in line.split('{').skip(1) {
+                let name = piece.split('}').next().unwrap_or_default();
+                assert!(known.contains(&name), "{line}");
+            }
+        }
     }
 }

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::breaker::BreakerState;
 use crate::client_state::{Admission, ClientState};
-use crate::decision::{Decision, Reason};
+use crate::decision::Reason;
 use crate::method::Method;
 use crate::policy::{Outcome, RetryPolicy};
 
@@ -49,43 +49,6 @@ fn method_name(code: u32, name: &Option<String>) -> &str {
         Some(known) => known,
         None => name.as_deref().unwrap_or(""),
     }
-}
-
-/// The human sentence of a decision, rebuilt from its parts when JS first reads `message`.
-// NOTE: building and decoding the sentence costs more than deciding, so it is deferred.
-#[allow(clippy::too_many_arguments)]
-#[wasm_bindgen(js_name = decisionMessage)]
-pub fn decision_message(
-    reason_index: u32,
-    delay_ms: f64,
-    verdict_key: u32,
-    retry_after_ms: f64,
-    attempt: u32,
-    max_attempts: u32,
-    method_code: u32,
-    method: Option<String>,
-    wait_hint_ms: f64,
-    limit_ms: f64,
-) -> String {
-    let (Some(reason), Some(mut verdict)) = (
-        Reason::ALL.get(reason_index as usize),
-        verdict_from_key(verdict_key),
-    ) else {
-        return String::new();
-    };
-    verdict.retry_after_ms = optional_ms(retry_after_ms);
-    Decision {
-        retry: reason.retries(),
-        delay_ms: duration_ms(delay_ms),
-        reason: *reason,
-        verdict,
-        attempt,
-        max_attempts,
-        method: Method::parse(method_name(method_code, &method)),
-        wait_hint_ms: optional_ms(wait_hint_ms),
-        limit_ms: optional_ms(limit_ms),
-    }
-    .message()
 }
 
 /// A validated retry policy (JS: wrapped by `RetryPolicy`).

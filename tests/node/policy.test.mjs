@@ -291,3 +291,32 @@ describe('results read from wasm memory', () => {
 		}
 	});
 });
+
+describe('sentences (rendered in JavaScript from the core\'s template table, src/sentences.txt)', () => {
+	test('waits read as the core writes them: units, one decimal rounded half up, exact near 2^53 ms', () => {
+		// Already at the deadline, so any wait passes it and the sentence names it.
+		const deadlineSentence = deadlineMs => new RetryPolicy({seed: 1, deadlineMs}).decide({attempt: 1, status: 503, responseHeaders: {'retry-after': '1'}, elapsedMs: deadlineMs, nowMs: NOW_MS}).message;
+		const cases = [[999, '999 ms'], [1000, '1 s'], [1049, '1 s'], [1050, '1.1 s'], [59_999, '60 s'], [90_000, '1.5 min'], [5_400_000, '1.5 h'], [86_400_000, '24 h']];
+		for (const [deadlineMs, wait] of cases) {
+			assert.equal(deadlineSentence(deadlineMs), `503 Service Unavailable; the next wait would pass the ${wait} deadline; not retried`, String(deadlineMs));
+		}
+
+		const huge = new RetryPolicy({seed: 1}).decide({attempt: 1, status: 503, responseHeaders: {'retry-after': '99999999999999999999'}, nowMs: NOW_MS});
+		assert.equal(huge.message, '503 Service Unavailable; Retry-After 2501999793 h is above the 1 min limit; not retried');
+	});
+
+	test('every reason has its sentence; the quota reads three ways; unknown methods are named generically', () => {
+		const policy = new RetryPolicy({seed: 1, jitter: 'none'});
+		const state = new ClientState();
+		const quota = policy.decide({attempt: 1, status: 429, body: 'Limit Exceeded', origin: 'https://q.test', nowMs: NOW_MS}, state);
+		assert.equal(quota.message, '429 Quota Exceeded; the quota is exhausted until it resets; not retried');
+		const timed = policy.decide({attempt: 1, status: 429, body: 'Limit Exceeded', responseHeaders: {'retry-after': '90'}, nowMs: NOW_MS});
+		assert.equal(timed.message, '429 Quota Exceeded; the quota resets in 1.5 min; not retried');
+		const origin = policy.decide({attempt: 1, status: 503, origin: 'https://q.test', nowMs: NOW_MS + 1}, state);
+		assert.equal(origin.message, '503 Service Unavailable; the origin\'s quota is exhausted; not retried');
+		assert.equal(policy.decide({attempt: 1, method: 'PROPFIND', status: 502}).message, 'The request method is not idempotent and 502 Bad Gateway may have been processed; not retried');
+		assert.equal(policy.decide({attempt: 1, method: 'patch', status: 502}).message, 'PATCH is not idempotent and 502 Bad Gateway may have been processed; not retried');
+		assert.equal(policy.decide({attempt: 1, error: Object.assign(new TypeError('fetch failed'), {cause: {code: 'ENOTFOUND'}})}).message, 'Network Error (dns_failure); attempt 2 of 3 in 300 ms');
+		assert.equal(policy.decide({attempt: 1, status: 200}).message, '200 OK; done after attempt 1');
+	});
+});
