@@ -284,6 +284,28 @@ export interface RetryPolicyOptions {
 	 * @default 1000
 	 */
 	throttleFallbackMs?: number;
+	/**
+	 * Retry after a per-attempt timeout (got's default; ky's `retryOnTimeout` defaults to false).
+	 * @default true
+	 */
+	retryOnTimeout?: boolean;
+	/**
+	 * A server wait above `maxRetryAfterMs`: `false` gives up at once (got), `true` waits
+	 * `maxRetryAfterMs` and retries (ky's `maxRetryAfter`).
+	 * @default false
+	 */
+	capRetryAfter?: boolean;
+	/**
+	 * The only methods retried (ky's `methods`), ASCII case ignored; a listed non-idempotent method
+	 * (POST, PATCH) counts as an explicit opt-in. Unknown names are a RangeError.
+	 * @default every method, within the idempotency rules
+	 */
+	methods?: string[];
+	/**
+	 * The only statuses retried (ky's and got's `statusCodes`); POST still needs its own opt-in.
+	 * Not together with `statusOverrides`.
+	 */
+	statusCodes?: number[];
 	/** Per-API classification rules used when the policy classifies an outcome itself. */
 	profile?: Profile;
 }
@@ -305,7 +327,8 @@ export type DecisionReason =
 	| 'retry_after_too_long'
 	| 'deadline'
 	| 'budget_exhausted'
-	| 'circuit_open';
+	| 'circuit_open'
+	| 'method_not_retried';
 
 /** What happened to one attempt. Give exactly one of `verdict`, `response`, `status` or `error`. */
 export interface Outcome {

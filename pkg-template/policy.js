@@ -6,6 +6,7 @@
 import * as core from './http_verdict.js';
 import {ADMISSION, DELAY, HINT, LIMIT, result, RETRY} from './results.js';
 import {decisionSentence} from './sentences.js';
+import {METHOD_NAMES, REASON_IDS, table} from './tables.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
@@ -20,7 +21,7 @@ const ADMISSION_WAIT = 1;
 const ADMISSION_REJECTED = 2;
 // The numeric options in the order of their slots in the core (src/options.rs, src/budget.rs,
 // src/breaker.rs, src/client_state.rs); a boolean crosses as 1 or 0.
-const RETRY_NUMBERS = ['maxAttempts', 'baseDelayMs', 'multiplier', 'maxDelayMs', 'deadlineMs', 'maxRetryAfterMs', 'retryNonIdempotent', 'seed', 'throttleFallbackMs'];
+const RETRY_NUMBERS = ['maxAttempts', 'baseDelayMs', 'multiplier', 'maxDelayMs', 'deadlineMs', 'maxRetryAfterMs', 'retryNonIdempotent', 'seed', 'throttleFallbackMs', 'retryOnTimeout', 'capRetryAfter', 'methods', 'onlyListedStatuses'];
 const BUDGET_NUMBERS = ['enabled', 'ratio', 'minRetries', 'windowMs'];
 const BREAKER_NUMBERS = ['enabled', 'failureThreshold', 'failureRatio', 'window', 'minCalls', 'openMs', 'failFast'];
 const STATE_NUMBERS = ['quotaLockMs', 'maxOrigins'];
@@ -33,13 +34,13 @@ let methodCodes;
 let noState;
 
 function reasonId(index) {
-	reasonIds ??= core.reasonIds().split('\n');
+	reasonIds ??= table(REASON_IDS);
 	return reasonIds[index];
 }
 
 /** The index of `method` in the core's method table (names match ignoring case), or OTHER_METHOD. */
 function methodCode(method) {
-	methodNames ??= core.methodNames().split('\n');
+	methodNames ??= table(METHOD_NAMES);
 	methodCodes ??= new Map(methodNames.map((name, index) => [name, index]));
 	return methodCodes.get(method) ?? methodCodes.get(method.toUpperCase()) ?? OTHER_METHOD;
 }
@@ -212,12 +213,22 @@ export class RetryPolicy {
 		// An unseeded policy gets a random seed, so that a fleet of clients does not share one
 		// jitter sequence; tests and the simulator pass a seed to make every decision reproducible.
 		plain.seed ??= Math.floor(Math.random() * MAX_SAFE_SEED);
-		// The status overrides follow the options: status, then 1 to retry or 0.
-		const overrides = (plain.statusOverrides ?? []).flatMap(rule => [rule.status, rule.retry]);
+		useCore();
+		const {jitter, methods, statusCodes} = plain;
+		if (statusCodes !== undefined && plain.statusOverrides !== undefined) {
+			throw optionError('Expected either `statusCodes` or `statusOverrides`, not both.');
+		}
+
+		// The status overrides follow the options: status, then 1 to retry or 0. ky's `statusCodes`
+		// are overrides that retry, with the flag that no other status is retried.
+		const rules = statusCodes === undefined ? plain.statusOverrides ?? [] : statusCodes.map(status => ({status, retry: true}));
+		const overrides = rules.flatMap(rule => [rule.status, rule.retry]);
 		const numbers = new Float64Array(RETRY_NUMBERS.length + overrides.length);
 		numbers.set(overrides, RETRY_NUMBERS.length);
-		const {jitter} = plain;
-		const given = pack(plain, RETRY_NUMBERS, numbers, 0) | (jitter === undefined ? 0 : JITTER_GIVEN);
+		// `methods` crosses as a bit per index of the core's method table; an unknown name sets a bit
+		// past it, which the core's range check names.
+		const methodMask = methods?.reduce((mask, name) => mask | 2 ** Math.min(methodCode(name), 16), 0);
+		const given = pack({...plain, methods: methodMask, onlyListedStatuses: statusCodes === undefined ? undefined : true}, RETRY_NUMBERS, numbers, 0) | (jitter === undefined ? 0 : JITTER_GIVEN);
 		this.#core = construct(() => core.createPolicy(numbers, given, jitter ?? ''));
 		this.#maxAttempts = this.#core.maxAttempts;
 		this.#profile = profile;

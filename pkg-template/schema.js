@@ -34,6 +34,10 @@ export const RETRY_OPTION_FIELDS = {
 	statusOverrides: [{[REQUIRED]: ['status', 'retry'], status: 'number', retry: 'boolean'}],
 	seed: 'number',
 	throttleFallbackMs: 'number',
+	retryOnTimeout: 'boolean',
+	capRetryAfter: 'boolean',
+	methods: ['string'],
+	statusCodes: ['number'],
 };
 
 export const CLIENT_STATE_FIELDS = {

@@ -4,6 +4,7 @@
 
 import * as core from './http_verdict.js';
 import {result, RETRY_AFTER} from './results.js';
+import {CORE_HEADER_NAMES, DOCUMENTED_KEYS, table} from './tables.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
 import {jsonWindow} from './json-window.js';
@@ -23,8 +24,9 @@ const MAX_HEADER_ENTRIES = 256;
 const MAX_BODY_LENGTH = 4096;
 const MAX_ERROR_TEXT_LENGTH = 512;
 
-// Must match INVALID_STATUS_KEY in src/wasm/classify.rs.
-const INVALID_STATUS_KEY = 0xFF_FF_FF_FF;
+// Keys from here up say why a status is invalid (INVALID_STATUS_KEY in src/wasm/classify.rs): the
+// core describes them with that sentence.
+const INVALID_STATUS_KEY = 0xFF_FF_FF_FE;
 
 const templates = new Map();
 // Verdicts of bare statuses (no headers, body or profile), by status: a pure function of the status,
@@ -78,7 +80,7 @@ export function verdictKey(verdict) {
 }
 
 function wantedHeaderNames() {
-	coreHeaderNames ??= new Set(core.coreHeaderNames().split('\n'));
+	coreHeaderNames ??= new Set(table(CORE_HEADER_NAMES));
 	return coreHeaderNames;
 }
 
@@ -356,8 +358,8 @@ export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 	const key = profile
 		? profile.classifyKey(status, headers, body, now)
 		: core.classifyResponse(status, headers, body, now);
-	if (key === INVALID_STATUS_KEY) {
-		throw rangeError('ERR_STATUS_RANGE', core.statusProblem(status));
+	if (key >= INVALID_STATUS_KEY) {
+		throw rangeError('ERR_STATUS_RANGE', core.describe(key));
 	}
 
 	const template = templateFor(key);
@@ -418,6 +420,6 @@ export function classifyError(error) {
 
 export function codes() {
 	useCore();
-	documentedRows ??= Array.from(core.documentedKeys(), key => templateFor(key));
+	documentedRows ??= table(DOCUMENTED_KEYS).map(key => templateFor(Number(key)));
 	return [...documentedRows];
 }

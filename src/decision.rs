@@ -75,6 +75,8 @@ reasons! {
     BudgetExhausted = "budget_exhausted", false;
     /// The origin's circuit breaker is open.
     CircuitOpen = "circuit_open", false;
+    /// The request's method is not among the policy's `methods`.
+    MethodNotRetried = "method_not_retried", false;
 }
 
 impl Reason {

@@ -18,6 +18,7 @@ use crate::backoff::{Backoff, Jitter};
 pub use crate::breaker::BreakerSpec;
 pub use crate::budget::BudgetSpec;
 pub use crate::client_state::ClientStateSpec;
+use crate::method::Method;
 pub use crate::option_error::PolicyError;
 use crate::option_error::{
     check_numbers, invalid, invalid_item, is_given, pack, read_numbers, Check, NumberOption,
@@ -70,6 +71,18 @@ pub struct RetryOptions {
     pub seed: u64,
     /// Wait for a throttling 429 that names none, in ms. Default 1 000: the API's rate is per second.
     pub throttle_fallback_ms: u64,
+    /// Retry after a per-attempt timeout. Default true (got's default; ky's is false).
+    pub retry_on_timeout: bool,
+    /// A server wait above `max_retry_after_ms`: `false` (default) gives up at once, as got does;
+    /// `true` waits `max_retry_after_ms` and retries, as ky does.
+    pub cap_retry_after: bool,
+    /// The methods that may be retried at all, as a bit per index of [`Method::KNOWN`]; `None` (the
+    /// default) for every method, within the idempotency rules. A listed non-idempotent method
+    /// counts as opted in (ky's `methods`).
+    pub methods: Option<u16>,
+    /// Only statuses with an override that retries them are retried (ky's and got's
+    /// `statusCodes`, which JavaScript turns into overrides with this flag).
+    pub only_listed_statuses: bool,
 }
 
 impl Default for RetryOptions {
@@ -86,6 +99,10 @@ impl Default for RetryOptions {
             status_overrides: Vec::new(),
             seed: DEFAULT_SEED,
             throttle_fallback_ms: 1_000,
+            retry_on_timeout: true,
+            cap_retry_after: false,
+            methods: None,
+            only_listed_statuses: false,
         }
     }
 }
@@ -139,6 +156,13 @@ impl RetryOptions {
         }
     }
 
+    /// Whether `methods` (when given) lists `method`.
+    pub fn lists_method(&self, method: Method) -> Option<bool> {
+        let index = Method::KNOWN.iter().position(|known| *known == method);
+        self.methods
+            .map(|mask| index.is_some_and(|index| mask & (1 << index) != 0))
+    }
+
     /// The override for `status`, if any: `Some(true)` forces retrying, `Some(false)` forbids it.
     pub fn status_override(&self, status: u16) -> Option<bool> {
         self.status_overrides
@@ -185,6 +209,14 @@ pub struct RetryOptionsSpec {
     pub seed: Option<f64>,
     /// See [`RetryOptions::throttle_fallback_ms`].
     pub throttle_fallback_ms: Option<f64>,
+    /// See [`RetryOptions::retry_on_timeout`].
+    pub retry_on_timeout: Option<bool>,
+    /// See [`RetryOptions::cap_retry_after`].
+    pub cap_retry_after: Option<bool>,
+    /// Method names (see [`RetryOptions::methods`]); an unknown name is an error.
+    pub methods: Option<Vec<String>>,
+    /// The only statuses to retry (turned into overrides that retry them).
+    pub status_codes: Option<Vec<f64>>,
 }
 
 /// One status override as JavaScript writes it: `{ status: 503, retry: false }`.
@@ -201,6 +233,10 @@ impl TryFrom<RetryOptionsSpec> for RetryOptions {
     type Error = PolicyError;
 
     fn try_from(spec: RetryOptionsSpec) -> Result<Self, PolicyError> {
+        let methods = match &spec.methods {
+            None => None,
+            Some(names) => Some(method_mask(names)?),
+        };
         let (mut numbers, given) = pack(&[
             spec.max_attempts,
             spec.base_delay_ms,
@@ -211,9 +247,16 @@ impl TryFrom<RetryOptionsSpec> for RetryOptions {
             spec.retry_non_idempotent.map(f64::from),
             spec.seed,
             spec.throttle_fallback_ms,
+            spec.retry_on_timeout.map(f64::from),
+            spec.cap_retry_after.map(f64::from),
+            methods.map(f64::from),
+            spec.status_codes.as_ref().map(|_| 1.0),
         ]);
         for rule in spec.status_overrides.iter().flatten() {
             numbers.extend([rule.status, f64::from(rule.retry)]);
+        }
+        for status in spec.status_codes.iter().flatten() {
+            numbers.extend([*status, 1.0]);
         }
         RetryOptions::from_numbers(&numbers, given, spec.jitter.as_deref())
     }
@@ -230,8 +273,12 @@ const MAX_RETRY_AFTER_MS: u8 = 5;
 const RETRY_NON_IDEMPOTENT: u8 = 6;
 const SEED: u8 = 7;
 const THROTTLE_FALLBACK_MS: u8 = 8;
+const RETRY_ON_TIMEOUT: u8 = 9;
+const CAP_RETRY_AFTER: u8 = 10;
+const METHODS: u8 = 11;
+const ONLY_LISTED_STATUSES: u8 = 12;
 /// How many numbers come before the status overrides.
-const RETRY_NUMBERS: usize = 9;
+const RETRY_NUMBERS: usize = 13;
 
 const STATUS_PROBLEM: &str = "an error status from 400 to 599";
 
@@ -250,7 +297,7 @@ const DEADLINE_CHECK: [NumberOption; 1] = [NumberOption {
     check: Check::Millis(Some(f64::INFINITY)),
     problem: MILLISECONDS_OR_INFINITY,
 }];
-const OTHER_CHECKS: [NumberOption; 6] = [
+const OTHER_CHECKS: [NumberOption; 7] = [
     NumberOption {
         slot: SEED,
         name: "seed",
@@ -280,6 +327,12 @@ const OTHER_CHECKS: [NumberOption; 6] = [
         name: "throttleFallbackMs",
         check: Check::Millis(None),
         problem: MILLISECONDS,
+    },
+    NumberOption {
+        slot: METHODS,
+        name: "methods",
+        check: Check::Integer(0.0, ((1 << Method::KNOWN.len()) - 1) as f64),
+        problem: "a list of known method names",
     },
     NumberOption {
         slot: MULTIPLIER,
@@ -316,6 +369,10 @@ impl RetryOptions {
             // NOTE: the default seed does not fit a float; it is taken below when none is given.
             0.0,
             defaults.throttle_fallback_ms as f64,
+            1.0,
+            0.0,
+            0.0,
+            0.0,
         ];
         read_numbers("", &MAX_ATTEMPTS_CHECK, numbers, given, &mut values)?;
         let jitter = match jitter {
@@ -358,8 +415,29 @@ impl RetryOptions {
                 defaults.seed
             },
             throttle_fallback_ms: value(THROTTLE_FALLBACK_MS) as u64,
+            retry_on_timeout: value(RETRY_ON_TIMEOUT) != 0.0,
+            cap_retry_after: value(CAP_RETRY_AFTER) != 0.0,
+            methods: is_given(given, usize::from(METHODS)).then(|| value(METHODS) as u16),
+            only_listed_statuses: value(ONLY_LISTED_STATUSES) != 0.0,
         })
     }
+}
+
+/// The bit mask of `names` over [`Method::KNOWN`] (ASCII case ignored); the error names the first
+/// unknown one.
+fn method_mask(names: &[String]) -> Result<u16, PolicyError> {
+    let mut mask = 0u16;
+    for (index, name) in names.iter().enumerate() {
+        let method = Method::parse(name);
+        let Some(bit) = Method::KNOWN.iter().position(|known| *known == method) else {
+            let mut error = invalid_item("methods", index, "", "a known method name");
+            // `methods[2]`, not `methods[2].`: the item itself is the option.
+            error.option.pop();
+            return Err(error);
+        };
+        mask |= 1 << bit;
+    }
+    Ok(mask)
 }
 
 /// Status overrides from the numbers JavaScript passes: status, retry (1 or 0), ….
@@ -407,7 +485,9 @@ mod tests {
     #[test]
     fn numbers_are_read_by_slot_and_presence_bit() {
         // maxAttempts 5 and retryNonIdempotent given; baseDelayMs set but not given; one override.
-        let numbers = [5.0, 7.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 503.0, 0.0];
+        let numbers = [
+            5.0, 7.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 503.0, 0.0,
+        ];
         let options =
             RetryOptions::from_numbers(&numbers, 1 | 1 << 6, Some("none")).expect("valid numbers");
         assert_eq!(

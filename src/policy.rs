@@ -290,16 +290,22 @@ impl RetryPolicy {
             };
         }
         let scope = self.scope(verdict);
-        if scope == RetryScope::Never {
+        if scope == RetryScope::Never || (kind == Kind::Timeout && !options.retry_on_timeout) {
             return Step::only(Reason::NotRetryable);
         }
         if !outcome.body_replayable {
             return Step::only(Reason::BodyNotReplayable);
         }
+        let listed = options.lists_method(method);
+        if listed == Some(false) {
+            return Step::only(Reason::MethodNotRetried);
+        }
         let repeatable = scope == RetryScope::AnyMethod
             || method.is_idempotent()
             || outcome.has_idempotency_key
             || options.retry_non_idempotent
+            // Listing a method in `methods` is the caller's explicit opt-in.
+            || listed == Some(true)
             || verdict.never_processed();
         if !repeatable {
             return Step::only(Reason::NotIdempotent);
@@ -314,6 +320,16 @@ impl RetryPolicy {
                 .delay_ms(attempt, outcome.previous_delay_ms, unit)
         };
         let step = match verdict.retry_after_ms {
+            // ky's rule, opted in: wait the longest the policy allows, then try again.
+            Some(hint_ms) if hint_ms > options.max_retry_after_ms && options.cap_retry_after => {
+                let cap_ms = options.max_retry_after_ms;
+                Step {
+                    reason: Reason::RetryAfter,
+                    delay_ms: cap_ms.saturating_add(hint_jitter(cap_ms, seed, attempt)),
+                    wait_hint_ms: Some(hint_ms),
+                    limit_ms: None,
+                }
+            }
             Some(hint_ms) if hint_ms > options.max_retry_after_ms => {
                 return Step {
                     wait_hint_ms: Some(hint_ms),
@@ -407,6 +423,13 @@ impl RetryPolicy {
 
     /// The verdict's retry scope after the per-status overrides.
     fn scope(&self, verdict: &Verdict) -> RetryScope {
+        let forced = verdict
+            .status
+            .and_then(|status| self.options.status_override(status));
+        // ky's and got's `statusCodes`: a status not listed is not retried.
+        if self.options.only_listed_statuses && verdict.status.is_some() && forced != Some(true) {
+            return RetryScope::Never;
+        }
         let scope = match verdict.kind.retry_scope() {
             // RFC 9110 §15.5.14: a 413 with `Retry-After` says the condition is temporary (ky and
             // got retry it too); without one it is the request that is too large.
@@ -417,10 +440,7 @@ impl RetryPolicy {
             }
             scope => scope,
         };
-        match verdict
-            .status
-            .and_then(|status| self.options.status_override(status))
-        {
+        match forced {
             Some(false) => RetryScope::Never,
             Some(true) if scope == RetryScope::Never => RetryScope::IdempotentOnly,
             _ => scope,

@@ -777,6 +777,7 @@ fn reason_ids_are_stable() {
             "deadline",
             "budget_exhausted",
             "circuit_open",
+            "method_not_retried",
         ]
     );
     for (index, reason) in Reason::ALL.iter().enumerate() {
@@ -1153,6 +1154,10 @@ fn js_options_convert_to_the_same_policy() {
         }]),
         seed: Some(9_007_199_254_740_991.0),
         throttle_fallback_ms: Some(500.0),
+        retry_on_timeout: Some(false),
+        cap_retry_after: Some(true),
+        methods: Some(vec!["get".into(), "POST".into()]),
+        status_codes: None,
     };
     let expected = RetryOptions {
         max_attempts: 5,
@@ -1169,6 +1174,10 @@ fn js_options_convert_to_the_same_policy() {
         }],
         seed: 9_007_199_254_740_991,
         throttle_fallback_ms: 500,
+        retry_on_timeout: false,
+        cap_retry_after: true,
+        methods: Some(1 << 6 | 1),
+        only_listed_statuses: false,
     };
     assert_eq!(from_spec(spec), Ok(expected));
     let unbounded = RetryOptionsSpec {
@@ -1264,4 +1273,78 @@ fn an_epoch_retry_after_is_a_time_not_a_quota_lock() {
     );
     assert_eq!(verdict.kind, Kind::Throttled);
     assert_eq!(verdict.retry_after_ms, Some(30_000));
+}
+
+#[test]
+fn ky_style_options_change_what_is_retried_in_the_core() {
+    let spec = |spec: RetryOptionsSpec| make_policy(from_spec(spec).expect("valid options"));
+    // `methods`: only the listed methods are retried; a listed POST is an explicit opt-in.
+    let get_and_post = spec(RetryOptionsSpec {
+        methods: Some(vec!["GET".into(), "post".into()]),
+        ..Default::default()
+    });
+    assert!(decide(&get_and_post, "GET", status(503)).retry);
+    assert!(decide(&get_and_post, "POST", status(503)).retry);
+    let put = decide(&get_and_post, "PUT", status(503));
+    assert_eq!((put.retry, put.reason), (false, Reason::MethodNotRetried));
+    assert_eq!(
+        put.message(),
+        "503 Service Unavailable; PUT is not among the methods to retry; not retried"
+    );
+    assert_eq!(
+        from_spec(RetryOptionsSpec {
+            methods: Some(vec!["GET".into(), "PROPFIND".into()]),
+            ..Default::default()
+        })
+        .map_err(|error| error.message()),
+        Err("Expected `methods[1]` to be a known method name.".into())
+    );
+    // `statusCodes`: only the listed statuses; POST still only with its own opt-in.
+    let only_500 = spec(RetryOptionsSpec {
+        status_codes: Some(vec![500.0, 409.0]),
+        ..Default::default()
+    });
+    assert!(decide(&only_500, "GET", status(500)).retry);
+    assert!(decide(&only_500, "GET", status(409)).retry);
+    assert_eq!(
+        decide(&only_500, "GET", status(503)).reason,
+        Reason::NotRetryable
+    );
+    assert_eq!(
+        decide(&only_500, "POST", status(500)).reason,
+        Reason::NotIdempotent
+    );
+    assert!(
+        decide(&only_500, "GET", failure("ECONNRESET")).retry,
+        "failures stay"
+    );
+    // `retryOnTimeout: false`.
+    let no_timeouts = spec(RetryOptionsSpec {
+        retry_on_timeout: Some(false),
+        ..Default::default()
+    });
+    assert_eq!(
+        decide(&no_timeouts, "GET", failure("TimeoutError")).reason,
+        Reason::NotRetryable
+    );
+    assert!(decide(&no_timeouts, "GET", failure("ECONNRESET")).retry);
+    // `capRetryAfter`: a wait above maxRetryAfterMs is shortened to it instead of refused.
+    let long = response(503, "retry-after: 3600", None);
+    assert_eq!(
+        decide(&make_policy(exact()), "GET", long).reason,
+        Reason::RetryAfterTooLong
+    );
+    let capped = decide(
+        &spec(RetryOptionsSpec {
+            cap_retry_after: Some(true),
+            max_retry_after_ms: Some(10_000.0),
+            jitter: Some("none".into()),
+            ..Default::default()
+        }),
+        "GET",
+        long,
+    );
+    assert_eq!((capped.retry, capped.reason), (true, Reason::RetryAfter));
+    assert!((10_000..=11_000).contains(&capped.delay_ms));
+    assert_eq!(capped.wait_hint_ms, Some(3_600_000));
 }

@@ -44,6 +44,7 @@ prop_compose! {
         RetryOptions {
             max_attempts, base_delay_ms, multiplier, max_delay_ms, jitter, deadline_ms,
             max_retry_after_ms, retry_non_idempotent, status_overrides, seed, throttle_fallback_ms,
+            ..RetryOptions::default()
         }
     }
 }
@@ -327,6 +328,7 @@ proptest! {
             }),
             seed: number(6),
             throttle_fallback_ms: number(7),
+            ..Default::default()
         };
         if let Ok(policy) = RetryPolicy::from_spec(spec) {
             prop_assert!(policy.options().validate().is_ok());

@@ -1,23 +1,29 @@
 //! Classification exports: responses and thrown values to verdict keys, keys to their text.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
-use super::{epoch_ms, lines, set_wait, verdict_from_key, verdict_key, RETRY_AFTER_SLOT};
+use super::{epoch_ms, set_wait, verdict_from_key, verdict_key, RETRY_AFTER_SLOT};
 use crate::classify::{classify, classify_error, ResponseParts};
-use crate::headers::{HeaderBlock, CORE_HEADER_NAMES};
-use crate::kind::Kind;
+use crate::headers::HeaderBlock;
 use crate::profile::Profile;
-use crate::status::status_from_number;
+use crate::status::{status_from_number, StatusError};
 use crate::text::{push_decimal, split_byte};
 use crate::transport::ErrorShape;
 
-/// Keys at or above this mean "not a status"; the JS side then asks `statusProblem` why.
+/// Keys at or above this mean "not a status": one per [`StatusError`], whose sentence `describe`
+/// returns for it.
 // NOTE: a plain `u32` return is several times faster across the boundary than a `Result`, whose
 // multi-value return allocates a JS array on every call.
-const INVALID_STATUS_KEY: u32 = u32::MAX;
+const INVALID_STATUS_KEY: u32 = u32::MAX - 1;
+
+fn invalid_status_key(error: StatusError) -> u32 {
+    match error {
+        StatusError::NotAnInteger => INVALID_STATUS_KEY,
+        StatusError::OutOfRange => INVALID_STATUS_KEY + 1,
+    }
+}
 
 pub(crate) fn classify_to_key(
     status: f64,
@@ -26,8 +32,9 @@ pub(crate) fn classify_to_key(
     now_ms: f64,
     profile: Option<&Profile>,
 ) -> u32 {
-    let Ok(status) = status_from_number(status) else {
-        return INVALID_STATUS_KEY;
+    let status = match status_from_number(status) {
+        Ok(status) => status,
+        Err(error) => return invalid_status_key(error),
     };
     let headers = headers
         .as_deref()
@@ -54,12 +61,6 @@ pub fn classify_response(
     classify_to_key(status, headers, body, now_ms, None)
 }
 
-/// Why `status` is not an HTTP status, or an empty string when it is one.
-#[wasm_bindgen(js_name = statusProblem)]
-pub fn status_problem(status: f64) -> String {
-    status_from_number(status).map_or_else(|error| error.message().into(), |_| String::new())
-}
-
 /// Classifies the parts of a thrown value and returns its verdict key. The parts cross as one
 /// string, separated by NUL in the order of [`ErrorShape`]'s fields (name, message, code, and the
 /// same three of the cause); missing parts are empty.
@@ -81,13 +82,18 @@ pub fn classify_error_shape(parts: &str) -> u32 {
 
 /// The fields of the verdict for `key`, tab-separated in the order JS reads them: status (empty for
 /// none), kind, family, title, description, retryable (`1`/`0`), action, neverProcessed (`1`/`0`),
-/// detail (empty for none). Empty for an unknown key.
+/// detail (empty for none). For an invalid-status key, the sentence saying why; empty for any other
+/// unknown key.
 // NOTE: one string, not an object: building objects from Rust needs js-sys glue in every download,
 // and this runs once per distinct verdict.
 #[wasm_bindgen]
 pub fn describe(key: u32) -> String {
     let Some(verdict) = verdict_from_key(key) else {
-        return String::new();
+        let problem = [StatusError::NotAnInteger, StatusError::OutOfRange]
+            .into_iter()
+            .find(|error| invalid_status_key(*error) == key)
+            .map_or("", StatusError::message);
+        return problem.into();
     };
     let flag = |on: bool| if on { "1" } else { "0" };
     let mut fields = String::with_capacity(160);
@@ -108,25 +114,4 @@ pub fn describe(key: u32) -> String {
         fields.push_str(field);
     }
     fields
-}
-
-/// The keys of the documented table: one row per documented code and per transport kind.
-#[wasm_bindgen(js_name = documentedKeys)]
-pub fn documented_keys() -> Vec<u32> {
-    Kind::documented()
-        .map(|kind| {
-            verdict_key(&crate::classify::Verdict {
-                status: kind.documented_status(),
-                kind,
-                retry_after_ms: None,
-                detail: None,
-            })
-        })
-        .collect()
-}
-
-/// Names of the headers the built-in rules read, one per line; the JS side forwards only these.
-#[wasm_bindgen(js_name = coreHeaderNames)]
-pub fn core_header_names() -> String {
-    lines(CORE_HEADER_NAMES.iter().copied())
 }

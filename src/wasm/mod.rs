@@ -26,7 +26,11 @@ use wasm_bindgen::prelude::*;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::classify::Verdict;
+use crate::decision::Reason;
+use crate::headers::CORE_HEADER_NAMES;
 use crate::kind::Kind;
+use crate::method::Method;
+use crate::text::push_decimal;
 use crate::transport::TransportDetail;
 
 // NOTE: key layout: bits 0–5 kind index, bits 6–15 status (0 = none), bits 16–20 detail index + 1.
@@ -116,6 +120,38 @@ pub(crate) fn duration_ms(value: f64) -> u64 {
 /// An optional wait from JS, where any negative number stands for none.
 pub(crate) fn optional_ms(value: f64) -> Option<u64> {
     (value >= 0.0).then(|| duration_ms(value))
+}
+
+/// The tables JS reads once, as `\n`-joined lists separated by tabs, in the order
+/// `pkg-template/tables.js` names them: the reason ids by index, the method names by code, the
+/// header names the built-in rules read, and the verdict keys of the documented table (one per
+/// documented code and transport kind).
+// NOTE: one export instead of four: each had its own glue on both sides of the boundary.
+#[wasm_bindgen(js_name = coreTables)]
+pub fn core_tables() -> String {
+    let documented = Kind::documented().map(|kind| {
+        verdict_key(&Verdict {
+            status: kind.documented_status(),
+            kind,
+            retry_after_ms: None,
+            detail: None,
+        })
+    });
+    let mut tables = lines(Reason::ALL.iter().map(|reason| reason.id()));
+    tables.push('\t');
+    tables.push_str(&lines(
+        Method::KNOWN.iter().filter_map(|method| method.name()),
+    ));
+    tables.push('\t');
+    tables.push_str(&lines(CORE_HEADER_NAMES.iter().copied()));
+    tables.push('\t');
+    for (index, key) in documented.enumerate() {
+        if index > 0 {
+            tables.push('\n');
+        }
+        push_decimal(&mut tables, u64::from(key));
+    }
+    tables
 }
 
 /// Joins static names with `\n`: one string crosses far more cheaply than an array of them.

@@ -11,12 +11,11 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::{
-    duration_ms, epoch_ms, lines, optional_ms, set_result, set_wait, verdict_from_key,
-    ADMISSION_SLOT, DELAY_SLOT, HINT_SLOT, LIMIT_SLOT, RETRY_SLOT,
+    duration_ms, epoch_ms, optional_ms, set_result, set_wait, verdict_from_key, ADMISSION_SLOT,
+    DELAY_SLOT, HINT_SLOT, LIMIT_SLOT, RETRY_SLOT,
 };
 use crate::breaker::BreakerState;
 use crate::client_state::{Admission, ClientState};
-use crate::decision::Reason;
 use crate::method::Method;
 use crate::policy::{Outcome, RetryPolicy};
 
@@ -27,18 +26,6 @@ const ADMISSION_REJECTED: u32 = 2;
 
 /// The bit of `createPolicy`'s `given` that says a jitter was given (above the numeric options').
 const JITTER_GIVEN: u32 = 1 << 31;
-
-/// The stable ids of the decision reasons, one per line, by index.
-#[wasm_bindgen(js_name = reasonIds)]
-pub fn reason_ids() -> String {
-    lines(Reason::ALL.iter().map(|reason| reason.id()))
-}
-
-/// The methods JS may send as a code (their index here), one per line; others travel by name.
-#[wasm_bindgen(js_name = methodNames)]
-pub fn method_names() -> String {
-    lines(Method::KNOWN.iter().filter_map(|method| method.name()))
-}
 
 /// The method named by `code` (an index into `Method::KNOWN`), else by `name`.
 fn method_name(code: u32, name: &Option<String>) -> &str {

@@ -198,6 +198,46 @@ describe('what ky and got users rely on', () => {
 	});
 });
 
+describe('ky and got retry options', () => {
+	test('methods, statusCodes, retryOnTimeout and capRetryAfter change what the core retries', async () => {
+		const flaky = () => server.script(`/opt-${Math.random()}`, [{status: 503}, {status: 200, body: 'ok'}]);
+		// `methods`: a PUT not listed is sent once; a listed POST is retried (the caller's opt-in).
+		const {fetch} = client({methods: ['GET', 'POST']});
+		const put = await rejection(fetch(flaky(), {method: 'PUT', body: 'x'}));
+		assert.equal(put.reason, 'method_not_retried');
+		assert.match(put.message, /^503 Service Unavailable; PUT is not among the methods to retry; not retried/);
+		assert.equal((await fetch(flaky(), {method: 'POST', body: 'x'})).status, 200);
+		// `statusCodes`: only those; 503 is not among them.
+		const only = client({statusCodes: [500]});
+		assert.equal((await rejection(only.fetch(flaky()))).attempts, 1);
+		const five = server.script('/opt-500', [{status: 500}, {status: 200}]);
+		assert.equal((await only.fetch(five)).status, 200);
+		// `retryOnTimeout: false`: a timed-out attempt is final.
+		const slow = server.script('/opt-slow', [{status: 200, delayMs: 2000}, {status: 200}]);
+		const impatient = client({timeout: 30, retryOnTimeout: false});
+		assert.equal((await rejection(impatient.fetch(slow))).attempts, 1);
+		// `capRetryAfter`: an hour's Retry-After above maxRetryAfterMs is waited for 2 s, then retried.
+		const long = server.script('/opt-long', [{status: 503, headers: {'retry-after': '3600'}}, {status: 200}]);
+		const capped = client({capRetryAfter: true, maxRetryAfterMs: 2000});
+		assert.equal((await capped.fetch(long)).status, 200);
+		assert.ok(capped.waits[0] >= 2000 && capped.waits[0] <= 2200, String(capped.waits));
+	});
+
+	test('the new options are checked up front like every option', () => {
+		const cases = [
+			[{methods: 'GET'}, TypeError, /`methods`/],
+			[{methods: ['GET', 'PROPFIND']}, RangeError, /`methods` to be a list of known method names/],
+			[{statusCodes: [200]}, RangeError, /statusOverrides\[0\]\.status/],
+			[{statusCodes: [500], statusOverrides: [{status: 502, retry: false}]}, TypeError, /either `statusCodes` or `statusOverrides`/],
+			[{retryOnTimeout: 'no'}, TypeError, /`retryOnTimeout`/],
+			[{capRetryAfter: 1}, TypeError, /`capRetryAfter`/],
+		];
+		for (const [options, type, message] of cases) {
+			assert.throws(() => createFetch(options), error => error instanceof type && error.code === 'ERR_INVALID_OPTION' && message.test(error.message), JSON.stringify(options));
+		}
+	});
+});
+
 describe('messages', () => {
 	test('400 carries the reply\'s message (JSON message, error, detail, else text)', async () => {
 		const {fetch} = client();
