@@ -75,6 +75,15 @@ new RetryPolicy({jitter: 'random'});
 new RetryPolicy({maxAttemps: 3});
 // @ts-expect-error a decision is read-only
 decision.delayMs = 0;
+// ky/got-style options, the opt-in fail-fast breaker and an attempt's send time.
+const kyLike = new RetryPolicy({methods: ['GET', 'POST'], statusCodes: [500, 503], retryOnTimeout: false, capRetryAfter: true});
+const failFast = new ClientState({circuitBreaker: {failFast: true}});
+const methodReason: DecisionReason = 'method_not_retried';
+void [kyLike.decide({status: 503, sentMs: 0, nowMs: 10}, failFast), methodReason];
+// @ts-expect-error methods are names
+new RetryPolicy({methods: [1]});
+// @ts-expect-error failFast is a boolean
+new ClientState({circuitBreaker: {failFast: 'yes'}});
 
 // ---- createFetch --------------------------------------------------------------------------------
 import {
