@@ -27,6 +27,8 @@ const BREAKER_NUMBERS = ['enabled', 'failureThreshold', 'failureRatio', 'window'
 const STATE_NUMBERS = ['quotaLockMs', 'maxOrigins'];
 // The bit of createPolicy's `given` that says a jitter was given (JITTER_GIVEN in src/wasm/policy.rs).
 const JITTER_GIVEN = 1 << 31;
+// createState's `given` bit for the stand-in that means no state (NO_STATE in src/wasm/policy.rs).
+const NO_STATE = 1 << 31;
 
 let reasonIds;
 let methodNames;
@@ -298,7 +300,7 @@ export class RetryPolicy {
 		const retryAfterMs = verdict.retryAfterMs ?? -1;
 		const hasKey = hasHeader(outcome.requestHeaders, 'idempotency-key');
 		const originOrNone = origin === '' ? undefined : origin;
-		noState ??= core.CoreState.none();
+		noState ??= core.createState(new Float64Array(0), NO_STATE);
 		const reasonIndex = core.decide(policyCore, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, sentMs, previousDelayMs, originOrNone, salt);
 		const reason = reasonId(reasonIndex);
 		const parts = [reason, verdict, result(DELAY), attempt, this.#maxAttempts, methodNames[code], result(HINT), result(LIMIT)];

@@ -17,3 +17,15 @@ export function useCore() {
 		start();
 	}
 }
+
+let instance;
+
+/** The entries hand over the instantiated module's exports (its memory is what results.js reads). */
+export function instantiated(exports) {
+	instance = exports;
+}
+
+/** The instantiated module's exports. */
+export function coreExports() {
+	return instance;
+}

@@ -2,6 +2,7 @@
 // hint and limit, the last admission's wait) sit in a few f64 slots of wasm memory (RESULTS in
 // src/wasm/mod.rs); reading them through one view costs no call. -1 stands for "none".
 import * as core from './http_verdict.js';
+import {coreExports} from './ready.js';
 
 // Must match the *_SLOT constants in src/wasm/mod.rs.
 export const RETRY_AFTER = 0;
@@ -18,7 +19,7 @@ export function result(slot) {
 	// NOTE: growing wasm memory detaches the old buffer, and a view of it then has length 0: make a new
 	// one. (`view.length` is far cheaper to read than `view.buffer.byteLength`.)
 	if (view === undefined || view.length === 0) {
-		view = new Float64Array(core.coreMemory().buffer, core.resultSlots(), 6);
+		view = new Float64Array(coreExports().memory.buffer, core.resultSlots(), 6);
 	}
 
 	return view[slot];

@@ -261,6 +261,31 @@ pub fn too_many_requests_variant(body: Option<&str>, headers: &HeaderBlock, now_
     Kind::Throttled
 }
 
+/// Which 403 this is: a rate limit when the rate-limit headers say nothing is left, the server
+/// gave a `Retry-After`, or the reply words a throttle ("rate limit", "too many requests", …;
+/// GitHub answers its primary and secondary
+/// limits with a 403 as often as with a 429), then read as a 429 is; else `forbidden`.
+///
+/// ```
+/// use http_verdict::{headers::HeaderBlock, kind::Kind, variants::forbidden_variant};
+/// let github = HeaderBlock::new("x-ratelimit-remaining: 0\nx-ratelimit-reset: 60");
+/// assert_eq!(forbidden_variant(None, &github, 0), Kind::Throttled);
+/// assert_eq!(forbidden_variant(Some("Must have admin rights"), &HeaderBlock::empty(), 0), Kind::Forbidden);
+/// ```
+pub fn forbidden_variant(body: Option<&str>, headers: &HeaderBlock, now_ms: u64) -> Kind {
+    let exhausted = !headers.is_empty()
+        && (headers.get("retry-after").is_some()
+            || rate_limit_hint(headers, now_ms).is_some_and(|hint| hint.remaining == Some(0)));
+    let says = body
+        .map(scan_window)
+        .is_some_and(|body| contains_any_ignore_case(body, THROTTLE_WORDING));
+    if exhausted || says {
+        too_many_requests_variant(body, headers, now_ms)
+    } else {
+        Kind::Forbidden
+    }
+}
+
 fn kind_for_wait(wait_ms: u64) -> Kind {
     if wait_ms >= QUOTA_WAIT_THRESHOLD_MS {
         Kind::QuotaExceeded

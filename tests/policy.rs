@@ -1348,3 +1348,54 @@ fn ky_style_options_change_what_is_retried_in_the_core() {
     assert!((10_000..=11_000).contains(&capped.delay_ms));
     assert_eq!(capped.wait_hint_ms, Some(3_600_000));
 }
+
+#[test]
+fn githubs_403_rate_limits_are_rate_limits_and_other_403s_stay_forbidden() {
+    // Primary limit (GitHub REST docs, "Rate limits for the REST API"): 403 with
+    // `x-ratelimit-remaining: 0` and an epoch `x-ratelimit-reset`, measured from the server's Date.
+    let date = "date: Tue, 24 Nov 2026 10:00:00 GMT";
+    let primary = response(
+        403,
+        &format!(
+            "{date}\nx-ratelimit-limit: 60\nx-ratelimit-remaining: 0\nx-ratelimit-reset: {}",
+            NOW_MS / 1000 + 42
+        ),
+        Some(r#"{"message":"API rate limit exceeded for 203.0.113.7."}"#),
+    );
+    assert_eq!((primary.kind, primary.status), (Kind::Throttled, Some(403)));
+    assert_eq!(primary.retry_after_ms, Some(42_000));
+    let decision = decide(&make_policy(exact()), "GET", primary);
+    assert_eq!(
+        (decision.retry, decision.reason),
+        (true, Reason::RetryAfter)
+    );
+    // Secondary limit: a 403 with `Retry-After`, or only the message.
+    let secondary = response(
+        403,
+        "retry-after: 30",
+        Some(r#"{"message":"You have exceeded a secondary rate limit."}"#),
+    );
+    assert_eq!(
+        (secondary.kind, secondary.retry_after_ms),
+        (Kind::Throttled, Some(30_000))
+    );
+    let worded = response(403, "", Some("You have exceeded a secondary rate limit"));
+    assert_eq!(worded.kind, Kind::Throttled);
+    // A 403 with requests left, or without any sign of a limit, is a refusal.
+    let left = response(
+        403,
+        "x-ratelimit-remaining: 12\nx-ratelimit-reset: 60",
+        None,
+    );
+    assert_eq!(left.kind, Kind::Forbidden);
+    assert_eq!(status(403).kind, Kind::Forbidden);
+    assert_eq!(
+        response(
+            403,
+            "",
+            Some(r#"{"message":"Must have admin rights to Repository."}"#)
+        )
+        .kind,
+        Kind::Forbidden
+    );
+}

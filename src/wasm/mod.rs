@@ -72,13 +72,6 @@ pub fn result_slots() -> usize {
     RESULTS.as_ptr() as usize
 }
 
-/// The module's memory, for the view of [`RESULTS`].
-// NOTE: not named `memory`: that is the name of the module's own memory export.
-#[wasm_bindgen(js_name = coreMemory)]
-pub fn core_memory() -> JsValue {
-    wasm_bindgen::memory()
-}
-
 pub(crate) fn verdict_key(verdict: &Verdict) -> u32 {
     let kind = verdict.kind.index() as u32;
     let status = u32::from(verdict.status.unwrap_or(0));

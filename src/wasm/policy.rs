@@ -26,6 +26,9 @@ const ADMISSION_REJECTED: u32 = 2;
 
 /// The bit of `createPolicy`'s `given` that says a jitter was given (above the numeric options').
 const JITTER_GIVEN: u32 = 1 << 31;
+/// The bit of `createState`'s `given` that asks for no state at all (decisions read and record
+/// nothing).
+const NO_STATE: u32 = 1 << 31;
 
 /// The method named by `code` (an index into `Method::KNOWN`), else by `name`.
 fn method_name(code: u32, name: &Option<String>) -> &str {
@@ -73,7 +76,7 @@ fn admission_code(admission: Admission) -> u32 {
     code
 }
 
-/// Decides about one attempt, reading and updating `state` unless it is `CoreState.none()`; returns
+/// Decides about one attempt, reading and updating `state` unless it is the no-state stand-in; returns
 /// the reason index, or `u32::MAX` for a key that no classifier made. `sent_ms` is when the attempt
 /// was sent (negative: unknown, taken as `now_ms`).
 #[allow(clippy::too_many_arguments)]
@@ -138,7 +141,8 @@ impl CorePolicy {
     }
 }
 
-/// Shared per-client state (JS: wrapped by `ClientState`), or none at all (`CoreState.none()`).
+/// Shared per-client state (JS: wrapped by `ClientState`), or none at all (`createState` with the
+/// `NO_STATE` bit).
 // NOTE: an `Option` inside rather than an optional argument: wasm-bindgen cannot take an optional
 // `&mut` of an exported type, and one `decide` export serves both cases this way.
 #[wasm_bindgen]
@@ -148,8 +152,13 @@ pub struct CoreState {
 
 /// Validates client state options passed as numbers (see `ClientStateOptions::from_numbers`); the
 /// error names the first option out of range.
+// NOTE: `given` with bit `NO_STATE` makes the stand-in for "no state" that `decide` takes when the
+// caller passed none; a static constructor for it had its own glue.
 #[wasm_bindgen(js_name = createState)]
 pub fn create_state(numbers: &[f64], given: u32) -> Result<CoreState, JsError> {
+    if given & NO_STATE != 0 {
+        return Ok(CoreState { inner: None });
+    }
     match ClientState::from_numbers(numbers, given) {
         Ok(inner) => Ok(CoreState { inner: Some(inner) }),
         Err(error) => Err(JsError::new(&error.message())),
@@ -158,11 +167,6 @@ pub fn create_state(numbers: &[f64], given: u32) -> Result<CoreState, JsError> {
 
 #[wasm_bindgen]
 impl CoreState {
-    /// No shared state: decisions read and record nothing.
-    pub fn none() -> CoreState {
-        CoreState { inner: None }
-    }
-
     /// Whether an attempt to `origin` may be sent now, under `policy`'s limits (admission code).
     pub fn admit(
         &mut self,

@@ -34,9 +34,20 @@ describe('documented codes', () => {
 	for (const row of documentedRows) {
 		test(`${row[0]} → ${row[1]}`, () => {
 			assertRow(classify({status: row[0]}), row);
-			assertRow(classify({status: row[0], headers: {'retry-after': '7'}}), row, 7000);
+			// A server wait changes no row's kind, except that a 403 with one is a rate limit (GitHub).
+			const waited = row[0] === 403 ? [403, 'throttled', 'client_error', true, 'retry', true] : row;
+			assertRow(classify({status: row[0], headers: {'retry-after': '7'}}), waited, 7000);
 		});
 	}
+
+	test('a 403 is a rate limit when its headers or its message say so (GitHub\'s primary and secondary limits)', () => {
+		const date = 'Tue, 24 Nov 2026 10:00:00 GMT';
+		const reset = String(Date.parse(date) / 1000 + 42);
+		const primary = classify({status: 403, headers: {date, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset}, body: {message: 'API rate limit exceeded for 203.0.113.7.'}});
+		assertRow(primary, [403, 'throttled', 'client_error', true, 'retry', true], 42_000);
+		assert.equal(classify({status: 403, body: {message: 'You have exceeded a secondary rate limit.'}}).kind, 'throttled');
+		assert.equal(classify({status: 403, headers: {'x-ratelimit-remaining': '5'}, body: {message: 'Must have admin rights to Repository.'}}).kind, 'forbidden');
+	});
 
 	test('404 variants: invalid route, wrong identifier, not found', () => {
 		assertRow(classify({status: 404, body: 'Cannot GET /v2/usres'}), [404, 'invalid_route', 'client_error', false, 'fix_request', false]);
