@@ -294,19 +294,26 @@ export function createProfile(spec) {
 
 	const plain = plainCopy(spec, 'profile', 'ERR_INVALID_PROFILE');
 	checkShape(plain, PROFILE_FIELDS, 'ERR_INVALID_PROFILE', 'Invalid profile: ');
-	// The core validates the rules (statuses, kinds, patterns); here they only cross, one call each.
-	const rules = new core.ClassifierProfile();
-	try {
-		for (const {status, kind, header, bodyIncludes = []} of plain.rules ?? []) {
-			rules.rule(status, kind, header?.name, header?.equals, header?.includes);
-			for (const pattern of bodyIncludes) {
-				rules.pattern(pattern);
-			}
+	// The core validates the rules (statuses, kinds, patterns); here they only cross, in one call:
+	// three numbers per rule (status, which header fields, how many patterns) and its strings,
+	// NUL-separated (see createProfile in src/wasm/profile.rs), so no string may hold a NUL.
+	const numbers = [];
+	const texts = [];
+	for (const [index, {status, kind, header, bodyIncludes = []}] of (plain.rules ?? []).entries()) {
+		const fields = [header?.name, header?.equals, header?.includes];
+		const strings = [kind, ...fields.filter(text => text !== undefined), ...bodyIncludes];
+		if (strings.some(text => text.includes('\0'))) {
+			throw typeError('ERR_INVALID_PROFILE', `Invalid profile: \`rules[${index}]\` has a string with a NUL character.`);
 		}
 
-		rules.finish();
+		numbers.push(status, fields.reduce((bits, text, bit) => bits | (text === undefined ? 0 : 1 << bit), 0), bodyIncludes.length);
+		texts.push(...strings);
+	}
+
+	let rules;
+	try {
+		rules = core.createProfile(new Float64Array(numbers), texts.join('\0'));
 	} catch (error) {
-		rules.free();
 		throw typeError('ERR_INVALID_PROFILE', error.message);
 	}
 

@@ -1,5 +1,5 @@
-//! The profile export: per-API rules, built rule by rule from JS, validated once by the core and
-//! kept in wasm memory.
+//! The profile export: per-API rules, crossing in one call, validated once by the core and kept in
+//! wasm memory.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -8,64 +8,61 @@ use wasm_bindgen::prelude::*;
 
 use super::classify::classify_to_key;
 use crate::profile::{HeaderRuleSpec, Profile, ProfileSpec, RuleSpec};
+use crate::text::split_byte;
 
-/// A classification profile (see `createProfile` in the JS API): filled with `rule` and `pattern`,
-/// then `finish`ed, which validates it.
+/// Bits of a rule's second number: which header fields follow its kind among the strings.
+const HEADER_NAME: u32 = 1;
+const HEADER_EQUALS: u32 = 2;
+const HEADER_INCLUDES: u32 = 4;
+
+/// A validated classification profile (see `createProfile` in the JS API).
 #[wasm_bindgen]
 pub struct ClassifierProfile {
-    spec: ProfileSpec,
     inner: Profile,
+}
+
+/// Builds and validates a profile; the error names the offending field. `rules` holds three numbers
+/// per rule: its status, which header fields it has (bit 1 name, 2 equals, 4 includes) and how many
+/// body patterns. `texts` holds the rules' strings in order, NUL-separated: the kind, the header
+/// fields it has, then its patterns. JS refuses strings that contain NUL.
+// NOTE: one call with two arguments instead of a class filled rule by rule and pattern by pattern:
+// every method with optional strings had its own glue on both sides of the boundary.
+#[wasm_bindgen(js_name = createProfile)]
+pub fn create_profile(rules: &[f64], texts: &str) -> Result<ClassifierProfile, JsError> {
+    let mut texts = split_byte(texts, 0);
+    let mut next = || texts.next().map(String::from);
+    let mut spec = ProfileSpec::default();
+    for rule in rules.chunks(3) {
+        let &[status, fields, patterns] = rule else {
+            break;
+        };
+        let fields = fields as u32;
+        let kind = next().unwrap_or_default();
+        let mut field = |bit: u32| if fields & bit != 0 { next() } else { None };
+        let name = field(HEADER_NAME);
+        let equals = field(HEADER_EQUALS);
+        let includes = field(HEADER_INCLUDES);
+        let header = name.map(|name| HeaderRuleSpec {
+            name,
+            equals,
+            includes,
+        });
+        let body_includes: Vec<String> = (0..patterns as usize).map_while(|_| next()).collect();
+        spec.rules.push(RuleSpec {
+            status,
+            kind,
+            body_includes: (patterns > 0.0).then_some(body_includes),
+            header,
+        });
+    }
+    match Profile::new(spec) {
+        Ok(inner) => Ok(ClassifierProfile { inner }),
+        Err(error) => Err(JsError::new(&error.message())),
+    }
 }
 
 #[wasm_bindgen]
 impl ClassifierProfile {
-    /// An empty profile.
-    #[wasm_bindgen(constructor)]
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> ClassifierProfile {
-        ClassifierProfile {
-            spec: ProfileSpec::default(),
-            inner: Profile::default(),
-        }
-    }
-
-    /// Appends a rule; `header_name` absent means the rule has no header test.
-    pub fn rule(
-        &mut self,
-        status: f64,
-        kind: String,
-        header_name: Option<String>,
-        equals: Option<String>,
-        includes: Option<String>,
-    ) {
-        self.spec.rules.push(RuleSpec {
-            status,
-            kind,
-            body_includes: None,
-            header: header_name.map(|name| HeaderRuleSpec {
-                name,
-                equals,
-                includes,
-            }),
-        });
-    }
-
-    /// Appends a body pattern to the last rule.
-    pub fn pattern(&mut self, pattern: String) {
-        if let Some(rule) = self.spec.rules.last_mut() {
-            rule.body_includes
-                .get_or_insert_with(Vec::new)
-                .push(pattern);
-        }
-    }
-
-    /// Validates the rules added so far; the error names the offending field.
-    pub fn finish(&mut self) -> Result<(), JsError> {
-        self.inner = Profile::new(core::mem::take(&mut self.spec))
-            .map_err(|error| JsError::new(&error.message()))?;
-        Ok(())
-    }
-
     /// `classifyResponse` with this profile's rules tried first.
     #[wasm_bindgen(js_name = classifyResponse)]
     pub fn classify_response(

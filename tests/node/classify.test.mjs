@@ -238,6 +238,16 @@ describe('profiles', () => {
 		assert.equal(gone.kind, 'gone');
 		assert.equal(gone.action, 'purge_cache');
 		assert.equal(gone.retryAfterMs, 5000);
+		// Rules with and without header fields and patterns cross in one call and stay aligned.
+		const mixed = createProfile({rules: [
+			{status: 409, kind: 'gone', header: {name: 'x-a', includes: 'old'}, bodyIncludes: ['one', 'two']},
+			{status: 409, kind: 'wrong_identifier', bodyIncludes: ['three']},
+			{status: 409, kind: 'invalid_route', header: {name: 'x-b', equals: ''}},
+		]});
+		assert.equal(classify({status: 409, headers: {'x-a': 'too OLD'}, body: 'x two x'}, {profile: mixed}).kind, 'gone');
+		assert.equal(classify({status: 409, headers: {'x-a': 'new'}, body: 'x three'}, {profile: mixed}).kind, 'wrong_identifier');
+		assert.equal(classify({status: 409, headers: {'x-b': ''}, body: 'none'}, {profile: mixed}).kind, 'invalid_route');
+		assert.equal(classify({status: 409, body: 'two'}, {profile: mixed}).kind, 'client_error');
 		profile.free();
 		assert.throws(() => classify({status: 404}, {profile}), {code: 'ERR_INVALID_ARGUMENT', message: /freed/});
 	});
@@ -260,6 +270,8 @@ describe('profiles', () => {
 			[{rules: [{status: 404, kind: 'gone', bodyIncludes: [/regex/]}]}, /`profile\.rules\[0\]\.bodyIncludes\[0\]`/],
 			[{rules: [{status: 404, kind: 'gone', bodyIncludes: [() => 1]}]}, /bodyIncludes\[0\]/],
 			[{rules: 'all'}, /`rules`/],
+			[{rules: [{status: 404, kind: 'gone'}, {status: 404, kind: 'gone', bodyIncludes: ['a\0b']}]}, /`rules\[1\]` has a string with a NUL character/],
+			[{rules: [{status: 404, kind: 'gone', header: {name: 'x', includes: 'a\0b'}}]}, /`rules\[0\]` has a string with a NUL/],
 		];
 		for (const [spec, message] of cases) {
 			assert.throws(() => createProfile(spec), error => error instanceof TypeError && error.code === 'ERR_INVALID_PROFILE' && message.test(error.message), JSON.stringify(spec) ?? String(spec));
