@@ -214,7 +214,7 @@ export class Profile {
 }
 
 /**
- * Validates per-API rules up front.
+ * Validates per-API rules up front. No string of a profile may contain a NUL character.
  *
  * @throws {TypeError} `ERR_INVALID_PROFILE`, with a message naming the field (`rules[0].kind`).
  *
