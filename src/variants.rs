@@ -262,9 +262,9 @@ pub fn too_many_requests_variant(body: Option<&str>, headers: &HeaderBlock, now_
 }
 
 /// Which 403 this is: a rate limit when the rate-limit headers say nothing is left, the server
-/// gave a `Retry-After`, or the reply words a throttle ("rate limit", "too many requests", …;
-/// GitHub answers its primary and secondary
-/// limits with a 403 as often as with a 429), then read as a 429 is; else `forbidden`.
+/// gave a `Retry-After`, or the reply words a throttle ("rate limit", "too many requests", …), then
+/// read as a 429 is; else `forbidden`. GitHub answers its primary and secondary limits with a 403
+/// as often as with a 429.
 ///
 /// ```
 /// use http_verdict::{headers::HeaderBlock, kind::Kind, variants::forbidden_variant};
