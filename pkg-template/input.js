@@ -7,6 +7,14 @@ import {typeError} from './errors.js';
 const MAX_DEPTH = 8;
 const MAX_ENTRIES = 10_000;
 
+/**
+ * The TypeError for a value of the wrong type or shape: "Expected `name` to be what, got a string."
+ * One sentence shape for every argument and option check, built in one place.
+ */
+export function expectation(name, what, value, code = 'ERR_INVALID_ARGUMENT') {
+	return typeError(code, `Expected \`${name}\` to be ${what}, got ${describeType(value)}.`);
+}
+
 /** A short description of a value's type for error messages: `a string`, `null`, `an array`. */
 export function describeType(value) {
 	if (value === null) {

@@ -8,13 +8,13 @@ import {ADMISSION, DELAY, HINT, LIMIT, result, RETRY} from './results.js';
 import {decisionSentence} from './sentences.js';
 import {METHOD_NAMES, REASON_IDS, table} from './tables.js';
 import {rangeError, typeError} from './errors.js';
-import {describeType, isPlainObject, plainCopy} from './input.js';
+import {describeType, expectation, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
 import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
 import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './verdict.js';
 
 const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
-const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'sentMs', 'previousDelayMs', 'origin', 'salt']);
+const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'sentMs', 'previousDelayMs', 'origin', 'salt', 'shouldRetry']);
 const OTHER_METHOD = 255;
 // Admission codes of the core (src/wasm/policy.rs): 0 allowed, 1 wait, 2 + reason index refused.
 const ADMISSION_WAIT = 1;
@@ -29,6 +29,12 @@ const STATE_NUMBERS = ['quotaLockMs', 'maxOrigins'];
 const JITTER_GIVEN = 1 << 31;
 // createState's `given` bit for the stand-in that means no state (NO_STATE in src/wasm/policy.rs).
 const NO_STATE = 1 << 31;
+// The bits of decide's `flags` (src/wasm/policy.rs): an Idempotency-Key, a replayable body, and the
+// caller's own answer, retry or not.
+const HAS_IDEMPOTENCY_KEY = 1;
+const BODY_REPLAYABLE = 2;
+const CALLER_RETRIES = 4;
+const CALLER_DECLINES = 8;
 
 let reasonIds;
 let methodNames;
@@ -47,14 +53,19 @@ function methodCode(method) {
 	return methodCodes.get(method) ?? methodCodes.get(method.toUpperCase()) ?? OTHER_METHOD;
 }
 
-/** Runs a core constructor; its plain Error (a range problem) becomes a RangeError with a code. */
-function construct(create) {
+/**
+ * Makes the core's retry policy (`concept` 0) or client state (1) from options as numbers. When the
+ * core makes nothing, it names the first option out of range when asked, and that sentence becomes
+ * a RangeError with a code.
+ */
+function construct(concept, numbers, given, text) {
 	useCore();
-	try {
-		return create();
-	} catch (error) {
-		throw rangeError('ERR_INVALID_OPTION', error.message);
+	const made = concept === 0 ? core.createPolicy(numbers, given, text) : core.createState(numbers, given);
+	if (made === undefined) {
+		throw rangeError('ERR_INVALID_OPTION', core.rejection(concept, numbers, given, text));
 	}
+
+	return made;
 }
 
 /**
@@ -89,10 +100,10 @@ function readOptions(options, fields, what) {
 		throw optionError(`Expected ${what} options to be a plain object, got ${describeType(options)}.`);
 	}
 
-	const {profile, ...rest} = options;
+	const {profile, delay, ...rest} = options;
 	const plain = plainCopy(rest, 'options', 'ERR_INVALID_OPTION');
 	checkShape(plain, fields, 'ERR_INVALID_OPTION', `Invalid ${what} options: `);
-	return {profile, plain};
+	return {profile, delay, plain};
 }
 
 function nonNegative(value, name, fallback) {
@@ -101,7 +112,7 @@ function nonNegative(value, name, fallback) {
 	}
 
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`${name}\` to be a non-negative finite number, got ${describeType(value)}.`);
+		throw expectation(name, 'a non-negative finite number', value);
 	}
 
 	return value;
@@ -124,7 +135,7 @@ function hasHeader(headers, name) {
 		return Object.keys(headers).some(key => key.toLowerCase() === name && headers[key] !== undefined && headers[key] !== null);
 	}
 
-	throw typeError('ERR_INVALID_ARGUMENT', `Expected \`requestHeaders\` to be a Headers object, a plain object or an array of [name, value] pairs, got ${describeType(headers)}.`);
+	throw expectation('requestHeaders', 'a Headers object, a plain object or an array of [name, value] pairs', headers);
 }
 
 function rejectUnknownOutcomeFields(outcome) {
@@ -157,7 +168,7 @@ function outcomeVerdict(outcome, profile, nowMs) {
 
 	if (response !== undefined) {
 		if (response === null || typeof response !== 'object') {
-			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`response\` to be a Response, got ${describeType(response)}.`);
+			throw expectation('response', 'a Response', response);
 		}
 
 		return classifyParts(response.status, response.headers, bodyText(outcome), profile, nowMs);
@@ -205,11 +216,16 @@ export class RetryPolicy {
 	#profile;
 	// Read once: it never changes, and asking the core on every decision was a wasm call each.
 	#maxAttempts;
+	#delay;
 
 	constructor(options) {
-		const {profile, plain = {}} = readOptions(options, RETRY_OPTION_FIELDS, 'retry');
+		const {profile, delay, plain = {}} = readOptions(options, RETRY_OPTION_FIELDS, 'retry');
 		if (profile !== undefined && !(profile instanceof Profile)) {
 			throw optionError('Expected `profile` to be a Profile from createProfile().');
+		}
+
+		if (delay !== undefined && typeof delay !== 'function') {
+			throw expectation('delay', 'a function', delay, 'ERR_INVALID_OPTION');
 		}
 
 		// An unseeded policy gets a random seed, so that a fleet of clients does not share one
@@ -231,9 +247,20 @@ export class RetryPolicy {
 		// past it, which the core's range check names.
 		const methodMask = methods?.reduce((mask, name) => mask | 2 ** Math.min(methodCode(name), 16), 0);
 		const given = pack({...plain, methods: methodMask, onlyListedStatuses: statusCodes === undefined ? undefined : true}, RETRY_NUMBERS, numbers, 0) | (jitter === undefined ? 0 : JITTER_GIVEN);
-		this.#core = construct(() => core.createPolicy(numbers, given, jitter ?? ''));
+		this.#core = construct(0, numbers, given, jitter ?? '');
 		this.#maxAttempts = this.#core.maxAttempts;
 		this.#profile = profile;
+		this.#delay = delay;
+	}
+
+	/** The caller's `delay(attempt)`, checked: a number of milliseconds the core can wait. */
+	#ownDelayMs(attempt) {
+		const delayMs = this.#delay(attempt);
+		if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs <= Number.MAX_SAFE_INTEGER)) {
+			throw typeError('ERR_INVALID_RETURN_VALUE', `Expected \`delay(${attempt})\` to return a non-negative number of milliseconds, got ${describeType(delayMs)}.`);
+		}
+
+		return delayMs;
 	}
 
 	/** @internal */
@@ -263,7 +290,7 @@ export class RetryPolicy {
 	decide(outcome, state) {
 		const policyCore = this.core;
 		if (!isPlainObject(outcome)) {
-			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`outcome\` to be a plain object, got ${describeType(outcome)}.`);
+			throw expectation('outcome', 'a plain object', outcome);
 		}
 
 		rejectUnknownOutcomeFields(outcome);
@@ -271,21 +298,25 @@ export class RetryPolicy {
 			throw typeError('ERR_INVALID_ARGUMENT', 'Expected `state` to be a ClientState.');
 		}
 
-		const {attempt = 1, method = 'GET', bodyReplayable = true, origin = ''} = outcome;
+		const {attempt = 1, method = 'GET', bodyReplayable = true, origin = '', shouldRetry} = outcome;
 		if (!Number.isInteger(attempt) || attempt < 1 || attempt > 0xFF_FF_FF_FF) {
-			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`attempt\` to be a positive integer, got ${describeType(attempt)}.`);
+			throw expectation('attempt', 'a positive integer', attempt);
 		}
 
 		if (typeof method !== 'string' || method.length === 0 || method.length > 32) {
-			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`method\` to be an HTTP method name, got ${describeType(method)}.`);
+			throw expectation('method', 'an HTTP method name', method);
 		}
 
 		if (typeof bodyReplayable !== 'boolean') {
-			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`bodyReplayable\` to be a boolean, got ${describeType(bodyReplayable)}.`);
+			throw expectation('bodyReplayable', 'a boolean', bodyReplayable);
+		}
+
+		if (shouldRetry !== undefined && typeof shouldRetry !== 'boolean') {
+			throw expectation('shouldRetry', 'a boolean', shouldRetry);
 		}
 
 		if (typeof origin !== 'string' || origin.length > 2048) {
-			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`origin\` to be a string, got ${describeType(origin)}.`);
+			throw expectation('origin', 'a string', origin);
 		}
 
 		const elapsedMs = nonNegative(outcome.elapsedMs, 'elapsedMs', 0);
@@ -295,13 +326,16 @@ export class RetryPolicy {
 		const sentMs = nonNegative(outcome.sentMs, 'sentMs', -1);
 		const verdict = outcomeVerdict(outcome, this.#profile, nowMs);
 		const code = methodCode(method);
-		const methodName = code === OTHER_METHOD ? method : undefined;
 		const key = verdictKey(verdict);
 		const retryAfterMs = verdict.retryAfterMs ?? -1;
-		const hasKey = hasHeader(outcome.requestHeaders, 'idempotency-key');
+		const flags = (hasHeader(outcome.requestHeaders, 'idempotency-key') ? HAS_IDEMPOTENCY_KEY : 0)
+			| (bodyReplayable ? BODY_REPLAYABLE : 0)
+			| (shouldRetry === undefined ? 0 : (shouldRetry ? CALLER_RETRIES : CALLER_DECLINES));
+		// The caller's `delay` is asked only about a failure, the only outcome that may wait.
+		const backoffMs = this.#delay === undefined || verdict.status < 400 && verdict.status !== null ? -1 : this.#ownDelayMs(attempt);
 		const originOrNone = origin === '' ? undefined : origin;
 		noState ??= core.createState(new Float64Array(0), NO_STATE);
-		const reasonIndex = core.decide(policyCore, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, methodName, hasKey, bodyReplayable, elapsedMs, nowMs, sentMs, previousDelayMs, originOrNone, salt);
+		const reasonIndex = core.decide(policyCore, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, flags, elapsedMs, nowMs, sentMs, previousDelayMs, originOrNone, salt, backoffMs);
 		const reason = reasonId(reasonIndex);
 		const parts = [reason, verdict, result(DELAY), attempt, this.#maxAttempts, methodNames[code], result(HINT), result(LIMIT)];
 		return new Decision(result(RETRY) === 1, reason, verdict, parts);
@@ -309,10 +343,11 @@ export class RetryPolicy {
 
 	plan(attempts) {
 		if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > 1000)) {
-			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`attempts\` to be an integer from 1 to 1000, got ${describeType(attempts)}.`);
+			throw expectation('attempts', 'an integer from 1 to 1000', attempts);
 		}
 
-		return [...this.core.plan(attempts)];
+		const waits = [...this.core.plan(attempts)];
+		return this.#delay === undefined ? waits : waits.map((_, index) => this.#ownDelayMs(index + 1));
 	}
 
 	/** Releases the policy's wasm memory now instead of at garbage collection. */
@@ -339,7 +374,7 @@ export class ClientState {
 		const given = pack(plain.retryBudget, BUDGET_NUMBERS, numbers, 0)
 			| pack(plain.circuitBreaker, BREAKER_NUMBERS, numbers, BUDGET_NUMBERS.length)
 			| pack(plain, STATE_NUMBERS, numbers, BUDGET_NUMBERS.length + BREAKER_NUMBERS.length);
-		this.#core = construct(() => core.createState(numbers, given));
+		this.#core = construct(1, numbers, given, '');
 	}
 
 	/** @internal */
@@ -367,7 +402,7 @@ export class ClientState {
 		const {origin = '', nowMs = Date.now(), elapsedMs = 0} = at;
 
 		if (typeof origin !== 'string') {
-			throw typeError('ERR_INVALID_ARGUMENT', `Expected \`origin\` to be a string, got ${describeType(origin)}.`);
+			throw expectation('origin', 'a string', origin);
 		}
 
 		const code = this.core.admit(policy.core, origin, nonNegative(nowMs, 'nowMs', 0), nonNegative(elapsedMs, 'elapsedMs', 0));
@@ -384,7 +419,8 @@ export class ClientState {
 	}
 
 	breakerState(origin, nowMs = Date.now()) {
-		return this.core.breakerState(String(origin), nonNegative(nowMs, 'nowMs', 0));
+		// The core answers with the state's index in `BreakerState::ALL` (src/breaker.rs).
+		return ['closed', 'open', 'half_open'][this.core.breakerState(String(origin), nonNegative(nowMs, 'nowMs', 0))];
 	}
 
 	retriesAvailable(nowMs = Date.now()) {

@@ -6,7 +6,7 @@ import * as core from './http_verdict.js';
 import {result, RETRY_AFTER} from './results.js';
 import {CORE_HEADER_NAMES, DOCUMENTED_KEYS, table} from './tables.js';
 import {rangeError, typeError} from './errors.js';
-import {describeType, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
+import {describeType, expectation, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
 import {jsonWindow} from './json-window.js';
 import {useCore} from './ready.js';
 import {checkShape, PROFILE_FIELDS} from './schema.js';
@@ -179,7 +179,7 @@ function headerBlock(headers, wanted) {
 			}
 		}
 	} else {
-		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`headers\` to be a Headers object, a plain object or an array of [name, value] pairs, got ${describeType(headers)}.`);
+		throw expectation('headers', 'a Headers object, a plain object or an array of [name, value] pairs', headers);
 	}
 
 	return block === '' ? undefined : block;
@@ -224,7 +224,7 @@ function readClassifyOptions(options) {
 	}
 
 	if (!isPlainObject(options)) {
-		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`options\` to be an object, got ${describeType(options)}.`);
+		throw expectation('options', 'an object', options);
 	}
 
 	rejectUnknownKeys(options, CLASSIFY_OPTIONS, 'classify option');
@@ -234,7 +234,7 @@ function readClassifyOptions(options) {
 	}
 
 	if (nowMs !== undefined && (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || nowMs < 0)) {
-		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`nowMs\` to be a non-negative finite number of epoch milliseconds, got ${describeType(nowMs)}.`);
+		throw expectation('nowMs', 'a non-negative finite number of epoch milliseconds', nowMs);
 	}
 
 	return {profile, nowMs};
@@ -289,7 +289,7 @@ export class Profile {
 export function createProfile(spec) {
 	useCore();
 	if (!isPlainObject(spec)) {
-		throw typeError('ERR_INVALID_PROFILE', `Expected \`profile\` to be a plain object, got ${describeType(spec)}.`);
+		throw expectation('profile', 'a plain object', spec, 'ERR_INVALID_PROFILE');
 	}
 
 	const plain = plainCopy(spec, 'profile', 'ERR_INVALID_PROFILE');
@@ -310,11 +310,12 @@ export function createProfile(spec) {
 		texts.push(...strings);
 	}
 
-	let rules;
-	try {
-		rules = core.createProfile(new Float64Array(numbers), texts.join('\0'));
-	} catch (error) {
-		throw typeError('ERR_INVALID_PROFILE', error.message);
+	const ruleNumbers = new Float64Array(numbers);
+	const text = texts.join('\0');
+	const rules = core.createProfile(ruleNumbers, text);
+	if (rules === undefined) {
+		// The core made nothing: it names the first invalid rule field when asked (concept 2).
+		throw typeError('ERR_INVALID_PROFILE', core.rejection(2, ruleNumbers, 0, text));
 	}
 
 	// The core accepted every rule, so each header name is a valid token: its lowercase is the core's.
@@ -330,7 +331,7 @@ export function classify(input, options) {
 
 	const {status, method, headers, body} = input;
 	if (method !== undefined && typeof method !== 'string') {
-		throw typeError('ERR_INVALID_ARGUMENT', `Expected \`method\` to be a string, got ${describeType(method)}.`);
+		throw expectation('method', 'a string', method);
 	}
 
 	const text = body === undefined ? undefined : bodyText(input);
@@ -348,7 +349,7 @@ export function classify(input, options) {
  */
 export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 	if (typeof status !== 'number') {
-		throw typeError('ERR_STATUS_TYPE', `Expected \`status\` to be a number, got ${describeType(status)}.`);
+		throw expectation('status', 'a number', status, 'ERR_STATUS_TYPE');
 	}
 
 	const bare = rawHeaders === undefined && body === undefined && profile === undefined;

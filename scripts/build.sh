@@ -15,7 +15,7 @@ wasm-pack build --release --target web --mode no-install --no-pack \
 # size report reads; assemble ships it with only the custom sections removed. -Oz measured smaller
 # than -Os here, and the code it produces decides as fast (README "Speed").
 mkdir -p target/size
-wasm-opt -Oz -g target/wasm-pack/http_verdict_bg.wasm -o target/size/http_verdict_named.wasm
+wasm-opt -Oz --converge -g target/wasm-pack/http_verdict_bg.wasm -o target/size/http_verdict_named.wasm
 node scripts/assemble.mjs
 
 # The demo page's simulator: a second wasm with the `sim` feature, served by scripts/serve.mjs at

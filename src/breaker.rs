@@ -152,6 +152,13 @@ pub enum BreakerState {
 }
 
 impl BreakerState {
+    /// Every state, in the order of their indices (the package's JavaScript names them by index).
+    pub const ALL: [BreakerState; 3] = [
+        BreakerState::Closed,
+        BreakerState::Open,
+        BreakerState::HalfOpen,
+    ];
+
     /// Stable snake_case id, as JavaScript sees it.
     pub fn id(self) -> &'static str {
         match self {

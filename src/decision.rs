@@ -77,6 +77,8 @@ reasons! {
     CircuitOpen = "circuit_open", false;
     /// The request's method is not among the policy's `methods`.
     MethodNotRetried = "method_not_retried", false;
+    /// The caller declined the retry (`Outcome::should_retry`, createFetch's `shouldRetry`).
+    Declined = "declined", false;
 }
 
 impl Reason {

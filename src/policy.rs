@@ -63,6 +63,17 @@ pub struct Outcome<'a> {
     /// Distinguishes concurrent requests of one client so that their jitter differs (the wrapper
     /// passes a per-request number); 0 gives exactly the waits of [`RetryPolicy::plan`].
     pub salt: u64,
+    /// The caller's own answer to "retry this?" (createFetch's `shouldRetry`), `None` to leave it
+    /// to the policy. `Some(false)` declines any retry; `Some(true)` retries a verdict the policy
+    /// would not (a 404, a method outside `methods`, a timeout with `retry_on_timeout` off), still
+    /// within every other rule: a replayable body, idempotency or an explicit opt-in, the attempt
+    /// limit, the server's wait, the deadline, the budget and the breaker. Never a success, an
+    /// abort or an exhausted quota.
+    pub should_retry: Option<bool>,
+    /// The caller's own backoff before the next attempt in ms (createFetch's `delay`), instead of
+    /// the policy's `base_delay_ms`, `multiplier` and jitter; a longer wait the server asked for
+    /// still wins.
+    pub backoff_ms: Option<u64>,
 }
 
 impl<'a> Outcome<'a> {
@@ -80,6 +91,8 @@ impl<'a> Outcome<'a> {
             sent_ms: None,
             origin: "",
             salt: 0,
+            should_retry: None,
+            backoff_ms: None,
         }
     }
 }
@@ -289,15 +302,21 @@ impl RetryPolicy {
                 ..Step::only(Reason::QuotaExceeded)
             };
         }
+        if outcome.should_retry == Some(false) {
+            return Step::only(Reason::Declined);
+        }
+        let forced = outcome.should_retry == Some(true);
         let scope = self.scope(verdict);
-        if scope == RetryScope::Never || (kind == Kind::Timeout && !options.retry_on_timeout) {
+        let not_retryable =
+            scope == RetryScope::Never || (kind == Kind::Timeout && !options.retry_on_timeout);
+        if not_retryable && !forced {
             return Step::only(Reason::NotRetryable);
         }
         if !outcome.body_replayable {
             return Step::only(Reason::BodyNotReplayable);
         }
         let listed = options.lists_method(method);
-        if listed == Some(false) {
+        if listed == Some(false) && !forced {
             return Step::only(Reason::MethodNotRetried);
         }
         let repeatable = scope == RetryScope::AnyMethod
@@ -315,9 +334,14 @@ impl RetryPolicy {
         }
         let seed = options.seed ^ mix(outcome.salt);
         let backoff = || {
-            let unit = unit(seed, attempt, Draw::Backoff);
-            self.backoff()
-                .delay_ms(attempt, outcome.previous_delay_ms, unit)
+            outcome.backoff_ms.map_or_else(
+                || {
+                    let unit = unit(seed, attempt, Draw::Backoff);
+                    self.backoff()
+                        .delay_ms(attempt, outcome.previous_delay_ms, unit)
+                },
+                |backoff_ms| backoff_ms.min(MAX_WAIT_MS),
+            )
         };
         let step = match verdict.retry_after_ms {
             // ky's rule, opted in: wait the longest the policy allows, then try again.

@@ -913,3 +913,14 @@ fn half_open_ignores_a_failure_sent_before_its_probe() {
     breaker.record(&options, Health::Failure, T0 + 1_050, T0 + 1_050);
     assert_eq!(breaker.state(T0 + 1_050), BreakerState::Open);
 }
+
+/// The package's JavaScript names a breaker state by its index in `BreakerState::ALL`
+/// (`ClientState.breakerState` in pkg-template/policy.js lists the ids in this order).
+#[test]
+fn breaker_states_are_indexed_in_the_order_javascript_names_them() {
+    let ids: Vec<&str> = BreakerState::ALL.iter().map(|state| state.id()).collect();
+    assert_eq!(ids, ["closed", "open", "half_open"]);
+    for (index, state) in BreakerState::ALL.iter().enumerate() {
+        assert_eq!(*state as usize, index);
+    }
+}

@@ -778,6 +778,7 @@ fn reason_ids_are_stable() {
             "budget_exhausted",
             "circuit_open",
             "method_not_retried",
+            "declined",
         ]
     );
     for (index, reason) in Reason::ALL.iter().enumerate() {
@@ -1398,4 +1399,83 @@ fn githubs_403_rate_limits_are_rate_limits_and_other_403s_stay_forbidden() {
         .kind,
         Kind::Forbidden
     );
+}
+
+/// The caller's own answer (createFetch's `shouldRetry`): `false` declines, `true` retries what the
+/// policy would not, within every other rule.
+#[test]
+fn a_callers_answer_declines_or_forces_within_the_other_rules() {
+    let policy = make_policy(exact());
+    let with_answer = |method, verdict, answer| {
+        let outcome = Outcome {
+            should_retry: Some(answer),
+            ..Outcome::new(method, verdict)
+        };
+        policy.decide(&outcome, None)
+    };
+
+    let declined = with_answer("GET", status(503), false);
+    assert_refused(&declined, Reason::Declined);
+    assert_eq!(
+        declined.message(),
+        "503 Service Unavailable; the caller's shouldRetry declined a retry; not retried"
+    );
+
+    // A 404 the policy never retries, retried on the caller's word after the own backoff.
+    let forced = with_answer("GET", status(404), true);
+    assert!(forced.retry, "{}", forced.message());
+    assert_eq!(forced.reason, Reason::RetryableStatus);
+    assert_eq!(
+        forced.delay_ms,
+        decide(&policy, "GET", status(503)).delay_ms
+    );
+
+    // Still no retry of a POST the server may have processed, a success, an exhausted quota or a
+    // last attempt; and never earlier than the server asked.
+    assert_refused(
+        &with_answer("POST", status(502), true),
+        Reason::NotIdempotent,
+    );
+    assert_refused(&with_answer("GET", status(200), true), Reason::Success);
+    assert_refused(
+        &with_answer("GET", response(429, "", Some("quota exceeded")), true),
+        Reason::QuotaExceeded,
+    );
+    let last = Outcome {
+        attempt: 3,
+        should_retry: Some(true),
+        ..Outcome::new("GET", status(404))
+    };
+    assert_refused(&policy.decide(&last, None), Reason::MaxAttempts);
+    let hinted = with_answer("GET", response(400, "Retry-After: 7", None), true);
+    assert_eq!(hinted.reason, Reason::RetryAfter);
+    assert!(hinted.delay_ms >= 7_000, "{}", hinted.message());
+}
+
+/// The caller's own backoff (createFetch's `delay`) replaces the policy's, never a longer server wait.
+#[test]
+fn a_callers_backoff_replaces_the_policys_but_not_the_servers_wait() {
+    let policy = make_policy(exact());
+    let with_backoff = |verdict, backoff_ms| {
+        let outcome = Outcome {
+            backoff_ms: Some(backoff_ms),
+            ..Outcome::new("GET", verdict)
+        };
+        policy.decide(&outcome, None)
+    };
+    assert_eq!(with_backoff(status(503), 1_234).delay_ms, 1_234);
+    assert_eq!(with_backoff(status(503), 0).delay_ms, 0);
+    let hinted = response(503, "Retry-After: 5", None);
+    assert_eq!(
+        with_backoff(hinted, 10).delay_ms,
+        decide(&policy, "GET", hinted).delay_ms
+    );
+    // A throttling 429 without a wait: the longer of the fallback and the caller's backoff.
+    let throttled = response(429, "", None);
+    assert_eq!(
+        with_backoff(throttled, 10).delay_ms,
+        decide(&policy, "GET", throttled).delay_ms
+    );
+    let long = with_backoff(throttled, 9_000);
+    assert_eq!(long.delay_ms, 9_000);
 }

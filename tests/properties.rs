@@ -128,6 +128,8 @@ impl OutcomeParts {
             previous_delay_ms: self.previous_delay_ms,
             origin: self.origin,
             salt: self.salt,
+            should_retry: None,
+            backoff_ms: None,
             sent_ms: None,
         }
     }

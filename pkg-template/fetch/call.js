@@ -2,7 +2,8 @@
 // The other concerns are plain functions of the call in the sibling files, not objects of their own,
 // so that a successful GET allocates nothing more for the split.
 
-import {isPlainObject} from '../input.js';
+import {typeError} from '../errors.js';
+import {describeType, isPlainObject} from '../input.js';
 import {classify, classifyError} from '../verdict.js';
 import {bufferSource, freshBody, isOneShot, isRequest, setBody} from './body.js';
 import {failure, refusal, totalTimeout} from './failure.js';
@@ -19,7 +20,7 @@ export class Call {
 		}
 
 		this.client = client;
-		this.policy = policyFor(client, init.retry);
+		({policy: this.policy, shouldRetry: this.shouldRetry} = policyFor(client, init.retry));
 		this.timeoutMs = readTimeout(init.timeout, 'timeout', client.timeoutMs);
 		this.signal = init.signal ?? undefined;
 		this.source = input;
@@ -128,7 +129,11 @@ export class Call {
 				return this.storeKey === undefined && !this.redirected && this.movedTo === undefined ? response : this.deliver();
 			}
 
-			const decision = this.decide(verdict);
+			let decision = this.decide(verdict);
+			if (decision instanceof Promise) {
+				decision = await decision;
+			}
+
 			if (verdict.kind === 'unauthorized' && await this.reauthenticate()) {
 				continue;
 			}
@@ -283,7 +288,7 @@ export class Call {
 	decide(verdict) {
 		const nowMs = this.client.now();
 		this.verdict = verdict;
-		return this.policy.decide({
+		const outcome = {
 			attempt: this.attempt,
 			method: this.method,
 			requestHeaders: this.headers,
@@ -295,7 +300,28 @@ export class Call {
 			previousDelayMs: this.previousDelayMs,
 			origin: this.origin,
 			salt: this.salt,
-		}, this.client.state);
+		};
+		return this.shouldRetry === undefined ? this.policy.decide(outcome, this.client.state) : this.ask(outcome);
+	}
+
+	// The caller's `shouldRetry` sees what the policy alone would decide (without the client state,
+	// which a preview must not change); its answer then goes into the one decision that counts.
+	async ask(outcome) {
+		const {verdict, attempt} = outcome;
+		const decision = this.policy.decide(outcome);
+		let answer;
+		try {
+			answer = await this.shouldRetry({request: this.describe(), verdict, decision, attempt, error: this.error, response: this.response});
+			if (answer !== undefined && typeof answer !== 'boolean') {
+				throw typeError('ERR_INVALID_RETURN_VALUE', `Expected \`shouldRetry\` to return true, false or undefined, got ${describeType(answer)}.`);
+			}
+		} catch (error) {
+			// The caller never gets this response: free its connection now.
+			discard(this.response);
+			throw error;
+		}
+
+		return this.policy.decide({...outcome, shouldRetry: answer}, this.client.state);
 	}
 
 	async deliver() {

@@ -3,6 +3,7 @@
 // messages get logged), and what the server said, so that a log line alone says what failed.
 
 import {CircuitOpenError, HttpError, NetworkError, QuotaExceededError, ThrottledError, TimeoutError} from '../errors.js';
+import {formatWait} from '../sentences.js';
 import {classifyError} from '../verdict.js';
 
 // After these a 502 has persisted through the retries.
@@ -37,8 +38,9 @@ function serverMessage(text) {
 	return message && !message.startsWith('<') ? message.slice(0, 500) : null;
 }
 
+// Waits read as in decisions (`450 ms`, `9.8 s`, `1.5 min`, `1 h`): one formatter for every sentence.
 function formatMs(ms) {
-	return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`;
+	return formatWait(Math.round(ms));
 }
 
 function errorFields(call, decision) {

@@ -9,8 +9,8 @@ import {runtimeShowsRedirects} from './redirects.js';
 import {defaultSleep, MAX_TIMER_MS} from './signals.js';
 import {memoryStore} from './store.js';
 
-const POLICY_OPTIONS = [...Object.keys(RETRY_OPTION_FIELDS), 'profile'];
-const FUNCTIONS = ['fetch', 'beforeRetry', 'onVerdict', 'onGiveUp', 'onUnauthorized', 'now', 'sleep'];
+const POLICY_OPTIONS = [...Object.keys(RETRY_OPTION_FIELDS), 'profile', 'delay'];
+const FUNCTIONS = ['fetch', 'beforeRetry', 'onVerdict', 'onGiveUp', 'onUnauthorized', 'now', 'sleep', 'shouldRetry'];
 const OPTIONS = [...POLICY_OPTIONS, ...FUNCTIONS, 'timeout', 'totalTimeout', 'throwHttpErrors', 'cache', 'state'];
 
 function optionError(message) {
@@ -99,19 +99,22 @@ export function readClient(options) {
 }
 
 // One policy per `retry` object (and one for `retry: false`): a reused object costs nothing per call.
+// A `retry` object may carry its own `shouldRetry`, which is the wrapper's, not the policy's.
 export function policyFor(client, retry) {
 	if (retry === undefined) {
-		return client.policy;
+		return client;
 	}
 
 	check(retry === false || isPlainObject(retry), 'retry', 'false or an object of retry options', retry);
 
 	const key = retry || client;
-	let policy = client.policies.get(key);
-	if (policy === undefined) {
-		policy = new RetryPolicy({...client.policyOptions, ...(retry || {maxAttempts: 1})});
-		client.policies.set(key, policy);
+	let chosen = client.policies.get(key);
+	if (chosen === undefined) {
+		const {shouldRetry = client.shouldRetry, ...options} = retry || {maxAttempts: 1};
+		check(typeof shouldRetry === 'function' || shouldRetry === undefined, 'retry.shouldRetry', 'a function', shouldRetry);
+		chosen = {policy: new RetryPolicy({...client.policyOptions, ...options}), shouldRetry};
+		client.policies.set(key, chosen);
 	}
 
-	return policy;
+	return chosen;
 }

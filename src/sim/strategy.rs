@@ -180,6 +180,8 @@ impl Strategy for Library {
             sent_ms: Some(EPOCH_MS + request.sent_ms),
             origin: ORIGIN,
             salt: request.salt,
+            should_retry: None,
+            backoff_ms: None,
         };
         let decision = self.policy.decide(&outcome, self.state.as_mut());
         if decision.retry {

@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
+use super::profile::profile_from;
 use super::{
     duration_ms, epoch_ms, optional_ms, set_result, set_wait, verdict_from_key, ADMISSION_SLOT,
     DELAY_SLOT, HINT_SLOT, LIMIT_SLOT, RETRY_SLOT,
@@ -17,6 +18,7 @@ use super::{
 use crate::breaker::BreakerState;
 use crate::client_state::{Admission, ClientState};
 use crate::method::Method;
+use crate::option_error::PolicyError;
 use crate::policy::{Outcome, RetryPolicy};
 
 /// Admission codes: 0 allowed, 1 wait (`lastAdmissionMs`), 2 + reason index for a refusal.
@@ -24,21 +26,27 @@ const ADMISSION_ALLOWED: u32 = 0;
 const ADMISSION_WAIT: u32 = 1;
 const ADMISSION_REJECTED: u32 = 2;
 
+/// The bits of `decide`'s `flags`: the request carries an `Idempotency-Key`, its body can be sent
+/// again, and the caller's own answer (`Outcome::should_retry`): retry, or do not.
+// NOTE: one number rather than a boolean argument each: every argument has its own glue.
+const HAS_IDEMPOTENCY_KEY: u32 = 1;
+const BODY_REPLAYABLE: u32 = 2;
+const CALLER_RETRIES: u32 = 4;
+const CALLER_DECLINES: u32 = 8;
+
 /// The bit of `createPolicy`'s `given` that says a jitter was given (above the numeric options').
 const JITTER_GIVEN: u32 = 1 << 31;
 /// The bit of `createState`'s `given` that asks for no state at all (decisions read and record
 /// nothing).
 const NO_STATE: u32 = 1 << 31;
 
-/// The method named by `code` (an index into `Method::KNOWN`), else by `name`.
-fn method_name(code: u32, name: &Option<String>) -> &str {
-    match Method::KNOWN
+/// The method named by `code`, an index into `Method::KNOWN`; any other code is a method the table
+/// does not know (non-idempotent, whatever its name, which only JS's sentence needs).
+fn method_name(code: u32) -> &'static str {
+    Method::KNOWN
         .get(code as usize)
         .and_then(|method| method.name())
-    {
-        Some(known) => known,
-        None => name.as_deref().unwrap_or(""),
-    }
+        .unwrap_or("")
 }
 
 /// A validated retry policy (JS: wrapped by `RetryPolicy`).
@@ -49,18 +57,23 @@ pub struct CorePolicy {
 
 /// Validates retry options passed as numbers (see `RetryOptions::from_numbers`: one slot per
 /// numeric option, present when its bit of `given` is set, then the status overrides as status,
-/// retry pairs) and the jitter's name, given when bit `JITTER_GIVEN` is set; the error names the
-/// first option out of range.
+/// retry pairs) and the jitter's name, given when bit `JITTER_GIVEN` is set. `None` when an option
+/// is out of range: `rejection` then names it.
 // NOTE: one array rather than an argument per option: each optional argument had its own glue on
 // both sides of the boundary. The jitter is a `&str` with a presence bit because an optional
-// `String` brings its own UTF-8 check and error path into the module.
+// `String` brings its own UTF-8 check and error path into the module. No `Result`: a thrown error
+// brings JS values (and their table and glue) into a module that otherwise takes only numbers and
+// strings.
 #[wasm_bindgen(js_name = createPolicy)]
-pub fn create_policy(numbers: &[f64], given: u32, jitter: &str) -> Result<CorePolicy, JsError> {
+pub fn create_policy(numbers: &[f64], given: u32, jitter: &str) -> Option<CorePolicy> {
+    policy_from(numbers, given, jitter)
+        .ok()
+        .map(|inner| CorePolicy { inner })
+}
+
+fn policy_from(numbers: &[f64], given: u32, jitter: &str) -> Result<RetryPolicy, PolicyError> {
     let jitter = (given & JITTER_GIVEN != 0).then_some(jitter);
-    match RetryPolicy::from_numbers(numbers, given, jitter) {
-        Ok(inner) => Ok(CorePolicy { inner }),
-        Err(error) => Err(JsError::new(&error.message())),
-    }
+    RetryPolicy::from_numbers(numbers, given, jitter)
 }
 
 fn admission_code(admission: Admission) -> u32 {
@@ -78,7 +91,8 @@ fn admission_code(admission: Admission) -> u32 {
 
 /// Decides about one attempt, reading and updating `state` unless it is the no-state stand-in; returns
 /// the reason index, or `u32::MAX` for a key that no classifier made. `sent_ms` is when the attempt
-/// was sent (negative: unknown, taken as `now_ms`).
+/// was sent (negative: unknown, taken as `now_ms`); `backoff_ms` the caller's own backoff (negative:
+/// none, the policy's).
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn decide(
@@ -88,15 +102,14 @@ pub fn decide(
     retry_after_ms: f64,
     attempt: u32,
     method_code: u32,
-    method: Option<String>,
-    has_idempotency_key: bool,
-    body_replayable: bool,
+    flags: u32,
     elapsed_ms: f64,
     now_ms: f64,
     sent_ms: f64,
     previous_delay_ms: f64,
     origin: Option<String>,
     salt: f64,
+    backoff_ms: f64,
 ) -> u32 {
     let Some(mut verdict) = verdict_from_key(verdict_key) else {
         return u32::MAX;
@@ -104,9 +117,9 @@ pub fn decide(
     verdict.retry_after_ms = optional_ms(retry_after_ms);
     let outcome = Outcome {
         attempt,
-        method: method_name(method_code, &method),
-        has_idempotency_key,
-        body_replayable,
+        method: method_name(method_code),
+        has_idempotency_key: flags & HAS_IDEMPOTENCY_KEY != 0,
+        body_replayable: flags & BODY_REPLAYABLE != 0,
         verdict,
         elapsed_ms: duration_ms(elapsed_ms),
         now_ms: epoch_ms(now_ms),
@@ -114,6 +127,12 @@ pub fn decide(
         sent_ms: optional_ms(sent_ms),
         origin: origin.as_deref().unwrap_or(""),
         salt: duration_ms(salt),
+        should_retry: match flags & (CALLER_RETRIES | CALLER_DECLINES) {
+            CALLER_RETRIES => Some(true),
+            CALLER_DECLINES => Some(false),
+            _ => None,
+        },
+        backoff_ms: optional_ms(backoff_ms),
     };
     let decision = policy.inner.decide(&outcome, state.inner.as_mut());
     set_result(RETRY_SLOT, f64::from(u8::from(decision.retry)));
@@ -150,19 +169,36 @@ pub struct CoreState {
     inner: Option<ClientState>,
 }
 
-/// Validates client state options passed as numbers (see `ClientStateOptions::from_numbers`); the
-/// error names the first option out of range.
+/// Validates client state options passed as numbers (see `ClientState::from_numbers`); `None` when
+/// an option is out of range (`rejection` names it).
 // NOTE: `given` with bit `NO_STATE` makes the stand-in for "no state" that `decide` takes when the
 // caller passed none; a static constructor for it had its own glue.
 #[wasm_bindgen(js_name = createState)]
-pub fn create_state(numbers: &[f64], given: u32) -> Result<CoreState, JsError> {
+pub fn create_state(numbers: &[f64], given: u32) -> Option<CoreState> {
     if given & NO_STATE != 0 {
-        return Ok(CoreState { inner: None });
+        return Some(CoreState { inner: None });
     }
-    match ClientState::from_numbers(numbers, given) {
-        Ok(inner) => Ok(CoreState { inner: Some(inner) }),
-        Err(error) => Err(JsError::new(&error.message())),
-    }
+    state_from(numbers, given)
+        .ok()
+        .map(|inner| CoreState { inner: Some(inner) })
+}
+
+fn state_from(numbers: &[f64], given: u32) -> Result<ClientState, PolicyError> {
+    ClientState::from_numbers(numbers, given)
+}
+
+/// What `concept` (0 retry policy, 1 client state, else a profile) says about these arguments:
+/// the sentence naming the first value out of range, or an empty string when they are valid.
+/// Asked only after a constructor returned nothing, so the error path costs a second check instead
+/// of JS error values in every module.
+#[wasm_bindgen]
+pub fn rejection(concept: u32, numbers: &[f64], given: u32, text: &str) -> String {
+    let message = match concept {
+        0 => policy_from(numbers, given, text).err().map(|e| e.message()),
+        1 => state_from(numbers, given).err().map(|e| e.message()),
+        _ => profile_from(numbers, text).err().map(|e| e.message()),
+    };
+    message.unwrap_or_default()
 }
 
 #[wasm_bindgen]
@@ -185,16 +221,14 @@ impl CoreState {
         })
     }
 
-    /// The breaker state of `origin`: `closed`, `open` or `half_open`.
+    /// The breaker state of `origin` as its index in `BreakerState::ALL` (0 closed, 1 open, 2
+    /// half-open).
+    // NOTE: an index, not the id: a returned string brings its own glue on both sides.
     #[wasm_bindgen(js_name = breakerState)]
-    pub fn breaker_state(&self, origin: &str, now_ms: f64) -> String {
-        self.inner
-            .as_ref()
-            .map_or(BreakerState::Closed, |state| {
-                state.breaker_state(origin, epoch_ms(now_ms))
-            })
-            .id()
-            .into()
+    pub fn breaker_state(&self, origin: &str, now_ms: f64) -> u32 {
+        self.inner.as_ref().map_or(BreakerState::Closed, |state| {
+            state.breaker_state(origin, epoch_ms(now_ms))
+        }) as u32
     }
 
     /// Retries the budget allows now, or -1 when the budget is off.

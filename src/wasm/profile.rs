@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::classify::classify_to_key;
-use crate::profile::{HeaderRuleSpec, Profile, ProfileSpec, RuleSpec};
+use crate::profile::{HeaderRuleSpec, Profile, ProfileError, ProfileSpec, RuleSpec};
 use crate::text::split_byte;
 
 /// Bits of a rule's second number: which header fields follow its kind among the strings.
@@ -27,8 +27,16 @@ pub struct ClassifierProfile {
 /// fields it has, then its patterns. JS refuses strings that contain NUL.
 // NOTE: one call with two arguments instead of a class filled rule by rule and pattern by pattern:
 // every method with optional strings had its own glue on both sides of the boundary.
+/// `None` when a rule is invalid: `rejection` then names it.
 #[wasm_bindgen(js_name = createProfile)]
-pub fn create_profile(rules: &[f64], texts: &str) -> Result<ClassifierProfile, JsError> {
+pub fn create_profile(rules: &[f64], texts: &str) -> Option<ClassifierProfile> {
+    profile_from(rules, texts)
+        .ok()
+        .map(|inner| ClassifierProfile { inner })
+}
+
+/// The profile these arguments describe (see `create_profile`), or why not.
+pub(super) fn profile_from(rules: &[f64], texts: &str) -> Result<Profile, ProfileError> {
     let mut texts = split_byte(texts, 0);
     let mut next = || texts.next().map(String::from);
     let mut spec = ProfileSpec::default();
@@ -55,10 +63,7 @@ pub fn create_profile(rules: &[f64], texts: &str) -> Result<ClassifierProfile, J
             header,
         });
     }
-    match Profile::new(spec) {
-        Ok(inner) => Ok(ClassifierProfile { inner }),
-        Err(error) => Err(JsError::new(&error.message())),
-    }
+    Profile::new(spec)
 }
 
 #[wasm_bindgen]
