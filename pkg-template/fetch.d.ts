@@ -1,7 +1,29 @@
 import type {ClientState, Decision, DecisionReason, RetryPolicyOptions, Verdict} from './index.js';
 
-/** The retry options a single request may override: any `RetryPolicyOptions` but `profile`. */
-export type RetryOverrides = Omit<RetryPolicyOptions, 'profile'>;
+/** The retry options a single request may override: any `RetryPolicyOptions` but `profile`, and `shouldRetry`. */
+export type RetryOverrides = Omit<RetryPolicyOptions, 'profile'> & {shouldRetry?: ShouldRetry};
+
+/** Context of `shouldRetry`: one failed attempt, and what the policy alone would decide about it. */
+export interface ShouldRetryContext {
+	/** The request (URL, method, headers). */
+	request: Request;
+	verdict: Verdict;
+	/** The policy's decision without the client state's budget and breaker (a preview changes no state). */
+	decision: Decision;
+	/** The attempt that failed, 1-based. */
+	attempt: number;
+	/** What `fetch` threw, for a transport failure. */
+	error: unknown;
+	/** The failed response (its body not yet released). */
+	response: Response | undefined;
+}
+
+/**
+ * ky's `shouldRetry`: `true` retries, `false` does not, `undefined` leaves it to the policy (see
+ * `Outcome.shouldRetry` for what `true` cannot override). Asked about every failed attempt (status
+ * 400 or more, a network failure, a timeout); an unknown error is never retried.
+ */
+export type ShouldRetry = (context: ShouldRetryContext) => boolean | undefined | Promise<boolean | undefined>;
 
 /** A request body, or a function giving a fresh one per attempt (so that a stream can be retried). */
 export type VerdictBody = BodyInit | null | (() => BodyInit | null | Promise<BodyInit | null>);
@@ -116,6 +138,8 @@ export interface CreateFetchOptions extends RetryPolicyOptions {
 	 * @default true
 	 */
 	throwHttpErrors?: boolean | ((status: number) => boolean);
+	/** Your own say on each failed attempt (ky's `shouldRetry`); a call's `retry.shouldRetry` replaces it. */
+	shouldRetry?: ShouldRetry;
 	/** Called before each retry, after the wait; may return a change for the next attempts. */
 	beforeRetry?: (context: RetryContext) => RequestChange | undefined | void | Promise<RequestChange | undefined | void>;
 	/** Called with the verdict of every attempt, and of every redirect the wrapper follows. Synchronous; its result is ignored. */

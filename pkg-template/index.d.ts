@@ -306,6 +306,13 @@ export interface RetryPolicyOptions {
 	 * Not together with `statusOverrides`.
 	 */
 	statusCodes?: number[];
+	/**
+	 * Your own backoff (ky's `delay`): the wait in ms after failed attempt `attempt` (1-based),
+	 * instead of `baseDelayMs`, `multiplier` and `jitter` (`maxDelayMs` does not cap it). A longer
+	 * wait the server asked for still wins. Asked about failures only, and by `plan`. A return
+	 * that is not a non-negative number throws a TypeError (`ERR_INVALID_RETURN_VALUE`).
+	 */
+	delay?: (attempt: number) => number;
 	/** Per-API classification rules used when the policy classifies an outcome itself. */
 	profile?: Profile;
 }
@@ -328,7 +335,8 @@ export type DecisionReason =
 	| 'deadline'
 	| 'budget_exhausted'
 	| 'circuit_open'
-	| 'method_not_retried';
+	| 'method_not_retried'
+	| 'declined';
 
 /** What happened to one attempt. Give exactly one of `verdict`, `response`, `status` or `error`. */
 export interface Outcome {
@@ -385,6 +393,14 @@ export interface Outcome {
 	 * @default 0
 	 */
 	salt?: number;
+	/**
+	 * Your own answer (what createFetch's `shouldRetry` returned): `false` declines any retry
+	 * (reason `declined`); `true` retries an outcome the policy would not (a 404, a method outside
+	 * `methods`, a timeout with `retryOnTimeout: false`), still within every other rule: a replayable
+	 * body, idempotency or an explicit opt-in, `maxAttempts`, the server's wait, the deadline, the
+	 * budget and the breaker; never a success, an abort or an exhausted quota.
+	 */
+	shouldRetry?: boolean;
 }
 
 /** What to do after an attempt, and why. Frozen. */

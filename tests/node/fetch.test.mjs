@@ -238,6 +238,91 @@ describe('ky and got retry options', () => {
 	});
 });
 
+describe('shouldRetry and delay (ky\'s escape hatches)', () => {
+	test('shouldRetry false declines a retry the policy would make: one request, reason declined', async () => {
+		const url = server.script('/sr-decline', [{status: 503}, {status: 200}]);
+		const {fetch} = client({shouldRetry: () => false});
+		const error = await rejection(fetch(url));
+		assert.ok(error instanceof HttpError);
+		assert.equal(error.reason, 'declined');
+		assert.equal(error.attempts, 1);
+		assert.match(error.message, /^503 Service Unavailable; the caller's shouldRetry declined a retry; not retried/);
+		assert.equal(server.requests('/sr-decline').length, 1);
+	});
+
+	test('shouldRetry true retries a 404 after the own backoff, and sees what the policy alone would decide', async () => {
+		const url = server.script('/sr-force', [{status: 404, body: 'not yet'}, {status: 200, body: 'here'}]);
+		const seen = [];
+		const {fetch, waits} = client({shouldRetry(context) {
+			seen.push(context);
+			return context.verdict.status === 404;
+		}});
+		const response = await fetch(url);
+		assert.equal(await response.text(), 'here');
+		assert.deepEqual(waits, [100]);
+		assert.equal(seen.length, 1, 'asked about failures only, not the 200');
+		const [{request, verdict, decision, attempt, error, response: failed}] = seen;
+		assert.equal(request.url, url);
+		assert.equal(verdict.status, 404);
+		assert.deepEqual([decision.retry, decision.reason], [false, 'not_retryable']);
+		assert.equal(attempt, 1);
+		assert.equal(error, undefined);
+		assert.equal(failed.status, 404);
+	});
+
+	test('shouldRetry undefined leaves the decision to the policy; a network failure comes with its error', async () => {
+		const url = server.script('/sr-reset', [{reset: 'before-headers'}, {status: 200}]);
+		const errors = [];
+		const {fetch, waits} = client({shouldRetry({error, response}) {
+			errors.push([error?.name, response]);
+		}});
+		assert.equal((await fetch(url)).status, 200);
+		assert.deepEqual(waits, [100]);
+		assert.deepEqual(errors, [['TypeError', undefined]]);
+	});
+
+	test('shouldRetry true cannot retry a POST the server may have processed, nor wait less than the server asked', async () => {
+		const {fetch, waits} = client({shouldRetry: () => true});
+		const post = server.script('/sr-post', [{status: 502}, {status: 200}]);
+		const error = await rejection(fetch(post, {method: 'POST', body: 'x'}));
+		assert.equal(error.reason, 'not_idempotent');
+		assert.equal(server.requests('/sr-post').length, 1);
+		const hinted = server.script('/sr-hint', [{status: 400, headers: {'retry-after': '3'}}, {status: 200}]);
+		assert.equal((await fetch(hinted)).status, 200);
+		assert.ok(waits[0] >= 3000 && waits[0] <= 3300, String(waits));
+	});
+
+	test('a call\'s own retry.shouldRetry replaces the client\'s; a bad answer is a TypeError and frees the response', async () => {
+		const url = () => server.script(`/sr-call-${Math.random()}`, [{status: 503}, {status: 200}]);
+		const {fetch} = client({shouldRetry: () => false});
+		assert.equal((await fetch(url(), {retry: {shouldRetry: () => undefined}})).status, 200);
+		const bad = await rejection(fetch(url(), {retry: {shouldRetry: () => 'yes'}}));
+		assert.ok(bad instanceof TypeError);
+		assert.equal(bad.code, 'ERR_INVALID_RETURN_VALUE');
+		assert.match(bad.message, /Expected `shouldRetry` to return true, false or undefined, got a string/);
+		const thrown = await rejection(fetch(url(), {retry: {shouldRetry() {
+			throw new Error('predicate failed');
+		}}}));
+		assert.equal(thrown.message, 'predicate failed');
+		assert.throws(() => createFetch({shouldRetry: true}), error => error instanceof TypeError && error.code === 'ERR_INVALID_OPTION' && /`shouldRetry` to be a function/.test(error.message));
+		await assert.rejects(fetch(url(), {retry: {shouldRetry: 1}}), error => error.code === 'ERR_INVALID_OPTION' && /`retry.shouldRetry`/.test(error.message));
+	});
+
+	test('delay(attempt) replaces the own backoff, never a longer server wait', async () => {
+		const {fetch, waits} = client({delay: attempt => attempt * 1000});
+		const url = server.script('/delay-own', [{status: 503, times: 2}, {status: 200}]);
+		assert.equal((await fetch(url)).status, 200);
+		assert.deepEqual(waits, [1000, 2000]);
+		const hinted = server.script('/delay-hint', [{status: 503, headers: {'retry-after': '5'}}, {status: 200}]);
+		assert.equal((await fetch(hinted, {retry: {delay: () => 10}})).status, 200);
+		assert.ok(waits[2] >= 5000 && waits[2] <= 5500, String(waits));
+		const bad = await rejection(fetch(server.script('/delay-bad', [{status: 503}, {status: 200}]), {retry: {delay: () => -1}}));
+		assert.equal(bad.code, 'ERR_INVALID_RETURN_VALUE');
+		assert.match(bad.message, /Expected `delay\(1\)` to return a non-negative number of milliseconds, got a number/);
+		assert.throws(() => createFetch({delay: 100}), error => error instanceof TypeError && error.code === 'ERR_INVALID_OPTION' && /`delay` to be a function/.test(error.message));
+	});
+});
+
 describe('messages', () => {
 	test('400 carries the reply\'s message (JSON message, error, detail, else text)', async () => {
 		const {fetch} = client();

@@ -122,6 +122,38 @@ describe('plan', () => {
 		assert.deepEqual(new RetryPolicy({seed: 1, maxAttempts: 1}).plan(), []);
 		assert.throws(() => plan({seed: 1}, 0), {code: 'ERR_INVALID_ARGUMENT'});
 	});
+
+	test('a delay function replaces the own backoff in plan and decide', () => {
+		const asked = [];
+		const policy = new RetryPolicy({seed: 1, maxAttempts: 4, delay(attempt) {
+			asked.push(attempt);
+			return 250 * attempt;
+		}});
+		assert.deepEqual(policy.plan(), [250, 500, 750]);
+		asked.length = 0;
+		assert.equal(policy.decide({attempt: 2, status: 503, nowMs: NOW_MS}).delayMs, 500);
+		assert.equal(policy.decide({attempt: 1, status: 200, nowMs: NOW_MS}).reason, 'success');
+		assert.deepEqual(asked, [2], 'asked about the failure only');
+		assert.equal(policy.decide({attempt: 1, error: refused, nowMs: NOW_MS}).delayMs, 250);
+		const broken = new RetryPolicy({delay: () => Number.NaN});
+		assert.throws(() => broken.decide({status: 503}), {name: 'TypeError', code: 'ERR_INVALID_RETURN_VALUE'});
+		assert.throws(() => new RetryPolicy({delay: 'fast'}), {name: 'TypeError', code: 'ERR_INVALID_OPTION', message: 'Expected `delay` to be a function, got a string.'});
+	});
+});
+
+describe('the caller\'s answer (shouldRetry in an outcome)', () => {
+	test('false declines, true retries what the policy would not, within its other rules', () => {
+		const policy = new RetryPolicy({seed: 1, jitter: 'none', baseDelayMs: 100});
+		const declined = policy.decide({status: 503, shouldRetry: false, nowMs: NOW_MS});
+		assert.deepEqual([declined.retry, declined.reason], [false, 'declined']);
+		assert.equal(declined.message, '503 Service Unavailable; the caller\'s shouldRetry declined a retry; not retried');
+		const forced = policy.decide({status: 404, shouldRetry: true, nowMs: NOW_MS});
+		assert.deepEqual([forced.retry, forced.reason, forced.delayMs], [true, 'retryable_status', 100]);
+		assert.equal(policy.decide({status: 404, nowMs: NOW_MS}).reason, 'not_retryable');
+		assert.equal(policy.decide({status: 502, method: 'POST', shouldRetry: true, nowMs: NOW_MS}).reason, 'not_idempotent');
+		assert.equal(policy.decide({attempt: 3, status: 404, shouldRetry: true, nowMs: NOW_MS}).reason, 'max_attempts');
+		assert.throws(() => policy.decide({status: 503, shouldRetry: 'no'}), {name: 'TypeError', code: 'ERR_INVALID_ARGUMENT'});
+	});
 });
 
 describe('client state', () => {

@@ -76,7 +76,9 @@ new RetryPolicy({maxAttemps: 3});
 // @ts-expect-error a decision is read-only
 decision.delayMs = 0;
 // ky/got-style options, the opt-in fail-fast breaker and an attempt's send time.
-const kyLike = new RetryPolicy({methods: ['GET', 'POST'], statusCodes: [500, 503], retryOnTimeout: false, capRetryAfter: true});
+const kyLike = new RetryPolicy({methods: ['GET', 'POST'], statusCodes: [500, 503], retryOnTimeout: false, capRetryAfter: true, delay: attempt => attempt * 300});
+const answered: Decision = kyLike.decide({status: 404, shouldRetry: true});
+const declinedReason: DecisionReason = 'declined';
 const failFast = new ClientState({circuitBreaker: {failFast: true}});
 const methodReason: DecisionReason = 'method_not_retried';
 void [kyLike.decide({status: 503, sentMs: 0, nowMs: 10}, failFast), methodReason];
@@ -125,6 +127,13 @@ const api: VerdictFetch = createFetch({
 });
 createFetch();
 createFetch({cache: true});
+const kyPort: VerdictFetch = createFetch({
+  shouldRetry: ({verdict, decision, attempt}) => (verdict.status === 404 && attempt < 3 ? true : decision.retry ? undefined : false),
+  delay: (attempt) => 0.3 * 2 ** (attempt - 1) * 1000,
+});
+kyPort('https://api.example/v1/items', {retry: {shouldRetry: async ({error}) => error === undefined}});
+// @ts-expect-error shouldRetry answers with a boolean or undefined
+createFetch({shouldRetry: () => 'yes'});
 
 async function useFetch(): Promise<void> {
   const response: VerdictResponse = await api('https://api.example/v1/orders', {
