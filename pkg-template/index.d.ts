@@ -519,9 +519,9 @@ export class ClientState {
 	/** Asks before sending an attempt to `origin`. */
 	admit(policy: RetryPolicy, at?: {origin?: string; nowMs?: number; elapsedMs?: number}): Admission;
 	breakerState(origin: string, nowMs?: number): 'closed' | 'open' | 'half_open';
-	/** Retries the budget allows now (`Infinity` when the budget is off). */
-	retriesAvailable(nowMs?: number): number;
-	/** Forgets every origin and the budget's history. */
+	/** Retries `origin`'s budget allows now (`Infinity` when the budget is off). */
+	retriesAvailable(origin: string, nowMs?: number): number;
+	/** Forgets every origin: budgets, breakers, gates and locks. */
 	clear(): void;
 	free(): void;
 }

@@ -423,8 +423,8 @@ export class ClientState {
 		return ['closed', 'open', 'half_open'][this.core.breakerState(String(origin), nonNegative(nowMs, 'nowMs', 0))];
 	}
 
-	retriesAvailable(nowMs = Date.now()) {
-		const available = this.core.retriesAvailable(nonNegative(nowMs, 'nowMs', 0));
+	retriesAvailable(origin, nowMs = Date.now()) {
+		const available = this.core.retriesAvailable(String(origin), nonNegative(nowMs, 'nowMs', 0));
 		return available < 0 ? Infinity : available;
 	}
 

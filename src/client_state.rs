@@ -1,12 +1,12 @@
-//! State shared by every request of one client: the retry budget and, per origin, a circuit
-//! breaker, a throttle gate and a quota lock.
+//! State shared by every request of one client, per origin: a retry budget, a circuit breaker, a
+//! throttle gate and a quota lock.
 //!
 //! One request's failures say something about the requests that follow: a throttling 429 means
 //! every request to that origin should wait for its `Retry-After`, else the policy's
 //! `throttle_fallback_ms` (the throttle gate); a `quota_exceeded` means every request will fail
 //! until the quota resets (the quota lock); repeated 5xx mean the origin is down (the breaker);
-//! and a burst of retries across the client means an outage in which retries only add load (the
-//! budget). [`crate::RetryPolicy::decide`] records every outcome here when given the state, so the
+//! and a burst of retries to an origin means an outage in which retries only add load (the
+//! budget; one per origin, so that one origin's outage leaves another's retries alone). [`crate::RetryPolicy::decide`] records every outcome here when given the state, so the
 //! wrapper calls it for successes too; the wrapper asks [`ClientState::before_attempt`] (or
 //! [`crate::RetryPolicy::admit`]) before each attempt. Time is always passed in. At most `max_origins` origins are tracked; when a new one arrives, the least
 //! recently used idle origin (else the least recently used one) is forgotten.
@@ -128,9 +128,11 @@ pub enum Admission {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 struct OriginState {
     origin: String,
+    /// Retries may only be a share of this origin's recent requests (`None`: budget off).
+    budget: Option<RetryBudget>,
     breaker: CircuitBreaker,
     /// Requests to the origin wait for it (a 429 asked for it).
     gate: Deadline,
@@ -165,7 +167,6 @@ impl OriginState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientState {
     options: ClientStateOptions,
-    budget: Option<RetryBudget>,
     origins: Vec<OriginState>,
 }
 
@@ -193,7 +194,6 @@ impl ClientState {
 
     fn from_valid(options: ClientStateOptions) -> Self {
         Self {
-            budget: options.retry_budget.map(RetryBudget::new),
             options,
             origins: Vec::new(),
         }
@@ -260,9 +260,16 @@ impl ClientState {
             .map_or(0, |entry| entry.quota.remaining_ms(now_ms))
     }
 
-    /// How many retries the budget allows at `now_ms`; `None` when the budget is off.
-    pub fn retries_available(&self, now_ms: u64) -> Option<u32> {
-        self.budget.as_ref().map(|budget| budget.available(now_ms))
+    /// How many retries `origin`'s budget allows at `now_ms` (an untracked origin has the whole
+    /// floor); `None` when the budget is off.
+    pub fn retries_available(&self, origin: &str, now_ms: u64) -> Option<u32> {
+        let options = self.options.retry_budget?;
+        Some(
+            match self.entry(origin).and_then(|entry| entry.budget.as_ref()) {
+                Some(budget) => budget.available(now_ms),
+                None => RetryBudget::new(options).available(now_ms),
+            },
+        )
     }
 
     /// How many origins are tracked.
@@ -270,11 +277,8 @@ impl ClientState {
         self.origins.len()
     }
 
-    /// Forgets everything: budget, breakers, gates and locks.
+    /// Forgets everything: budgets, breakers, gates and locks.
     pub fn clear(&mut self) {
-        if let Some(budget) = &mut self.budget {
-            budget.clear();
-        }
         self.origins.clear();
     }
 
@@ -290,16 +294,16 @@ impl ClientState {
         sent_ms: u64,
         now_ms: u64,
     ) {
-        if first_attempt {
-            if let Some(budget) = &mut self.budget {
-                budget.record_request(now_ms);
-            }
-        }
         let breaker_options = self.options.circuit_breaker;
         let quota_lock_ms = self.options.quota_lock_ms;
         let Some(entry) = self.entry_mut(origin, now_ms) else {
             return;
         };
+        if first_attempt {
+            if let Some(budget) = &mut entry.budget {
+                budget.record_request(now_ms);
+            }
+        }
         if let Some(options) = &breaker_options {
             entry
                 .breaker
@@ -320,10 +324,10 @@ impl ClientState {
         }
     }
 
-    /// Spends one retry from the budget; always true when the budget is off.
-    pub(crate) fn try_retry(&mut self, now_ms: u64) -> bool {
-        self.budget
-            .as_mut()
+    /// Spends one retry from `origin`'s budget; always true when the budget is off.
+    pub(crate) fn try_retry(&mut self, origin: &str, now_ms: u64) -> bool {
+        self.entry_mut(origin, now_ms)
+            .and_then(|entry| entry.budget.as_mut())
             .map_or(true, |budget| budget.try_retry(now_ms))
     }
 
@@ -338,6 +342,7 @@ impl ClientState {
             None => {
                 let fresh = OriginState {
                     origin: origin.into(),
+                    budget: self.options.retry_budget.map(RetryBudget::new),
                     breaker: CircuitBreaker::default(),
                     gate: Deadline::default(),
                     quota: Deadline::default(),

@@ -420,7 +420,7 @@ impl RetryPolicy {
                 return step;
             }
         }
-        if !state.try_retry(now_ms) {
+        if !state.try_retry(origin, now_ms) {
             return Step::only(Reason::BudgetExhausted);
         }
         step

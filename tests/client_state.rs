@@ -146,10 +146,22 @@ fn is_circuit_open(admission: Admission) -> bool {
 #[test]
 fn a_quiet_client_can_still_retry_a_lone_failure() {
     let mut state = ClientState::default();
-    assert_eq!(state.retries_available(T0), Some(10));
+    assert_eq!(state.retries_available(API, T0), Some(10));
     let decision = decide_at(&mut state, API, 1, status(503), T0);
     assert!(decision.retry, "{}", decision.message());
-    assert_eq!(state.retries_available(T0), Some(9));
+    assert_eq!(state.retries_available(API, T0), Some(9));
+}
+
+/// Budgets belong to an origin, like breakers and gates: a storm of retries to one origin leaves
+/// another origin's budget whole.
+#[test]
+fn each_origin_has_its_own_budget() {
+    let mut state = only_budget(BudgetOptions::default());
+    while decide_at(&mut state, API, 1, status(503), T0).retry {}
+    assert_eq!(state.retries_available(API, T0), Some(0));
+    assert_eq!(state.retries_available(OTHER, T0), Some(10));
+    let elsewhere = decide_at(&mut state, OTHER, 1, status(503), T0);
+    assert!(elsewhere.retry, "{}", elsewhere.message());
 }
 
 #[test]
@@ -206,7 +218,7 @@ fn the_budget_window_slides() {
 #[test]
 fn a_disabled_budget_never_refuses() {
     let mut state = neither();
-    assert_eq!(state.retries_available(T0), None);
+    assert_eq!(state.retries_available(API, T0), None);
     for _ in 0..500 {
         assert!(decide_at(&mut state, API, 2, status(503), T0).retry);
     }

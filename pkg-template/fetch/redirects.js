@@ -56,6 +56,12 @@ export async function follow(call, fetch, init) {
 
 		const {status} = response;
 		const next = new URL(location, url);
+		if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+			// As fetch: a network error, which classifyError calls unknown (never retried, no breaker
+			// failure), before anything is followed or remembered.
+			throw new TypeError('fetch failed', {cause: new TypeError('URL scheme must be a HTTP(S) scheme')});
+		}
+
 		permanent &&= status === 301 || status === 308;
 		if (status === 301 || status === 308) {
 			setLast(call.client.moved, url, next.href, 256);

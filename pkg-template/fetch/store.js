@@ -29,7 +29,10 @@ export function memoryStore() {
 
 export async function addValidators(call) {
 	const headers = call.ownHeaders();
-	if (headers.has('if-none-match') || headers.has('if-modified-since')) {
+	// A range, or the caller's own conditions (`If-*`), ask for an answer the stored whole body is
+	// not: such a request goes to the server as sent, and its answer is not stored.
+	if ([...headers.keys()].some(name => name === 'range' || name.startsWith('if-'))) {
+		call.storeKey = undefined;
 		return;
 	}
 

@@ -17,6 +17,9 @@ use crate::transport::ErrorShape;
 // NOTE: a plain `u32` return is several times faster across the boundary than a `Result`, whose
 // multi-value return allocates a JS array on every call.
 const INVALID_STATUS_KEY: u32 = u32::MAX - 1;
+/// The key `describe` answers with the core's tables (see `core_tables`); no verdict key comes near
+/// it (they use 21 bits).
+const TABLES_KEY: u32 = u32::MAX - 2;
 
 fn invalid_status_key(error: StatusError) -> u32 {
     match error {
@@ -82,12 +85,15 @@ pub fn classify_error_shape(parts: &str) -> u32 {
 
 /// The fields of the verdict for `key`, tab-separated in the order JS reads them: status (empty for
 /// none), kind, family, title, description, retryable (`1`/`0`), action, neverProcessed (`1`/`0`),
-/// detail (empty for none). For an invalid-status key, the sentence saying why; empty for any other
-/// unknown key.
+/// detail (empty for none). For an invalid-status key, the sentence saying why; for `TABLES_KEY`,
+/// the core's tables; empty for any other unknown key.
 // NOTE: one string, not an object: building objects from Rust needs js-sys glue in every download,
 // and this runs once per distinct verdict.
 #[wasm_bindgen]
 pub fn describe(key: u32) -> String {
+    if key == TABLES_KEY {
+        return super::core_tables();
+    }
     let Some(verdict) = verdict_from_key(key) else {
         let problem = [StatusError::NotAnInteger, StatusError::OutOfRange]
             .into_iter()

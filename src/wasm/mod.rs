@@ -119,9 +119,9 @@ pub(crate) fn optional_ms(value: f64) -> Option<u64> {
 /// `pkg-template/tables.js` names them: the reason ids by index, the method names by code, the
 /// header names the built-in rules read, and the verdict keys of the documented table (one per
 /// documented code and transport kind).
-// NOTE: one export instead of four: each had its own glue on both sides of the boundary.
-#[wasm_bindgen(js_name = coreTables)]
-pub fn core_tables() -> String {
+// NOTE: asked through `describe` (its `TABLES_KEY`) rather than an export of its own, and one
+// string instead of four lists: every export has its own glue on both sides of the boundary.
+pub(crate) fn core_tables() -> String {
     let documented = Kind::documented().map(|kind| {
         verdict_key(&Verdict {
             status: kind.documented_status(),

@@ -231,12 +231,12 @@ impl CoreState {
         }) as u32
     }
 
-    /// Retries the budget allows now, or -1 when the budget is off.
+    /// Retries `origin`'s budget allows now, or -1 when the budget is off.
     #[wasm_bindgen(js_name = retriesAvailable)]
-    pub fn retries_available(&self, now_ms: f64) -> f64 {
+    pub fn retries_available(&self, origin: &str, now_ms: f64) -> f64 {
         self.inner
             .as_ref()
-            .and_then(|state| state.retries_available(epoch_ms(now_ms)))
+            .and_then(|state| state.retries_available(origin, epoch_ms(now_ms)))
             .map_or(-1.0, f64::from)
     }
 

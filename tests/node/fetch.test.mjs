@@ -452,6 +452,24 @@ describe('conditional requests (cache)', () => {
 		const response = await fetch(url, {headers: {'if-none-match': '"x"'}});
 		assert.equal(response.status, 304);
 	});
+
+	test('a Range request, or one with the caller\'s own conditions, bypasses the store both ways', async () => {
+		const url = server.script('/ranged', {etag: '"r"', body: 'abcdefghij'});
+		const {fetch} = client({cache: true});
+		assert.equal(await (await fetch(url)).text(), 'abcdefghij');
+		for (const headers of [{range: 'bytes=0-3'}, {'if-match': '"r"'}, {'if-unmodified-since': 'Tue, 02 Jan 2024 03:04:05 GMT'}, {'if-range': '"r"', range: 'bytes=2-'}]) {
+			const response = await fetch(url, {headers});
+			assert.equal(response.fromCache, undefined, JSON.stringify(headers));
+			await response.text();
+		}
+
+		const sent = server.requests('/ranged');
+		assert.deepEqual(sent.map(r => r.headers['if-none-match']), [undefined, undefined, undefined, undefined, undefined], 'no validators added');
+		assert.equal(sent[1].headers.range, 'bytes=0-3');
+		const revalidated = await fetch(url);
+		assert.equal(revalidated.fromCache, true, 'the stored entry is still the whole body');
+		assert.equal(await revalidated.text(), 'abcdefghij');
+	});
 });
 
 describe('redirects', () => {
@@ -529,6 +547,43 @@ describe('redirects', () => {
 		} finally {
 			await other.close();
 		}
+	});
+});
+
+describe('bad redirects end the call as fetch would: final, unremembered, no breaker failure', () => {
+	for (const target of ['data:text/plain,hello', 'file:///etc/passwd', 'javascript:alert(1)']) {
+		const scheme = target.slice(0, target.indexOf(':'));
+		test(`a 301 to a ${scheme}: URL rejects with fetch's TypeError after one request, and is not remembered`, async () => {
+			const path = `/to-${scheme}`;
+			const url = server.script(path, {status: 301, redirect: target, times: 10});
+			const {fetch, waits} = client();
+			for (let call = 1; call <= 2; call++) {
+				const error = await rejection(fetch(url));
+				assert.equal(error.name, 'TypeError');
+				assert.equal(error.message, 'fetch failed');
+				assert.equal(error.cause.message, 'URL scheme must be a HTTP(S) scheme');
+				assert.equal(server.requests(path).length, call, 'sent once per call: not retried, not answered from a remembered move');
+			}
+
+			assert.deepEqual(waits, []);
+		});
+	}
+
+	test('a redirect loop stops after 20 hops like fetch (21 requests), is not retried, and opens no breaker', async () => {
+		const url = server.script('/loop', {status: 302, redirect: '/loop', times: 1000});
+		const state = new ClientState({circuitBreaker: {failFast: true, failureThreshold: 1}});
+		const {fetch, waits} = client({state});
+		for (let call = 1; call <= 2; call++) {
+			const error = await rejection(fetch(url));
+			assert.equal(error.name, 'TypeError');
+			assert.equal(error.cause.message, 'redirect count exceeded');
+			assert.equal(server.requests('/loop').length, 21 * call);
+		}
+
+		assert.deepEqual(waits, []);
+		assert.equal(state.breakerState(new URL(url).origin), 'closed');
+		const other = server.script('/after-loop', {body: 'fine'});
+		assert.equal(await (await fetch(other)).text(), 'fine');
 	});
 });
 

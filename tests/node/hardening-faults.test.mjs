@@ -449,7 +449,7 @@ describe('a storm of 503s: load amplification is bounded', () => {
 		assert.ok(sent > N && sent <= BUDGET_BOUND, `sent ${sent}: ${JSON.stringify(counts)}`);
 		assert.equal(waits.length, sent - N);
 		assert.ok(results.every(({reason}) => ['budget_exhausted', 'max_attempts'].includes(reason.reason)), JSON.stringify(counts));
-		assert.equal(state.retriesAvailable(clock.nowMs), 0, 'the whole budget was spent, no more');
+		assert.equal(state.retriesAvailable(new URL(target.url).origin, clock.nowMs), 0, 'the whole budget was spent, no more');
 	});
 
 	test(`${N} concurrent GETs, all throttled 429 (not a breaker failure, retryable for any method): the budget alone bounds the retries`, async () => {

@@ -248,7 +248,7 @@ describe('hostile values get coded errors', () => {
 			() => forgedPolicy.maxAttempts,
 			() => policy.decide({attempt: 1, status: 503}, forgedState),
 			() => forgedState.admit(policy, {origin: 'http://a', nowMs: 0}),
-			() => forgedState.retriesAvailable(0),
+			() => forgedState.retriesAvailable('http://a', 0),
 			() => new ClientState().admit(forgedPolicy, {origin: 'http://a', nowMs: 0}),
 			() => classify({status: 404, headers: {}}, {profile: forgedProfile}),
 		];

@@ -218,7 +218,7 @@ describe('client state', () => {
 
 		assert.deepEqual(reasons.slice(0, 2), ['retryable_status', 'retryable_status']);
 		assert.ok(reasons.includes('budget_exhausted'), reasons.join());
-		assert.equal(state.retriesAvailable(NOW_MS), 0);
+		assert.equal(state.retriesAvailable('http://d.test', NOW_MS), 0);
 	});
 });
 
