@@ -10,6 +10,7 @@ import {METHOD_NAMES, REASON_IDS, table} from './tables.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, expectation, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
+import {none} from './stand-in.js';
 import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
 import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './verdict.js';
 
@@ -27,8 +28,6 @@ const BREAKER_NUMBERS = ['enabled', 'failureThreshold', 'failureRatio', 'window'
 const STATE_NUMBERS = ['quotaLockMs', 'maxOrigins'];
 // The bit of createPolicy's `given` that says a jitter was given (JITTER_GIVEN in src/wasm/policy.rs).
 const JITTER_GIVEN = 1 << 31;
-// createState's `given` bit for the stand-in that means no state (NO_STATE in src/wasm/policy.rs).
-const NO_STATE = 1 << 31;
 // The bits of decide's `flags` (src/wasm/policy.rs): an Idempotency-Key, a replayable body, and the
 // caller's own answer, retry or not.
 const HAS_IDEMPOTENCY_KEY = 1;
@@ -39,7 +38,6 @@ const CALLER_DECLINES = 8;
 let reasonIds;
 let methodNames;
 let methodCodes;
-let noState;
 
 function reasonId(index) {
 	reasonIds ??= table(REASON_IDS);
@@ -334,8 +332,7 @@ export class RetryPolicy {
 		// The caller's `delay` is asked only about a failure, the only outcome that may wait.
 		const backoffMs = this.#delay === undefined || verdict.status < 400 && verdict.status !== null ? -1 : this.#ownDelayMs(attempt);
 		const originOrNone = origin === '' ? undefined : origin;
-		noState ??= core.createState(new Float64Array(0), NO_STATE);
-		const reasonIndex = core.decide(policyCore, state === undefined ? noState : state.core, key, retryAfterMs, attempt, code, flags, elapsedMs, nowMs, sentMs, previousDelayMs, originOrNone, salt, backoffMs);
+		const reasonIndex = core.decide(policyCore, state === undefined ? none() : state.core, key, retryAfterMs, attempt, code, flags, elapsedMs, nowMs, sentMs, previousDelayMs, originOrNone, salt, backoffMs);
 		const reason = reasonId(reasonIndex);
 		const parts = [reason, verdict, result(DELAY), attempt, this.#maxAttempts, methodNames[code], result(HINT), result(LIMIT)];
 		return new Decision(result(RETRY) === 1, reason, verdict, parts);

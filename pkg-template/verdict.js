@@ -9,6 +9,7 @@ import {rangeError, typeError} from './errors.js';
 import {describeType, expectation, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
 import {jsonWindow} from './json-window.js';
 import {useCore} from './ready.js';
+import {none} from './stand-in.js';
 import {checkShape, PROFILE_FIELDS} from './schema.js';
 
 // The core ignores longer header values and reads only the start of a body; cutting them here
@@ -249,7 +250,7 @@ export class Profile {
 	#headerNames;
 
 	constructor(rules, ownHeaderNames = []) {
-		if (!(rules instanceof core.ClassifierProfile)) {
+		if (!(rules instanceof core.CoreObject)) {
 			throw typeError('ERR_INVALID_ARGUMENT', 'Use createProfile() to make a Profile.');
 		}
 
@@ -267,7 +268,7 @@ export class Profile {
 			throw typeError('ERR_INVALID_ARGUMENT', 'This profile has been freed.');
 		}
 
-		return this.#rules.classifyResponse(status, headers, body, nowMs);
+		return core.classifyResponse(status, headers, body, nowMs, this.#rules);
 	}
 
 	/** @internal */
@@ -365,7 +366,7 @@ export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 	const now = headers === undefined ? 0 : (nowMs ?? Date.now());
 	const key = profile
 		? profile.classifyKey(status, headers, body, now)
-		: core.classifyResponse(status, headers, body, now);
+		: core.classifyResponse(status, headers, body, now, none());
 	if (key >= INVALID_STATUS_KEY) {
 		throw rangeError('ERR_STATUS_RANGE', core.describe(key));
 	}

@@ -65,13 +65,13 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
 fi
 
-# 6. Debian's nginx, a real rate limiter and redirector for tests/nginx (started by the tests on a
-# loopback port with their own config; the package's own service is not used). nginx-light has
-# limit_req and return, which is all the tests need.
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
-  say "installing nginx-light from Debian"
+# 6. Debian's nginx, a real rate limiter and redirector for tests/node/nginx.test.mjs (started by the
+# tests on a loopback port with their own config; the package's own service is not used). The
+# `nginx` package has limit_req and return, all the tests need (nginx-light only adds a module).
+if [ ! -x /usr/sbin/nginx ]; then
+  say "installing nginx from Debian"
   as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx
 fi
 
 say "ok (wasm-bindgen $bindgen_version, wasm-pack $WASM_PACK_VERSION, $(node --version), $(/usr/bin/chromium --version 2>/dev/null | head -1), $(/usr/sbin/nginx -v 2>&1))"

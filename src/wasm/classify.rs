@@ -4,6 +4,7 @@ use alloc::string::String;
 
 use wasm_bindgen::prelude::*;
 
+use super::object::CoreObject;
 use super::{epoch_ms, set_wait, verdict_from_key, verdict_key, RETRY_AFTER_SLOT};
 use crate::classify::{classify, classify_error, ResponseParts};
 use crate::headers::HeaderBlock;
@@ -28,7 +29,7 @@ fn invalid_status_key(error: StatusError) -> u32 {
     }
 }
 
-pub(crate) fn classify_to_key(
+fn classify_to_key(
     status: f64,
     headers: Option<String>,
     body: Option<String>,
@@ -52,16 +53,18 @@ pub(crate) fn classify_to_key(
     verdict_key(&verdict)
 }
 
-/// Classifies a response and returns its verdict key (or `INVALID_STATUS_KEY`); the wait goes to
-/// the `RETRY_AFTER_SLOT` result.
+/// Classifies a response, with `profile`'s rules tried first when it is a profile (JS passes the
+/// no-state stand-in for none), and returns its verdict key (or `INVALID_STATUS_KEY`); the wait
+/// goes to the `RETRY_AFTER_SLOT` result.
 #[wasm_bindgen(js_name = classifyResponse)]
 pub fn classify_response(
     status: f64,
     headers: Option<String>,
     body: Option<String>,
     now_ms: f64,
+    profile: &CoreObject,
 ) -> u32 {
-    classify_to_key(status, headers, body, now_ms, None)
+    classify_to_key(status, headers, body, now_ms, profile.as_profile())
 }
 
 /// Classifies the parts of a thrown value and returns its verdict key. The parts cross as one

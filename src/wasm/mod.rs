@@ -12,6 +12,7 @@
 //! One file per exported concern; serde-wasm-bindgen is used only by the simulator (feature `sim`).
 
 mod classify;
+mod object;
 mod policy;
 mod profile;
 #[cfg(feature = "package")]

@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
+use super::object::CoreObject;
 use super::profile::profile_from;
 use super::{
     duration_ms, epoch_ms, optional_ms, set_result, set_wait, verdict_from_key, ADMISSION_SLOT,
@@ -49,12 +50,6 @@ fn method_name(code: u32) -> &'static str {
         .unwrap_or("")
 }
 
-/// A validated retry policy (JS: wrapped by `RetryPolicy`).
-#[wasm_bindgen]
-pub struct CorePolicy {
-    inner: RetryPolicy,
-}
-
 /// Validates retry options passed as numbers (see `RetryOptions::from_numbers`: one slot per
 /// numeric option, present when its bit of `given` is set, then the status overrides as status,
 /// retry pairs) and the jitter's name, given when bit `JITTER_GIVEN` is set. `None` when an option
@@ -65,10 +60,10 @@ pub struct CorePolicy {
 // brings JS values (and their table and glue) into a module that otherwise takes only numbers and
 // strings.
 #[wasm_bindgen(js_name = createPolicy)]
-pub fn create_policy(numbers: &[f64], given: u32, jitter: &str) -> Option<CorePolicy> {
+pub fn create_policy(numbers: &[f64], given: u32, jitter: &str) -> Option<CoreObject> {
     policy_from(numbers, given, jitter)
         .ok()
-        .map(|inner| CorePolicy { inner })
+        .map(CoreObject::policy)
 }
 
 fn policy_from(numbers: &[f64], given: u32, jitter: &str) -> Result<RetryPolicy, PolicyError> {
@@ -90,14 +85,14 @@ fn admission_code(admission: Admission) -> u32 {
 }
 
 /// Decides about one attempt, reading and updating `state` unless it is the no-state stand-in; returns
-/// the reason index, or `u32::MAX` for a key that no classifier made. `sent_ms` is when the attempt
+/// the reason index, or `u32::MAX` for a key that no classifier made (or a `policy` that is not one). `sent_ms` is when the attempt
 /// was sent (negative: unknown, taken as `now_ms`); `backoff_ms` the caller's own backoff (negative:
 /// none, the policy's).
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn decide(
-    policy: &CorePolicy,
-    state: &mut CoreState,
+    policy: &CoreObject,
+    state: &mut CoreObject,
     verdict_key: u32,
     retry_after_ms: f64,
     attempt: u32,
@@ -111,7 +106,8 @@ pub fn decide(
     salt: f64,
     backoff_ms: f64,
 ) -> u32 {
-    let Some(mut verdict) = verdict_from_key(verdict_key) else {
+    let (Some(policy), Some(mut verdict)) = (policy.as_policy(), verdict_from_key(verdict_key))
+    else {
         return u32::MAX;
     };
     verdict.retry_after_ms = optional_ms(retry_after_ms);
@@ -134,7 +130,7 @@ pub fn decide(
         },
         backoff_ms: optional_ms(backoff_ms),
     };
-    let decision = policy.inner.decide(&outcome, state.inner.as_mut());
+    let decision = policy.decide(&outcome, state.as_state_mut());
     set_result(RETRY_SLOT, f64::from(u8::from(decision.retry)));
     set_result(DELAY_SLOT, decision.delay_ms as f64);
     set_wait(HINT_SLOT, decision.wait_hint_ms);
@@ -142,45 +138,18 @@ pub fn decide(
     decision.reason.index() as u32
 }
 
-#[wasm_bindgen]
-impl CorePolicy {
-    /// The own-backoff waits the policy would use, in ms (at most 1000).
-    pub fn plan(&self, attempts: Option<u32>) -> Vec<f64> {
-        self.inner
-            .plan(attempts)
-            .into_iter()
-            .map(|wait_ms| wait_ms as f64)
-            .collect()
-    }
-
-    /// The maximum number of attempts.
-    #[wasm_bindgen(getter, js_name = maxAttempts)]
-    pub fn max_attempts(&self) -> u32 {
-        self.inner.options().max_attempts
-    }
-}
-
-/// Shared per-client state (JS: wrapped by `ClientState`), or none at all (`createState` with the
-/// `NO_STATE` bit).
-// NOTE: an `Option` inside rather than an optional argument: wasm-bindgen cannot take an optional
-// `&mut` of an exported type, and one `decide` export serves both cases this way.
-#[wasm_bindgen]
-pub struct CoreState {
-    inner: Option<ClientState>,
-}
-
 /// Validates client state options passed as numbers (see `ClientState::from_numbers`); `None` when
 /// an option is out of range (`rejection` names it).
 // NOTE: `given` with bit `NO_STATE` makes the stand-in for "no state" that `decide` takes when the
 // caller passed none; a static constructor for it had its own glue.
 #[wasm_bindgen(js_name = createState)]
-pub fn create_state(numbers: &[f64], given: u32) -> Option<CoreState> {
+pub fn create_state(numbers: &[f64], given: u32) -> Option<CoreObject> {
     if given & NO_STATE != 0 {
-        return Some(CoreState { inner: None });
+        return Some(CoreObject::state(None));
     }
     state_from(numbers, given)
         .ok()
-        .map(|inner| CoreState { inner: Some(inner) })
+        .map(|state| CoreObject::state(Some(state)))
 }
 
 fn state_from(numbers: &[f64], given: u32) -> Result<ClientState, PolicyError> {
@@ -202,22 +171,38 @@ pub fn rejection(concept: u32, numbers: &[f64], given: u32, text: &str) -> Strin
 }
 
 #[wasm_bindgen]
-impl CoreState {
+impl CoreObject {
+    /// The own-backoff waits the policy would use, in ms (at most 1000; none for another kind).
+    pub fn plan(&self, attempts: Option<u32>) -> Vec<f64> {
+        self.as_policy().map_or(Vec::new(), |policy| {
+            policy
+                .plan(attempts)
+                .into_iter()
+                .map(|wait_ms| wait_ms as f64)
+                .collect()
+        })
+    }
+
+    /// The policy's maximum number of attempts (0 for another kind).
+    #[wasm_bindgen(getter, js_name = maxAttempts)]
+    pub fn max_attempts(&self) -> u32 {
+        self.as_policy()
+            .map_or(0, |policy| policy.options().max_attempts)
+    }
+
     /// Whether an attempt to `origin` may be sent now, under `policy`'s limits (admission code).
     pub fn admit(
         &mut self,
-        policy: &CorePolicy,
+        policy: &CoreObject,
         origin: &str,
         now_ms: f64,
         elapsed_ms: f64,
     ) -> u32 {
-        admission_code(match self.inner.as_mut() {
-            Some(state) => {
-                policy
-                    .inner
-                    .admit(state, origin, epoch_ms(now_ms), duration_ms(elapsed_ms))
+        admission_code(match (self.as_state_mut(), policy.as_policy()) {
+            (Some(state), Some(policy)) => {
+                policy.admit(state, origin, epoch_ms(now_ms), duration_ms(elapsed_ms))
             }
-            None => Admission::Allowed,
+            _ => Admission::Allowed,
         })
     }
 
@@ -226,7 +211,7 @@ impl CoreState {
     // NOTE: an index, not the id: a returned string brings its own glue on both sides.
     #[wasm_bindgen(js_name = breakerState)]
     pub fn breaker_state(&self, origin: &str, now_ms: f64) -> u32 {
-        self.inner.as_ref().map_or(BreakerState::Closed, |state| {
+        self.as_state().map_or(BreakerState::Closed, |state| {
             state.breaker_state(origin, epoch_ms(now_ms))
         }) as u32
     }
@@ -234,15 +219,14 @@ impl CoreState {
     /// Retries `origin`'s budget allows now, or -1 when the budget is off.
     #[wasm_bindgen(js_name = retriesAvailable)]
     pub fn retries_available(&self, origin: &str, now_ms: f64) -> f64 {
-        self.inner
-            .as_ref()
+        self.as_state()
             .and_then(|state| state.retries_available(origin, epoch_ms(now_ms)))
             .map_or(-1.0, f64::from)
     }
 
-    /// Forgets every origin and the budget's history.
+    /// Forgets every origin: budgets, breakers, gates and locks.
     pub fn clear(&mut self) {
-        if let Some(state) = self.inner.as_mut() {
+        if let Some(state) = self.as_state_mut() {
             state.clear();
         }
     }

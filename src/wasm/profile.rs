@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
-use super::classify::classify_to_key;
+use super::object::CoreObject;
 use crate::profile::{HeaderRuleSpec, Profile, ProfileError, ProfileSpec, RuleSpec};
 use crate::text::split_byte;
 
@@ -14,12 +14,6 @@ use crate::text::split_byte;
 const HEADER_NAME: u32 = 1;
 const HEADER_EQUALS: u32 = 2;
 const HEADER_INCLUDES: u32 = 4;
-
-/// A validated classification profile (see `createProfile` in the JS API).
-#[wasm_bindgen]
-pub struct ClassifierProfile {
-    inner: Profile,
-}
 
 /// Builds and validates a profile; the error names the offending field. `rules` holds three numbers
 /// per rule: its status, which header fields it has (bit 1 name, 2 equals, 4 includes) and how many
@@ -29,10 +23,8 @@ pub struct ClassifierProfile {
 // every method with optional strings had its own glue on both sides of the boundary.
 /// `None` when a rule is invalid: `rejection` then names it.
 #[wasm_bindgen(js_name = createProfile)]
-pub fn create_profile(rules: &[f64], texts: &str) -> Option<ClassifierProfile> {
-    profile_from(rules, texts)
-        .ok()
-        .map(|inner| ClassifierProfile { inner })
+pub fn create_profile(rules: &[f64], texts: &str) -> Option<CoreObject> {
+    profile_from(rules, texts).ok().map(CoreObject::profile)
 }
 
 /// The profile these arguments describe (see `create_profile`), or why not.
@@ -64,19 +56,4 @@ pub(super) fn profile_from(rules: &[f64], texts: &str) -> Result<Profile, Profil
         });
     }
     Profile::new(spec)
-}
-
-#[wasm_bindgen]
-impl ClassifierProfile {
-    /// `classifyResponse` with this profile's rules tried first.
-    #[wasm_bindgen(js_name = classifyResponse)]
-    pub fn classify_response(
-        &self,
-        status: f64,
-        headers: Option<String>,
-        body: Option<String>,
-        now_ms: f64,
-    ) -> u32 {
-        classify_to_key(status, headers, body, now_ms, Some(&self.inner))
-    }
 }
