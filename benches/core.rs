@@ -1,3 +1,10 @@
+// Test, bench and example code may unwrap, panic and index (the package's code may not: Cargo.toml [lints]).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! Native cost of the core's per-request work: `classify` and `decide`, without and with headers.
 //!
 //! Run with `cargo bench --bench core` (or `bash scripts/bench.sh`, which also runs the JS side).

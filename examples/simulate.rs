@@ -1,3 +1,10 @@
+// Test, bench and example code may unwrap, panic and index (the package's code may not: Cargo.toml [lints]).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! The retry-storm report: every scenario, every policy, several seeds (SPEC §4, issue 6).
 //!
 //! ```sh

@@ -1,3 +1,10 @@
+// Test, bench and example code may unwrap, panic and index (the package's code may not: Cargo.toml [lints]).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![cfg(feature = "sim")]
 
 // The retry-storm simulator (issue 6): the self-check that makes the harness trustworthy, the
