@@ -5,7 +5,7 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-//! The retry-storm report: every scenario, every policy, several seeds (SPEC §4, issue 6).
+//! The retry-storm report: every scenario, every policy, several seeds (contract §4, issue 6).
 //!
 //! ```sh
 //! cargo run --release --features sim --example simulate -- [--seeds N] [--csv DIR] [--scenario NAME] [--scale X]

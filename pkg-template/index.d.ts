@@ -268,7 +268,7 @@ export interface RetryPolicyOptions {
 	 */
 	maxRetryAfterMs?: number;
 	/**
-	 * Retry POST/PATCH even when the outcome may have been processed (SPEC §2 (c)).
+	 * Retry POST/PATCH even when the outcome may have been processed: the explicit opt-in.
 	 * @default false
 	 */
 	retryNonIdempotent?: boolean;

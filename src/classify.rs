@@ -62,7 +62,7 @@ impl Verdict {
     }
 
     /// Whether the outcome proves the request was never processed, so that any method may be
-    /// retried (RFC 9110 §9.2.2; SPEC §2 (b)): 408, a throttling 429, a refused connection, DNS.
+    /// retried (RFC 9110 §9.2.2; contract §2 (b)): 408, a throttling 429, a refused connection, DNS.
     pub fn never_processed(&self) -> bool {
         self.kind.retry_scope() == RetryScope::AnyMethod
             || self.detail.is_some_and(TransportDetail::never_sent)

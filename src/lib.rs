@@ -2,7 +2,8 @@
 //!
 //! The core is pure Rust: no I/O, no clock and no randomness of its own (time comes in as
 //! arguments), so every verdict is deterministic and testable natively. The `wasm` module is the
-//! only place that knows about JavaScript.
+//! only place that knows about JavaScript. Comments citing `contract §n` point at the sections of
+//! `docs/contract.md`, the behaviour the code promises.
 //!
 //! ```
 //! use http_verdict::{classify, HeaderBlock, Kind, ResponseParts};

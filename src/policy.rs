@@ -8,7 +8,7 @@
 //!    overrides (which cannot touch 1–3);
 //! 5. a one-shot body cannot be sent again;
 //! 6. an outcome that may have been processed is retried only for idempotent methods, requests
-//!    with an `Idempotency-Key`, or with `retry_non_idempotent` (SPEC §2);
+//!    with an `Idempotency-Key`, or with `retry_non_idempotent` (contract §2);
 //! 7. attempts never exceed `max_attempts`;
 //! 8. a server wait above `max_retry_after_ms` fails at once rather than sleeping;
 //! 9. the wait: a server hint plus a small positive jitter (never earlier than the hint, not

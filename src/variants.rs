@@ -246,7 +246,7 @@ pub fn too_many_requests_variant(body: Option<&str>, headers: &HeaderBlock, now_
     if let Some(hint) = rate_limit_hint(headers, now_ms) {
         // On a 429 an unstated `remaining` means none: the status says the limit is spent.
         if hint.remaining.unwrap_or(0) == 0 {
-            // A long window with nothing left is a quota even when it resets soon (SPEC §1).
+            // A long window with nothing left is a quota even when it resets soon (contract §1).
             if hint
                 .window_ms
                 .is_some_and(|window| window >= QUOTA_WAIT_THRESHOLD_MS)

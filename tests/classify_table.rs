@@ -8,8 +8,8 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-// SPEC §1: the verdict table, row by row, through the public API only. Every documented row is
-// classified from a realistic input and checked field by field against the SPEC table and the API's
+// contract §1: the verdict table, row by row, through the public API only. Every documented row is
+// classified from a realistic input and checked field by field against the contract table and the API's
 // own "Response Codes" page (copied verbatim below, so the wording cannot drift from the seed).
 
 use http_verdict::status::reason_phrase;
@@ -45,7 +45,7 @@ const SEED: &str = "
     504 - Gateway TimeoutThe server did not receive a timely response from another server upstream.
 ";
 
-/// One row of the SPEC §1 table, as the verdict must show it.
+/// One row of the contract §1 table, as the verdict must show it.
 struct Row {
     status: Option<u16>,
     kind: &'static str,
@@ -164,7 +164,7 @@ fn check_transport_row(row: Row, error: ErrorShape, detail: TransportDetail) {
     assert!(SEED.lines().all(|line| !line.contains(description)));
 }
 
-// ---- one test per SPEC §1 row --------------------------------------------------------------------
+// ---- one test per contract §1 row --------------------------------------------------------------------
 
 #[test]
 fn row_200_ok() {
@@ -464,7 +464,7 @@ fn row_502_bad_gateway() {
         title: "Bad Gateway",
     };
     let wording = seed_description(502, "Bad Gateway");
-    // SPEC: "when it persists, the error advises contacting support".
+    // contract: "when it persists, the error advises contacting support".
     assert!(wording.ends_with("If the problem persists, please get in touch with support."));
     check_status_row(
         row,
@@ -527,7 +527,7 @@ fn row_network_error() {
         ..Default::default()
     };
     check_transport_row(row(false), chrome, TransportDetail::FetchFailed);
-    // ...a refused connection does (SPEC: "never sent, so safe for any method").
+    // ...a refused connection does (contract: "never sent, so safe for any method").
     let refused = ErrorShape {
         name: "TypeError",
         message: "fetch failed",
@@ -589,7 +589,7 @@ fn row_aborted() {
 
 // ---- the documented table as data ----------------------------------------------------------------
 
-/// The kind ids of the SPEC §1 table, in its order.
+/// The kind ids of the contract §1 table, in its order.
 const SPEC_ROWS: &[&str] = &[
     "ok",
     "moved_permanently",
@@ -618,7 +618,7 @@ const SPEC_ROWS: &[&str] = &[
 
 #[test]
 fn documented_kinds_are_exactly_the_spec_rows() {
-    // The SPEC rows, plus `unknown_error`: a kind users can receive, so the table lists it too.
+    // The contract rows, plus `unknown_error`: a kind users can receive, so the table lists it too.
     let mut documented: Vec<&str> = Kind::documented().map(Kind::id).collect();
     let mut expected = SPEC_ROWS.to_vec();
     expected.push("unknown_error");
@@ -626,7 +626,7 @@ fn documented_kinds_are_exactly_the_spec_rows() {
     expected.sort_unstable();
     assert_eq!(
         documented, expected,
-        "codes() must return the SPEC table and unknown_error, no more, no less"
+        "codes() must return the contract table and unknown_error, no more, no less"
     );
 }
 

@@ -8,7 +8,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-// Shared per-client state (SPEC §4): the retry budget, the circuit breaker, the throttle gate and
+// Shared per-client state (contract §4): the retry budget, the circuit breaker, the throttle gate and
 // the quota lock per origin, driven through `RetryPolicy::decide` and `ClientState::before_attempt`
 // with an injected clock.
 

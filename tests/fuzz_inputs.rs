@@ -9,8 +9,8 @@
 
 // Never trap: hostile text into every parser and classifier, and hostile profiles, through the
 // public API. A panic here would be a trap in the wasm build, which poisons the instance. The case
-// count follows PROPTEST_CASES: the regular suite runs proptest's default, the hardening job
-// (`bash scripts/hardening.sh`) runs hundreds of thousands.
+// count follows PROPTEST_CASES: the regular suite runs proptest's default, the test command's fuzz
+// stage (scripts/test.sh, `FUZZ_CASES`) runs hundreds of thousands.
 
 use http_verdict::http_date::parse_http_date;
 use http_verdict::profile::{HeaderRuleSpec, RuleSpec};

@@ -8,7 +8,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-// Server wait hints (SPEC §3): HTTP-dates, `Retry-After` and rate-limit headers, through the
+// Server wait hints (contract §3): HTTP-dates, `Retry-After` and rate-limit headers, through the
 // public API only, so the same vectors run natively and as wasm.
 
 use http_verdict::headers::HeaderBlock;

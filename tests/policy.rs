@@ -8,7 +8,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-// The decision engine (SPEC §2–§4) rule by rule, through the public API only, so the same tests
+// The decision engine (contract §2–§4) rule by rule, through the public API only, so the same tests
 // run natively and as wasm. Shared per-client state has its own file (tests/client_state.rs).
 
 use http_verdict::backoff::{Backoff, Jitter};
@@ -91,7 +91,7 @@ fn assert_retried(decision: &Decision, reason: Reason) {
     assert!(decision.retry, "{}", decision.message());
 }
 
-// ---- SPEC §2: methods and idempotency -------------------------------------------------------
+// ---- contract §2: methods and idempotency -------------------------------------------------------
 
 #[test]
 fn rfc_9110_method_table() {
@@ -362,7 +362,7 @@ fn status_overrides_force_or_forbid_retries() {
     );
 }
 
-// ---- SPEC §3: server wait hints ----------------------------------------------------------------
+// ---- contract §3: server wait hints ----------------------------------------------------------------
 
 #[test]
 fn a_server_wait_is_honoured_with_a_small_positive_jitter() {
@@ -510,7 +510,7 @@ fn a_rejected_hint_counts_as_absent() {
     }
 }
 
-// ---- SPEC §4: backoff, deadline, attempts ------------------------------------------------------
+// ---- contract §4: backoff, deadline, attempts ------------------------------------------------------
 
 #[test]
 fn own_backoff_grows_exponentially_up_to_the_cap() {

@@ -8,7 +8,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-// SPEC §1: user profiles. Bad profiles are rejected up front with the path of the offending field;
+// contract §1: user profiles. Bad profiles are rejected up front with the path of the offending field;
 // good ones override the built-in variant rules per status, and fall back to them otherwise.
 
 use http_verdict::profile::{HeaderRuleSpec, RuleSpec, MAX_RULES};

@@ -7,7 +7,7 @@
 )]
 #![cfg(not(target_arch = "wasm32"))]
 
-// Property tests of the decision engine over random options and outcomes (SPEC §4): waits are
+// Property tests of the decision engine over random options and outcomes (contract §4): waits are
 // bounded by the cap, never before a valid hint and never past the deadline; attempts never exceed
 // the maximum; the same seed gives the same decisions; nothing panics, whatever the input.
 

@@ -8,7 +8,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-// SPEC §1 and §2: what `fetch` throws in each runtime, classified by `classify_error`. A refused
+// contract §1 and §2: what `fetch` throws in each runtime, classified by `classify_error`. A refused
 // connection, a DNS failure, an unreachable host, a TLS failure and a connect timeout prove that
 // the request was never sent (any method may be retried); a reset or a browser's opaque failure
 // does not.

@@ -8,7 +8,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-// SPEC §1, "Telling variants apart": the two 404s and the two 429s the API documents, classified
+// contract §1, "Telling variants apart": the two 404s and the two 429s the API documents, classified
 // from realistic bodies and headers through `classify`, and the server's wait (`retry_after_ms`)
 // that every verdict carries.
 

@@ -10,7 +10,7 @@
 //! client's timeout is wasted work. Served attempts then fail independently with a probability
 //! (a mix of 5xx and resets) or get their request's own non-retryable answer (a bad request stays
 //! bad). Every reply carries the truth the compliance counters are checked against: whether the
-//! side effect happened, whether the class is retryable per SPEC §1, the valid server wait it
+//! side effect happened, whether the class is retryable per contract §1, the valid server wait it
 //! stated and the quota reset. Randomness is addressed by request and attempt, so the same
 //! request meets the same luck whatever the policy (common random numbers).
 
@@ -182,7 +182,7 @@ pub(crate) enum Wire {
 pub(crate) struct Truth {
     /// The request's side effect happened.
     pub processed: bool,
-    /// The outcome's class is retryable per SPEC §1 (for some method).
+    /// The outcome's class is retryable per contract §1 (for some method).
     pub retryable_class: bool,
     /// The server's valid wait, in ms (a garbage hint is none; a past date is 0).
     pub valid_wait_ms: Option<u64>,
@@ -557,7 +557,7 @@ fn sticky_reply(draw: f64) -> Reply {
     }
 }
 
-/// Garbage `Retry-After` values: each must count as absent (SPEC §3).
+/// Garbage `Retry-After` values: each must count as absent (contract §3).
 const GARBAGE: &[&str] = &[
     "retry-after: soon",
     "retry-after: -1",

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {classify, codes, createProfile, RetryPolicy} from '../../pkg/node.js';
 
-// The SPEC §1 table: status, kind, family, retryable, action, neverProcessed.
+// The contract §1 table: status, kind, family, retryable, action, neverProcessed.
 const documentedRows = [
 	[200, 'ok', 'success', false, 'deliver', false],
 	[301, 'moved_permanently', 'redirection', false, 'update_url', false],
