@@ -7,6 +7,8 @@
 //   source module inlined), so that a plain page makes two requests (it and the wasm) and downloads
 //   no comments. It loads the wasm from `new URL('http_verdict_bg.wasm', import.meta.url)`, which
 //   bundlers recognise as an asset.
+// - workerd.js: the entry for Cloudflare's workerd (export condition `workerd`), minified like web.js,
+//   importing the wasm as a module as workerd requires.
 // - node.js: the Node entry, the same sources and the glue in one readable (unminified) module, so
 //   that `import` reads one file instead of twenty.
 // - http_verdict_bg.wasm: the optimised module with its custom sections (names) removed.
@@ -103,6 +105,16 @@ await build({
 	outfile: join(pkgDir, 'web.js'),
 	platform: 'neutral',
 	minify: true,
+	plugins: [glueAlias, templates],
+});
+// workerd imports the wasm as a module: the import stays, pointing at the file beside the entry.
+await build({
+	...common,
+	entryPoints: [join(templateDir, 'workerd.js')],
+	outfile: join(pkgDir, 'workerd.js'),
+	platform: 'neutral',
+	minify: true,
+	external: ['./http_verdict_bg.wasm'],
 	plugins: [glueAlias, templates],
 });
 await build({

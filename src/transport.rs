@@ -11,6 +11,7 @@
 //! | Node (undici) | `TypeError: fetch failed`, `cause.code` `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, `UND_ERR_SOCKET`… |
 //! | Deno | `TypeError: error sending request for url (…): … Connection refused …` |
 //! | Bun | `code` `ConnectionRefused`, `ConnectionClosed`, `FailedToOpenSocket` |
+//! | workerd | `Error: Network connection lost.` (a refused connection too: read as `fetch_failed`) |
 //!
 //! A refused connection, a failed DNS lookup, an unreachable host and a failed TLS handshake prove
 //! that the request never reached the server, so any method may be retried after them; a reset or a
@@ -251,7 +252,8 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
                 "network request failed",
                 "fetch failed",
                 "error sending request",
-                "network connection was lost",
+                // Safari's "The network connection was lost.", workerd's "Network connection lost."
+                "network connection",
                 "unable to connect",
             ],
             TransportDetail::FetchFailed,

@@ -111,6 +111,18 @@ fn safari_load_failed() {
     );
 }
 
+/// workerd (Cloudflare Workers) throws a plain `Error` for a refused connection (seen in
+/// tests/pack/runtimes.test.mjs): a fetch failure, not proof that nothing was sent.
+#[test]
+fn workerd_network_connection_lost() {
+    let shape = ErrorShape {
+        name: "Error",
+        message: "Network connection lost.",
+        ..Default::default()
+    };
+    network(shape, TransportDetail::FetchFailed, false);
+}
+
 // ---- Node (undici) ---------------------------------------------------------------------------------
 
 #[test]

@@ -11,7 +11,8 @@ export const MAX_TIMER_MS = 2_147_483_647;
 // signal. A controller stops following when its attempt ends without a response, else when that
 // response is collected: until then the caller's abort still stops its body, as with fetch.
 const followers = new WeakMap();
-const unfollowLater = new FinalizationRegistry(unfollowCaller);
+// workerd has no FinalizationRegistry: there a controller stops following when its attempt ends.
+const unfollowLater = globalThis.FinalizationRegistry ? new FinalizationRegistry(unfollowCaller) : {register: (_, link) => unfollowCaller(link)};
 
 export function followCaller(caller, controller) {
 	if (caller.aborted) {

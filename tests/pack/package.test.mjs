@@ -28,6 +28,7 @@ const INTENDED_FILES = [
   'node.js',
   'package.json',
   'web.js',
+  'workerd.js',
   ...readdirSync(root).filter((name) => /^LICEN[CS]E/i.test(name)),
 ].sort();
 
@@ -72,7 +73,7 @@ test('the tarball holds exactly the intended files, versioned like the crate', (
   assert.equal(manifest.type, 'module');
   assert.equal(Object.keys(manifest.dependencies ?? {}).length, 0, 'no runtime dependencies');
   // Order matters: Node must never fall through to the browser entry.
-  assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'node', 'default']);
+  assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'workerd', 'node', 'default']);
 });
 
 test('Node ESM: import from "http-verdict" resolves the Node entry and classifies', async () => {
