@@ -65,6 +65,14 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
 fi
 
+# 5b. Debian's Firefox ESR, the second browser engine (tests/browser/engines.test.mjs, driven by
+# puppeteer-core over WebDriver BiDi: no geckodriver needed).
+if [ ! -x /usr/bin/firefox-esr ]; then
+  say "installing firefox-esr from Debian"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends firefox-esr
+fi
+
 # 6. Debian's nginx, a real rate limiter and redirector for tests/node/nginx.test.mjs (started by the
 # tests on a loopback port with their own config; the package's own service is not used). The
 # `nginx` package has limit_req and return, all the tests need (nginx-light only adds a module).
@@ -74,4 +82,4 @@ if [ ! -x /usr/sbin/nginx ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx
 fi
 
-say "ok (wasm-bindgen $bindgen_version, wasm-pack $WASM_PACK_VERSION, $(node --version), $(/usr/bin/chromium --version 2>/dev/null | head -1), $(/usr/sbin/nginx -v 2>&1))"
+say "ok (wasm-bindgen $bindgen_version, wasm-pack $WASM_PACK_VERSION, $(node --version), $(/usr/bin/chromium --version 2>/dev/null | head -1), $(/usr/bin/firefox-esr --version 2>/dev/null), $(/usr/sbin/nginx -v 2>&1))"
