@@ -18,8 +18,7 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import { build as esbuild } from 'esbuild';
 import { rollup } from 'rollup';
 import webpack from 'webpack';
-import { startStaticServer } from '../../scripts/lib/static-server.mjs';
-import { launchChromium } from '../support/chromium.mjs';
+import { launchChromium, pageOutput } from '../support/chromium.mjs';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -74,21 +73,11 @@ async function runInChromium(name, dir, t) {
     assert.doesNotMatch(readFileSync(file, 'utf8'), /readFileSync|getBuiltinModule/, `${name} must not bundle the Node entry`);
   }
 
-  const server = await startStaticServer({ mounts: [{ prefix: '/', dir }] });
-  try {
-    const { page, guard } = await browser.newPage();
-    await page.goto(server.url);
-    await page.waitForFunction(() => document.getElementById('out')?.textContent, null, { timeout: 30_000 });
-    const shown = JSON.parse(await page.textContent('#out'));
-    assert.equal(shown.verdict.kind, 'service_unavailable');
-    assert.equal(shown.verdict.retryAfterMs, 2000);
-    assert.equal(shown.aborted.kind, 'aborted');
-    assert.deepEqual([shown.delayMs, shown.reason], [100, 'retryable_status']);
-    guard.assertClean();
-    await page.close();
-  } finally {
-    await server.close();
-  }
+  const shown = await pageOutput(browser, dir);
+  assert.equal(shown.verdict.kind, 'service_unavailable');
+  assert.equal(shown.verdict.retryAfterMs, 2000);
+  assert.equal(shown.aborted.kind, 'aborted');
+  assert.deepEqual([shown.delayMs, shown.reason], [100, 'retryable_status']);
 
   const raw = shipped.reduce((sum, file) => sum + statSync(file).size, 0);
   const gzip = shipped.reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);

@@ -12,8 +12,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'vite';
-import { startStaticServer } from '../../scripts/lib/static-server.mjs';
-import { launchChromium } from '../support/chromium.mjs';
+import { launchChromium, pageOutput } from '../support/chromium.mjs';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -149,21 +148,15 @@ document.getElementById('out').textContent = JSON.stringify({ verdict, aborted }
     assert.doesNotMatch(readFileSync(join(outDir, 'assets', name), 'utf8'), /readFileSync|node:fs/, `${name} must not bundle the Node entry`);
   }
 
-  const server = await startStaticServer({ mounts: [{ prefix: '/', dir: outDir }] });
   const browser = await launchChromium();
   try {
-    const { page, guard } = await browser.newPage();
-    await page.goto(server.url);
-    await page.waitForFunction(() => document.getElementById('out')?.textContent, null, { timeout: 30_000 });
-    const shown = JSON.parse(await page.textContent('#out'));
+    const shown = await pageOutput(browser, outDir);
     assert.equal(shown.verdict.kind, 'service_unavailable');
     assert.equal(shown.verdict.retryAfterMs, 2000);
     assert.equal(shown.aborted.kind, 'aborted');
     assert.equal(shown.aborted.retryable, false);
-    guard.assertClean();
   } finally {
     await browser.close();
-    await server.close();
   }
 });
 

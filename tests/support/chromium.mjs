@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { startStaticServer } from '../../scripts/lib/static-server.mjs';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -87,4 +88,23 @@ export function guardPage(page, { allowUrl: allowed = () => false } = {}) {
       if (problems.length > 0) throw new Error(`the page reported problems:\n  ${problems.join('\n  ')}`);
     },
   };
+}
+
+/**
+ * Serves `dir` on a loopback port, opens its index.html in `browser` (from `launchChromium`), and
+ * returns what the page wrote into `#out`, parsed as JSON, after checking the page logged no error.
+ */
+export async function pageOutput(browser, dir) {
+  const server = await startStaticServer({ mounts: [{ prefix: '/', dir }] });
+  try {
+    const { page, guard } = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.getElementById('out')?.textContent, null, { timeout: 30_000 });
+    const shown = JSON.parse(await page.textContent('#out'));
+    guard.assertClean();
+    await page.close();
+    return shown;
+  } finally {
+    await server.close();
+  }
 }
