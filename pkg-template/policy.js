@@ -246,7 +246,9 @@ export class RetryPolicy {
 		const methodMask = methods?.reduce((mask, name) => mask | 2 ** Math.min(methodCode(name), 16), 0);
 		const given = pack({...plain, methods: methodMask, onlyListedStatuses: statusCodes === undefined ? undefined : true}, RETRY_NUMBERS, numbers, 0) | (jitter === undefined ? 0 : JITTER_GIVEN);
 		this.#core = construct(0, numbers, given, jitter ?? '');
-		this.#maxAttempts = this.#core.maxAttempts;
+		// The own waits between all the attempts allowed (maxAttempts is at most 1000, as many as a
+		// plan holds): one fewer than the attempts, so the core needs no export to say how many.
+		this.#maxAttempts = this.#core.plan().length + 1;
 		this.#profile = profile;
 		this.#delay = delay;
 	}
@@ -360,6 +362,8 @@ export class RetryPolicy {
  */
 export class ClientState {
 	#core;
+	// The options as the core took them: `clear()` makes a fresh state from them.
+	#made;
 
 	constructor(options) {
 		const {profile, plain = {}} = readOptions(options, CLIENT_STATE_FIELDS, 'client state');
@@ -371,7 +375,8 @@ export class ClientState {
 		const given = pack(plain.retryBudget, BUDGET_NUMBERS, numbers, 0)
 			| pack(plain.circuitBreaker, BREAKER_NUMBERS, numbers, BUDGET_NUMBERS.length)
 			| pack(plain, STATE_NUMBERS, numbers, BUDGET_NUMBERS.length + BREAKER_NUMBERS.length);
-		this.#core = construct(1, numbers, given, '');
+		this.#made = [1, numbers, given, ''];
+		this.#core = construct(...this.#made);
 	}
 
 	/** @internal */
@@ -426,7 +431,8 @@ export class ClientState {
 	}
 
 	clear() {
-		this.core.clear();
+		this.core.free();
+		this.#core = construct(...this.#made);
 	}
 
 	/** Releases the state's wasm memory now instead of at garbage collection. */

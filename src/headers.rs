@@ -22,6 +22,7 @@ pub const MAX_LIST_MEMBERS: usize = 16;
 /// Header names the built-in rules read. The JS wrapper forwards these (plus any a profile names).
 pub const CORE_HEADER_NAMES: &[&str] = &[
     "retry-after",
+    "retry-after-ms",
     "date",
     "ratelimit",
     "ratelimit-policy",

@@ -22,8 +22,9 @@ use core::cmp::Reverse;
 
 use crate::headers::{HeaderBlock, MAX_LIST_MEMBERS};
 use crate::retry_after::{
-    agreed_header_value, agreed_list_value, delay_seconds_ms, parse_delay_seconds, parse_digits,
-    server_now_ms, trim_ows, EPOCH_MS_FROM, EPOCH_SECONDS_FROM, MAX_WAIT_MS,
+    agreed_header_value, agreed_integer, agreed_list_value, delay_seconds_ms, fractional_seconds,
+    parse_delay_seconds, parse_digits, server_now_ms, trim_ows, EPOCH_MS_FROM, EPOCH_SECONDS_FROM,
+    MAX_WAIT_MS,
 };
 use crate::text::{split_byte, split_once_byte};
 
@@ -183,23 +184,10 @@ fn vendor_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
 /// Interprets `X-RateLimit-Reset` by magnitude (see the module doc) as a wait in ms.
 fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> {
     let text = trim_ows(text);
-    let (whole, fraction) = match split_once_byte(text, b'.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (text, None),
-    };
-    let whole = parse_digits(whole)?;
     // Thousandths of the unit, padded: "5" → 500, "25" → 250, "125" → 125.
-    let thousandths = match fraction {
-        None => 0,
-        Some(fraction) if (1..=3).contains(&fraction.len()) => {
-            let scale = match fraction.len() {
-                1 => 100,
-                2 => 10,
-                _ => 1,
-            };
-            parse_digits(fraction)?.saturating_mul(scale)
-        }
-        Some(_) => return None,
+    let (whole, thousandths) = match parse_digits(text) {
+        Some(whole) => (whole, 0),
+        None => fractional_seconds(text)?,
     };
     let wait_ms = if whole >= EPOCH_MS_FROM {
         let epoch_ms = whole.saturating_add(u64::from(thousandths > 0));
@@ -323,7 +311,6 @@ fn parse_name(item: &str) -> Option<&str> {
     (first_ok && rest_ok).then_some(item)
 }
 
-/// A non-negative integer header on which every repetition agrees.
 /// A reset header read by magnitude (see [`vendor_reset_ms`]). An epoch is measured from the
 /// response's `Date` when it has one (the server's clock, as for `Retry-After` dates), else `now_ms`.
 /// `fractions`: whether `1.5` is allowed (the vendor form); the drafts' field takes whole seconds.
@@ -338,12 +325,6 @@ fn reset_ms(headers: &HeaderBlock, name: &str, fractions: bool, now_ms: u64) -> 
             }
             vendor_reset_ms(element, &mut server_now)
         })
-    })
-}
-
-fn agreed_integer(headers: &HeaderBlock, name: &str) -> Option<u64> {
-    agreed_header_value(headers, name, |value| {
-        agreed_list_value(value, parse_delay_seconds)
     })
 }
 

@@ -2,7 +2,10 @@
 //!
 //! The value is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). Servers and proxies get it
 //! wrong in many ways, so anything doubtful counts as absent and the caller's own backoff applies:
-//! signs, decimals, units, ISO 8601, impossible dates and repetitions that disagree are all rejected.
+//! signs, units, ISO 8601, impossible dates and repetitions that disagree are all rejected. One
+//! common deviation is read: seconds with a fraction of up to three digits (Shopify's `2.0`), as ky
+//! and got read it. The millisecond hint `retry-after-ms` (OpenAI's API and SDKs, Azure OpenAI),
+//! the same wait more precisely, wins over `Retry-After`.
 //! Waits never overflow: they saturate at [`MAX_WAIT_MS`], the largest integer a JS number holds
 //! exactly, because every wait ends up as a number on the JS side.
 
@@ -19,6 +22,8 @@ pub const MAX_WAIT_MS: u64 = 9_007_199_254_740_991;
 pub enum RetryAfter {
     /// A delay in seconds; absurdly large values saturate at `u64::MAX`.
     DelaySeconds(u64),
+    /// A delay in seconds with a fraction (`2.0`, `1.5`), in ms.
+    DelayMs(u64),
     /// An instant, in Unix epoch milliseconds.
     Date(i64),
 }
@@ -41,12 +46,20 @@ pub enum RetryAfter {
 /// );
 /// assert_eq!(parse_retry_after("120, 120", now_ms), Some(RetryAfter::DelaySeconds(120)));
 /// assert_eq!(parse_retry_after("120, 60", now_ms), None);
-/// assert_eq!(parse_retry_after("1.5", now_ms), None);
+/// assert_eq!(parse_retry_after("1.5", now_ms), Some(RetryAfter::DelayMs(1_500)));
+/// assert_eq!(parse_retry_after("1.5555", now_ms), None);
 /// ```
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<RetryAfter> {
     agreed_list_value(value, |element| match parse_delay_seconds(element) {
         Some(seconds) => Some(RetryAfter::DelaySeconds(seconds)),
-        None => parse_http_date(element, now_ms).map(RetryAfter::Date),
+        None => match fractional_seconds(trim_ows(element)) {
+            // NOTE: a fraction only on a delay: an instant with one is too doubtful to trust.
+            Some((whole, thousandths)) if whole < EPOCH_SECONDS_FROM => Some(RetryAfter::DelayMs(
+                whole.saturating_mul(1000).saturating_add(thousandths),
+            )),
+            Some(_) => None,
+            None => parse_http_date(element, now_ms).map(RetryAfter::Date),
+        },
     })
 }
 
@@ -70,6 +83,9 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<RetryAfter> {
 /// assert_eq!(retry_after_ms(&HeaderBlock::new("Retry-After: soon"), now_ms), None);
 /// ```
 pub fn retry_after_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
+    if let Some(hint_ms) = agreed_integer(headers, "retry-after-ms") {
+        return Some(hint_ms.min(MAX_WAIT_MS));
+    }
     let hint = agreed_header_value(headers, "retry-after", |value| {
         parse_retry_after(value, now_ms)
     })?;
@@ -77,6 +93,7 @@ pub fn retry_after_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
         RetryAfter::DelaySeconds(seconds) => {
             Some(delay_seconds_ms(seconds, || server_now_ms(headers, now_ms)))
         }
+        RetryAfter::DelayMs(delay_ms) => Some(delay_ms.min(MAX_WAIT_MS)),
         RetryAfter::Date(at_ms) => {
             // A negative difference is a date in the past: no wait.
             let wait_ms =
@@ -125,6 +142,29 @@ pub(crate) fn server_now_ms(headers: &HeaderBlock, now_ms: u64) -> u64 {
 /// Parses delay-seconds: ASCII digits only (leading zeros allowed), saturating at `u64::MAX`.
 pub(crate) fn parse_delay_seconds(text: &str) -> Option<u64> {
     parse_digits(trim_ows(text))
+}
+
+/// A non-negative integer header on which every repetition agrees.
+pub(crate) fn agreed_integer(headers: &HeaderBlock, name: &str) -> Option<u64> {
+    agreed_header_value(headers, name, |value| {
+        agreed_list_value(value, parse_delay_seconds)
+    })
+}
+
+/// `whole.fraction` with one to three fraction digits: the whole part and the fraction in
+/// thousandths (`2.5` → (2, 500), `1.25` → (1, 250)); `None` for anything else.
+pub(crate) fn fractional_seconds(text: &str) -> Option<(u64, u64)> {
+    let (whole, fraction) = split_once_byte(text, b'.')?;
+    let scale = match fraction.len() {
+        1 => 100,
+        2 => 10,
+        3 => 1,
+        _ => return None,
+    };
+    Some((
+        parse_digits(whole)?,
+        parse_digits(fraction)?.saturating_mul(scale),
+    ))
 }
 
 /// Parses a non-empty run of ASCII digits, nothing else, saturating at `u64::MAX`.

@@ -287,14 +287,55 @@ fn retry_after_delay_seconds() {
     assert_eq!(wait("RETRY-AFTER:   120  \r"), Some(120_000));
 }
 
+/// Seconds with a fraction (Shopify's `Retry-After: 2.0`) are read as ky and got read them; the
+/// millisecond hint of OpenAI (`retry-after-ms`) wins over `Retry-After`, being the same hint, more
+/// precise.
+#[test]
+fn fractional_seconds_and_millisecond_hints() {
+    assert_eq!(
+        parse_retry_after("2.0", NOW_MS),
+        Some(RetryAfter::DelayMs(2_000))
+    );
+    assert_eq!(
+        parse_retry_after("1.25", NOW_MS),
+        Some(RetryAfter::DelayMs(1_250))
+    );
+    assert_eq!(
+        parse_retry_after("0.001", NOW_MS),
+        Some(RetryAfter::DelayMs(1))
+    );
+    assert_eq!(wait("Retry-After: 2.0"), Some(2_000));
+    assert_eq!(wait("Retry-After: 2.0, 2.000"), Some(2_000));
+    assert_eq!(wait("Retry-After: 2.0, 3"), None, "repeats that disagree");
+    assert_eq!(wait("retry-after-ms: 1500\nRetry-After: 2"), Some(1_500));
+    assert_eq!(wait("retry-after-ms: 700, 700\nRetry-After: 1"), Some(700));
+    assert_eq!(
+        wait("retry-after-ms: 700\nretry-after-ms: 900"),
+        None,
+        "repeats that disagree"
+    );
+    assert_eq!(
+        wait("retry-after-ms: soon\nRetry-After: 2"),
+        Some(2_000),
+        "a bad ms hint is absent"
+    );
+    assert_eq!(
+        wait("retry-after-ms: 99999999999999999999"),
+        Some(MAX_WAIT_MS)
+    );
+}
+
 #[test]
 fn retry_after_garbage_counts_as_absent() {
     for value in [
         "-1",
         "+5",
-        "1.5",
+        "1.5555",
         "1.",
         ".5",
+        "1.5.0",
+        "-1.5",
+        "1795000000.5",
         "5s",
         "5 s",
         "0x10",

@@ -497,7 +497,7 @@ fn a_rejected_hint_counts_as_absent() {
     let policy = make_policy(exact());
     for headers in [
         "retry-after: -1",
-        "retry-after: 1.5",
+        "retry-after: 1.5555",
         "retry-after: 2s",
         "retry-after: 2026-11-24T10:00:30Z",
         "retry-after: 5\nretry-after: 6",

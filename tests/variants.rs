@@ -386,7 +386,7 @@ fn too_many_requests_ignores_garbage_wait_hints() {
     for headers in [
         "Retry-After: soon",
         "Retry-After: -86400",
-        "Retry-After: 86400.5",
+        "Retry-After: 86400.5555",
         "Retry-After: 1 day",
         "RateLimit: \"default\";r=zero;t=86400",
         "X-RateLimit-Remaining: 0\nX-RateLimit-Reset: tomorrow",
@@ -499,7 +499,7 @@ fn garbage_wait_hints_are_ignored() {
     for headers in [
         "Retry-After: soon",
         "Retry-After: -5",
-        "Retry-After: 1.5",
+        "Retry-After: 1.5555",
         "Retry-After: 5s",
         "Retry-After: 2026-11-24T10:00:30Z",
         "Retry-After: Tue, 32 Nov 2026 10:00:30 GMT",

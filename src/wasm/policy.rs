@@ -183,13 +183,6 @@ impl CoreObject {
         })
     }
 
-    /// The policy's maximum number of attempts (0 for another kind).
-    #[wasm_bindgen(getter, js_name = maxAttempts)]
-    pub fn max_attempts(&self) -> u32 {
-        self.as_policy()
-            .map_or(0, |policy| policy.options().max_attempts)
-    }
-
     /// Whether an attempt to `origin` may be sent now, under `policy`'s limits (admission code).
     pub fn admit(
         &mut self,
@@ -222,12 +215,5 @@ impl CoreObject {
         self.as_state()
             .and_then(|state| state.retries_available(origin, epoch_ms(now_ms)))
             .map_or(-1.0, f64::from)
-    }
-
-    /// Forgets every origin: budgets, breakers, gates and locks.
-    pub fn clear(&mut self) {
-        if let Some(state) = self.as_state_mut() {
-            state.clear();
-        }
     }
 }

@@ -136,7 +136,10 @@ describe('wait hints', () => {
 	});
 
 	test('garbage and hostile Retry-After values count as absent; huge ones saturate', () => {
-		for (const value of ['-1', '1.5', '5s', 'soon', '2026-11-24T10:00:00Z', '', '0x10', 'Tue, 30 Feb 2026 10:00:00 GMT', '1, 2']) {
+		// Seconds with a fraction (Shopify's 2.0) and OpenAI's millisecond hint are read.
+		assert.equal(classify({status: 429, headers: {'retry-after': '2.0'}}).retryAfterMs, 2000);
+		assert.equal(classify({status: 429, headers: {'retry-after-ms': '1500', 'retry-after': '2'}}).retryAfterMs, 1500);
+		for (const value of ['-1', '1.5555', '5s', 'soon', '2026-11-24T10:00:00Z', '', '0x10', 'Tue, 30 Feb 2026 10:00:00 GMT', '1, 2']) {
 			assert.equal(classify({status: 503, headers: {'retry-after': value}}).retryAfterMs, null, JSON.stringify(value));
 		}
 

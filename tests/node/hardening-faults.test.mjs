@@ -489,7 +489,7 @@ describe('garbage and enormous response headers: a sane wait, no trap', () => {
 		['non-ASCII rate-limit values', {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '\u00E9\u00E9', ratelimit: '"d";r=0;t=\u00B9'}, null],
 		['Retry-After: -1', {'retry-after': '-1'}, null],
 		['Retry-After: 1e9', {'retry-after': '1e9'}, null],
-		['Retry-After: 2.5', {'retry-after': '2.5'}, null],
+		['Retry-After: 2.5555 (four decimals)', {'retry-after': '2.5555'}, null],
 		['two Retry-After values that disagree', {'retry-after': ['3', '7']}, null],
 		['a garbage Date beside a dated Retry-After', {'retry-after': 'Sun, 31 Feb 2026 10:00:00 GMT', date: 'yesterday'}, null],
 	];

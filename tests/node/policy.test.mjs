@@ -157,6 +157,29 @@ describe('the caller\'s answer (shouldRetry in an outcome)', () => {
 });
 
 describe('client state', () => {
+	test('clear() forgets every origin and keeps the options; maxAttempts is the policy\'s', () => {
+		const policy = new RetryPolicy({seed: 1, maxAttempts: 7});
+		assert.equal(policy.maxAttempts, 7);
+		assert.equal(new RetryPolicy({seed: 1}).maxAttempts, 3);
+		assert.equal(new RetryPolicy({seed: 1, maxAttempts: 1000}).maxAttempts, 1000);
+		const state = new ClientState({retryBudget: {minRetries: 2, ratio: 0}, circuitBreaker: {failFast: true, failureThreshold: 2}});
+		const origin = 'http://cleared.test';
+		for (let index = 0; index < 3; index++) {
+			policy.decide({attempt: 1, status: 503, origin, nowMs: NOW_MS}, state);
+		}
+
+		policy.decide({attempt: 1, status: 429, responseHeaders: {'retry-after': '30'}, origin, nowMs: NOW_MS}, state);
+		assert.equal(state.breakerState(origin, NOW_MS), 'open');
+		assert.ok(state.retriesAvailable(origin, NOW_MS) < 2, 'some of the budget spent');
+		assert.equal(state.admit(policy, {origin, nowMs: NOW_MS}).allowed, false);
+		state.clear();
+		assert.equal(state.breakerState(origin, NOW_MS), 'closed');
+		assert.equal(state.retriesAvailable(origin, NOW_MS), 2, 'the same options: a floor of 2');
+		assert.equal(state.admit(policy, {origin, nowMs: NOW_MS}).allowed, true);
+		state.free();
+		assert.throws(() => state.clear(), {name: 'TypeError', code: 'ERR_INVALID_ARGUMENT'});
+	});
+
 	const policy = new RetryPolicy({seed: 1, jitter: 'none'});
 
 	test('a 429 with a wait closes the origin\'s throttle gate for other requests', () => {
