@@ -18,8 +18,8 @@ mkdir -p target/size
 wasm-opt -Oz --converge -g target/wasm-pack/http_verdict_bg.wasm -o target/size/http_verdict_named.wasm
 node scripts/assemble.mjs
 
-# The demo page's simulator: a second wasm with the `sim` feature, served by scripts/serve.mjs at
+# The demo page's simulator: a second wasm, from its own crate (sim/), served by scripts/serve.mjs at
 # /sim/ and never part of the npm package (which stays free of the simulator's code).
-wasm-pack build --release --target web --mode no-install --no-pack \
-  --out-dir target/wasm-sim --out-name http_verdict_sim -- --features sim
+wasm-pack build sim --release --target web --mode no-install --no-pack \
+  --out-dir "$PWD/target/wasm-sim" --out-name http_verdict_sim
 wasm-opt -Oz target/wasm-sim/http_verdict_sim_bg.wasm -o target/wasm-sim/http_verdict_sim_bg.wasm

@@ -45,10 +45,10 @@ summary() {
 }
 
 stage "setup (install what is missing)" bash scripts/setup.sh
-stage "cargo fmt --check" cargo fmt --check
-stage "clippy (native, all targets, simulator on)" cargo clippy --all-targets --features sim -- -D warnings
+stage "cargo fmt --check" cargo fmt --all --check
+stage "clippy (native, all targets, the core and the simulator)" cargo clippy --workspace --all-targets -- -D warnings
 stage "clippy (wasm32, lib, as the package builds it)" cargo clippy --lib --target wasm32-unknown-unknown --features package -- -D warnings
-stage "cargo test (native, simulator on)" cargo test --features sim
+stage "cargo test (native, the core and the simulator)" cargo test --workspace
 # The same tests compiled to wasm32 and run in Node by wasm-bindgen's runner. --lib --tests leaves out
 # doctests: with --target cargo still builds and runs them for the host, a repeat of the native stage.
 stage "cargo test (wasm32 in Node)" env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -42,8 +42,6 @@ pub mod profile;
 pub mod random;
 pub mod rate_limit;
 pub mod retry_after;
-#[cfg(feature = "sim")]
-pub mod sim;
 pub mod status;
 mod text;
 pub mod transport;

@@ -9,7 +9,7 @@
 //! the core's sentence, which JS rethrows as its own `TypeError`/`RangeError` with a stable code.
 //! Numeric options cross as one `Float64Array` with a bit per option given, read by each concept's
 //! table of checks, so the core's checks are the only range checks.
-//! One file per exported concern; serde-wasm-bindgen is used only by the simulator (feature `sim`).
+//! One file per exported concern; the simulator's own bindings live in its crate (sim/).
 
 mod classify;
 mod object;
@@ -17,8 +17,6 @@ mod policy;
 mod profile;
 #[cfg(feature = "package")]
 mod runtime;
-#[cfg(feature = "sim")]
-mod sim;
 
 use alloc::string::String;
 

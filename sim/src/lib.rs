@@ -2,21 +2,21 @@
 //! policy, against a model of a struggling server (issue 6).
 //!
 //! Retries that are right for one client can take a service down when thousands of clients do the
-//! same. This module runs this crate's own engine ([`crate::RetryPolicy`] with its defaults and a
-//! [`crate::ClientState`] per client, every outcome through the real [`crate::classify()`] and
-//! [`crate::classify_error`]) for a fleet of browser tabs and a Node service, next to the policies
+//! same. This module runs this crate's own engine ([`http_verdict::RetryPolicy`] with its defaults and a
+//! [`http_verdict::ClientState`] per client, every outcome through the real [`http_verdict::classify()`] and
+//! [`http_verdict::classify_error`]) for a fleet of browser tabs and a Node service, next to the policies
 //! other libraries use, through spikes, outages, brownouts, failure-rate sweeps, quotas and
 //! hostile hints, and measures what the server went through. Everything is virtual: time is an
 //! event queue's clock, randomness is SplitMix64 from a seed, so a run is a pure function of
 //! `(scenario, policy, seed, scale)`. It is behind the `sim` cargo feature; the report command is
-//! `cargo run --release --features sim --example simulate`.
+//! `cargo run --release -p http-verdict-sim --example simulate`.
 //!
 //! ```
-//! use http_verdict::sim::{run_scenario, PolicyKind};
+//! use http_verdict_sim::{run_scenario, PolicyKind};
 //! let report = run_scenario("sweep-5", PolicyKind::Defaults, 1, 0.05)?;
 //! assert!(report.all.success_rate > 0.95);
 //! assert_eq!(report.compliance.total(), 0);
-//! # Ok::<(), http_verdict::sim::SimError>(())
+//! # Ok::<(), http_verdict_sim::SimError>(())
 //! ```
 
 mod baselines;
@@ -29,11 +29,14 @@ mod scenario;
 mod server;
 mod strategy;
 mod variants;
+// The demo page's own wasm: the simulator's report crosses as an object (serde-wasm-bindgen).
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 use serde::Serialize;
 
-use crate::client_state::ClientStateOptions;
-use crate::options::RetryOptions;
+use http_verdict::client_state::ClientStateOptions;
+use http_verdict::options::RetryOptions;
 
 pub use metrics::{
     Bucket, Compliance, Metrics, Recovery, RECOVERY_CONFIRM_S, RECOVERY_MARGIN, RECOVERY_WINDOW_S,
@@ -199,12 +202,12 @@ impl std::error::Error for SimError {}
 /// (1.0: 1,000 tabs and 4 service clients).
 ///
 /// ```
-/// use http_verdict::sim::{run_scenario, PolicyKind, Recovery};
+/// use http_verdict_sim::{run_scenario, PolicyKind, Recovery};
 /// let report = run_scenario("outage", PolicyKind::Naive, 7, 0.05)?;
 /// assert!(report.all.amplification_fault.unwrap_or(0.0) > 3.0);
 /// assert_eq!(report.series.len(), 180);
 /// assert!(run_scenario("meteor", PolicyKind::Naive, 7, 1.0).is_err());
-/// # Ok::<(), http_verdict::sim::SimError>(())
+/// # Ok::<(), http_verdict_sim::SimError>(())
 /// ```
 pub fn run_scenario(
     name: &str,
@@ -233,7 +236,7 @@ pub fn run(scenario: &Scenario, policy: PolicyKind, seed: u64) -> SimReport {
 /// fall back to the defaults (validate them first with [`RetryOptions::validate`]).
 ///
 /// ```
-/// use http_verdict::sim::{run_library, scenario};
+/// use http_verdict_sim::{run_library, scenario};
 /// use http_verdict::RetryOptions;
 /// let outage = scenario("outage", 0.05).ok_or("no such scenario")?;
 /// let two = RetryOptions { max_attempts: 2, ..RetryOptions::default() };

@@ -5,7 +5,6 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-#![cfg(feature = "sim")]
 
 // The retry-storm simulator (issue 6): the self-check that makes the harness trustworthy, the
 // compliance counters (zero for this crate's defaults, and able to catch the baselines that do
@@ -13,11 +12,11 @@
 // are scaled down (scale 0.1–0.25) so that the file runs in a few seconds in debug builds.
 
 use http_verdict::breaker::BreakerOptions;
-use http_verdict::sim::{
+use http_verdict::{ClientStateOptions, RetryOptions};
+use http_verdict_sim::{
     dominating, fleet, run, run_library, run_scenario, runs_csv, scenario, self_check, series_csv,
     PolicyKind, Recovery, SimError, SimReport, SCENARIOS, SERVICE, TABS,
 };
-use http_verdict::{ClientStateOptions, RetryOptions};
 
 fn report(name: &str, policy: PolicyKind, seed: u64, scale: f64) -> SimReport {
     match run_scenario(name, policy, seed, scale) {

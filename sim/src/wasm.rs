@@ -1,9 +1,9 @@
-//! The simulator export, compiled only into the demo page's own wasm (feature `sim`), never into the
+//! The simulator export, compiled only into the demo page's own wasm (this crate's), never into the
 //! npm package: the page runs whole fleets in the browser, the package stays small.
 
 use wasm_bindgen::prelude::*;
 
-use crate::sim::{run_scenario as run, PolicyKind, SCENARIOS};
+use crate::{run_scenario as run, PolicyKind, SCENARIOS};
 
 /// Runs one scenario for one policy and returns its report (metrics and a per-second series).
 #[wasm_bindgen(js_name = runScenario)]

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::random::SplitMix64;
+use http_verdict::random::SplitMix64;
 
 /// Where a client runs; decides how its network failures look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

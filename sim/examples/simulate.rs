@@ -8,7 +8,7 @@
 //! The retry-storm report: every scenario, every policy, several seeds (contract §4, issue 6).
 //!
 //! ```sh
-//! cargo run --release --features sim --example simulate -- [--seeds N] [--csv DIR] [--scenario NAME] [--scale X]
+//! cargo run --release -p http-verdict-sim --example simulate -- [--seeds N] [--csv DIR] [--scenario NAME] [--scale X]
 //! ```
 //!
 //! Prints the self-check first (naive 4-attempt retries under independent failures with p = 0.5
@@ -24,23 +24,11 @@ fn main() -> ExitCode {
     report::main()
 }
 
-/// Without the feature there is no simulator: say how to run it.
-#[cfg(not(feature = "sim"))]
-mod report {
-    use std::process::ExitCode;
-
-    pub fn main() -> ExitCode {
-        eprintln!("the simulator is behind the `sim` feature: cargo run --release --features sim --example simulate");
-        ExitCode::from(2)
-    }
-}
-
-#[cfg(feature = "sim")]
 mod report {
     use std::path::PathBuf;
     use std::process::ExitCode;
 
-    use http_verdict::sim::{
+    use http_verdict_sim::{
         dominating, render_dominance, render_table, render_targets, run_library, run_scenario,
         runs_csv, scenario, self_check, series_csv, variants, PolicyKind, SimReport, SCENARIOS,
         VARIANT_SCENARIOS,

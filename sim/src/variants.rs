@@ -3,9 +3,9 @@
 //! Each variant changes one thing against the defaults, so that a table of them shows what each
 //! default buys and what it costs. The report runs them on the scenarios where they matter.
 
-use crate::breaker::BreakerOptions;
-use crate::client_state::ClientStateOptions;
-use crate::options::RetryOptions;
+use http_verdict::breaker::BreakerOptions;
+use http_verdict::client_state::ClientStateOptions;
+use http_verdict::options::RetryOptions;
 
 /// One configuration of the engine.
 #[derive(Clone, Debug, PartialEq)]

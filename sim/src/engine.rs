@@ -7,7 +7,7 @@
 //! after a wait. The compliance counters are checked when a retry is sent, against the truth of
 //! the reply that preceded it.
 
-use crate::random::{mix, SplitMix64};
+use http_verdict::random::{mix, SplitMix64};
 
 use super::clock::EventQueue;
 use super::metrics::{self, AttemptRecord, Compliance, Frame, RequestRecord};

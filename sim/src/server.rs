@@ -19,7 +19,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::random::{mix, SplitMix64};
+use http_verdict::random::{mix, SplitMix64};
 
 /// The epoch time of virtual time 0: 2026-01-01T00:00:00Z (a Thursday).
 pub const EPOCH_MS: u64 = 1_767_225_600_000;

@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::random::SplitMix64;
+use http_verdict::random::SplitMix64;
 
 use super::strategy::{Gate, Next, RequestView, Seen, Strategy};
 

@@ -8,12 +8,12 @@
 //! or `classify_error` on the outcome, then `RetryPolicy::decide` with the client's
 //! `ClientState`, a per-request salt and the previous wait.
 
-use crate::classify::{classify, classify_error, ResponseParts};
-use crate::client_state::{Admission, ClientState, ClientStateOptions};
-use crate::headers::HeaderBlock;
-use crate::options::RetryOptions;
-use crate::policy::{Outcome, RetryPolicy};
-use crate::transport::ErrorShape;
+use http_verdict::classify::{classify, classify_error, ResponseParts};
+use http_verdict::client_state::{Admission, ClientState, ClientStateOptions};
+use http_verdict::headers::HeaderBlock;
+use http_verdict::options::RetryOptions;
+use http_verdict::policy::{Outcome, RetryPolicy};
+use http_verdict::transport::ErrorShape;
 
 use super::population::{HttpMethod, Runtime};
 use super::server::EPOCH_MS;
