@@ -12,14 +12,13 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 // classified from a realistic input and checked field by field against the contract table and the API's
 // own "Response Codes" page (copied verbatim below, so the wording cannot drift from the seed).
 
+mod common;
+use common::NOW_MS;
 use http_verdict::status::reason_phrase;
 use http_verdict::{
     classify, classify_error, status_from_number, ErrorShape, HeaderBlock, Kind, ResponseParts,
     RetryScope, StatusError, TransportDetail, Verdict,
 };
-
-/// Tue, 24 Nov 2026 10:00:00 GMT: the client's clock.
-const NOW_MS: u64 = 1_795_514_400_000;
 
 /// The status lines of `seed/response-codes.txt`, verbatim: `NNN - <title><description>`.
 const SEED: &str = "

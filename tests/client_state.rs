@@ -8,6 +8,9 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+mod common;
+use common::{response, state, status, NOW_MS};
+
 // Shared per-client state (contract §4): the retry budget, the circuit breaker, the throttle gate and
 // the quota lock per origin, driven through `RetryPolicy::decide` and `ClientState::before_attempt`
 // with an injected clock.
@@ -16,26 +19,13 @@ use http_verdict::breaker::{BreakerOptions, BreakerState, CircuitBreaker, Health
 use http_verdict::budget::{BudgetOptions, RetryBudget};
 use http_verdict::options::{BreakerSpec, BudgetSpec, ClientStateSpec};
 use http_verdict::{
-    classify, classify_error, Admission, ClientState, ClientStateOptions, Decision, ErrorShape,
-    HeaderBlock, Outcome, PolicyError, Reason, ResponseParts, RetryOptions, RetryPolicy, Verdict,
+    classify_error, Admission, ClientState, ClientStateOptions, Decision, ErrorShape, Outcome,
+    PolicyError, Reason, RetryOptions, RetryPolicy, Verdict,
 };
 
-const T0: u64 = 1_795_514_400_000;
+const T0: u64 = NOW_MS;
 const API: &str = "https://api.example";
 const OTHER: &str = "https://other.example";
-
-fn response(status: u16, headers: &str, body: Option<&str>) -> Verdict {
-    let parts = ResponseParts {
-        status,
-        headers: HeaderBlock::new(headers),
-        body,
-    };
-    classify(&parts, T0, None)
-}
-
-fn status(code: u16) -> Verdict {
-    response(code, "", None)
-}
 
 fn refused() -> Verdict {
     classify_error(&ErrorShape {
@@ -50,13 +40,6 @@ fn aborted() -> Verdict {
         name: "AbortError",
         ..Default::default()
     })
-}
-
-fn state(options: ClientStateOptions) -> ClientState {
-    match ClientState::new(options) {
-        Ok(state) => state,
-        Err(error) => panic!("valid options rejected: {error}"),
-    }
 }
 
 /// Only the part under test: the others are off so they cannot interfere.

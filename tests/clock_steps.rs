@@ -8,6 +8,9 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+mod common;
+use common::{policy, response_at, state, NOW_MS};
+
 // Wall clocks step back (NTP corrections, a laptop waking up, a user fixing the date) and callers
 // pass absurd clocks. Every wait the shared state stores remembers the length it was learned
 // with, so whatever the clock does, a remaining wait never exceeds that length (and never
@@ -17,37 +20,14 @@ use http_verdict::breaker::{BreakerOptions, BreakerState, CircuitBreaker, Health
 use http_verdict::client_state::MAX_QUOTA_LOCK_MS;
 use http_verdict::retry_after::MAX_WAIT_MS;
 use http_verdict::{
-    classify, Admission, ClientState, ClientStateOptions, Decision, HeaderBlock, Kind, Outcome,
-    Reason, ResponseParts, RetryOptions, RetryPolicy, Verdict,
+    Admission, ClientState, ClientStateOptions, Decision, Kind, Outcome, Reason, RetryOptions,
+    RetryPolicy, Verdict,
 };
 
-const T0: u64 = 1_795_514_400_000;
+const T0: u64 = NOW_MS;
 const HOUR_MS: u64 = 60 * 60 * 1000;
 const DAY_MS: u64 = 24 * HOUR_MS;
 const API: &str = "https://api.example";
-
-fn response(status: u16, headers: &str, body: Option<&str>, now_ms: u64) -> Verdict {
-    let parts = ResponseParts {
-        status,
-        headers: HeaderBlock::new(headers),
-        body,
-    };
-    classify(&parts, now_ms, None)
-}
-
-fn state(options: ClientStateOptions) -> ClientState {
-    match ClientState::new(options) {
-        Ok(state) => state,
-        Err(error) => panic!("valid options rejected: {error}"),
-    }
-}
-
-fn policy(options: RetryOptions) -> RetryPolicy {
-    match RetryPolicy::new(options) {
-        Ok(policy) => policy,
-        Err(error) => panic!("valid options rejected: {error}"),
-    }
-}
 
 fn decide_at(
     policy: &RetryPolicy,
@@ -78,7 +58,7 @@ fn a_quota_lock_outlasts_neither_its_length_nor_its_cap_after_a_ten_day_step_bac
     let policy = RetryPolicy::default();
     let mut state = ClientState::default();
     // No reset given: the default lock, 60 s.
-    let quota = response(429, "", Some(r#"{"message":"Limit Exceeded"}"#), T0);
+    let quota = response_at(429, "", Some(r#"{"message":"Limit Exceeded"}"#), T0);
     assert_eq!(quota.kind, Kind::QuotaExceeded);
     decide_at(&policy, &mut state, API, quota, T0);
     let back_ms = T0 - 10 * DAY_MS;
@@ -93,7 +73,7 @@ fn a_quota_lock_outlasts_neither_its_length_nor_its_cap_after_a_ten_day_step_bac
 
     // A reset beyond the cap locks for the cap, and no step back makes that longer.
     let mut state = ClientState::default();
-    let quota = response(429, "retry-after: 172800", Some("Limit Exceeded"), T0);
+    let quota = response_at(429, "retry-after: 172800", Some("Limit Exceeded"), T0);
     decide_at(&policy, &mut state, API, quota, T0);
     assert_eq!(state.quota_wait_ms(API, T0), MAX_QUOTA_LOCK_MS);
     assert_eq!(state.quota_wait_ms(API, back_ms), MAX_QUOTA_LOCK_MS);
@@ -124,7 +104,7 @@ fn an_open_breaker_retries_within_open_ms_after_a_one_hour_step_back() {
         &RetryPolicy::default(),
         &mut state,
         API,
-        response(502, "", None, T0),
+        response_at(502, "", None, T0),
         T0,
     );
     let back_ms = T0 - HOUR_MS;
@@ -168,7 +148,7 @@ fn after_a_step_back_the_breaker_still_hears_news_from_attempts_sent_after_it() 
 fn a_throttle_gate_waits_at_most_its_length_after_a_one_hour_step_back() {
     let policy = RetryPolicy::default();
     let mut state = ClientState::default();
-    let throttled = response(429, "retry-after: 5", Some("Too Many Requests"), T0);
+    let throttled = response_at(429, "retry-after: 5", Some("Too Many Requests"), T0);
     decide_at(&policy, &mut state, API, throttled, T0);
     let back_ms = T0 - HOUR_MS;
     assert_eq!(state.throttle_wait_ms(API, back_ms), 5_000);
@@ -185,7 +165,7 @@ fn a_throttle_gate_waits_at_most_its_length_after_a_one_hour_step_back() {
         &policy,
         &mut state,
         API,
-        response(503, "", None, back_ms),
+        response_at(503, "", None, back_ms),
         back_ms,
     );
     assert!(decision.retry, "{decision:?}");
@@ -215,16 +195,16 @@ fn every_wait_stays_safe_when_the_clock_jumps_from_the_largest_safe_integer_to_z
     let locked = "https://locked.example";
     let broken = "https://broken.example";
     // A gate of the longest wait a policy may accept; a quota lock; an open breaker.
-    let forever = response(429, "retry-after: 99999999999999999999", None, late_ms);
+    let forever = response_at(429, "retry-after: 99999999999999999999", None, late_ms);
     assert_eq!(forever.retry_after_ms, Some(MAX_WAIT_MS));
     decide_at(&policy, &mut state, gated, forever, late_ms);
-    let quota = response(429, "", Some("Limit Exceeded"), late_ms);
+    let quota = response_at(429, "", Some("Limit Exceeded"), late_ms);
     decide_at(&policy, &mut state, locked, quota, late_ms);
     decide_at(
         &policy,
         &mut state,
         broken,
-        response(500, "", None, late_ms),
+        response_at(500, "", None, late_ms),
         late_ms,
     );
     let mut breaker = CircuitBreaker::default();
@@ -248,7 +228,7 @@ fn every_wait_stays_safe_when_the_clock_jumps_from_the_largest_safe_integer_to_z
                 &policy,
                 &mut state,
                 origin,
-                response(503, "", None, now_ms),
+                response_at(503, "", None, now_ms),
                 now_ms,
             );
             for wait_ms in [decision.delay_ms, decision.wait_hint_ms.unwrap_or(0)] {
@@ -263,12 +243,12 @@ fn every_wait_stays_safe_when_the_clock_jumps_from_the_largest_safe_integer_to_z
 #[test]
 fn a_caller_verdict_with_an_enormous_hint_reports_a_safe_wait() {
     // A verdict built by the caller (JS passes its own `retryAfterMs`) is not bounded by the parsers.
-    let mut verdict = response(503, "", None, T0);
+    let mut verdict = response_at(503, "", None, T0);
     verdict.retry_after_ms = Some(u64::MAX);
     let decision = RetryPolicy::default().decide(&Outcome::new("GET", verdict), None);
     assert_eq!(decision.reason, Reason::RetryAfterTooLong);
     assert_eq!(decision.wait_hint_ms, Some(MAX_WAIT_MS));
-    let mut quota = response(429, "", Some("Limit Exceeded"), T0);
+    let mut quota = response_at(429, "", Some("Limit Exceeded"), T0);
     quota.retry_after_ms = Some(u64::MAX);
     let decision = RetryPolicy::default().decide(&Outcome::new("GET", quota), None);
     assert_eq!(decision.reason, Reason::QuotaExceeded);
@@ -293,11 +273,11 @@ fn waits_never_exceed_what_was_learned_whatever_the_clock_does() {
     });
     let gate_limit_ms = policy.options().max_retry_after_ms;
     let verdicts = [
-        response(429, "retry-after: 5", Some("Too Many Requests"), T0),
-        response(429, "retry-after: 30", Some("Too Many Requests"), T0),
-        response(429, "", Some("Limit Exceeded"), T0),
-        response(503, "", None, T0),
-        response(200, "", None, T0),
+        response_at(429, "retry-after: 5", Some("Too Many Requests"), T0),
+        response_at(429, "retry-after: 30", Some("Too Many Requests"), T0),
+        response_at(429, "", Some("Limit Exceeded"), T0),
+        response_at(503, "", None, T0),
+        response_at(200, "", None, T0),
     ];
     let mut now_ms = T0;
     let mut seed = 0x9E37_79B9_7F4A_7C15_u64;

@@ -11,13 +11,13 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 // Server wait hints (contract §3): HTTP-dates, `Retry-After` and rate-limit headers, through the
 // public API only, so the same vectors run natively and as wasm.
 
+mod common;
+use common::NOW_MS;
 use http_verdict::headers::HeaderBlock;
 use http_verdict::http_date::parse_http_date;
 use http_verdict::rate_limit::{rate_limit_hint, RateLimitHint};
 use http_verdict::retry_after::{parse_retry_after, retry_after_ms, RetryAfter, MAX_WAIT_MS};
 
-/// The client's clock in most tests: Tue, 24 Nov 2026 10:00:00 GMT.
-const NOW_MS: u64 = 1_795_514_400_000;
 /// Sun, 06 Nov 1994 08:49:37 GMT, the RFC's example instant.
 const RFC_EXAMPLE_MS: i64 = 784_111_777_000;
 const HOUR_MS: i64 = 3_600_000;

@@ -8,6 +8,9 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+mod common;
+use common::{response, status, NOW_MS};
+
 // The decision engine (contract §2–§4) rule by rule, through the public API only, so the same tests
 // run natively and as wasm. Shared per-client state has its own file (tests/client_state.rs).
 
@@ -18,22 +21,6 @@ use http_verdict::{
     classify, classify_error, Decision, ErrorShape, HeaderBlock, Kind, Outcome, PolicyError,
     Reason, ResponseParts, RetryOptions, RetryPolicy, StatusOverride, Verdict,
 };
-
-/// Tue, 24 Nov 2026 10:00:00 GMT: the client's clock.
-const NOW_MS: u64 = 1_795_514_400_000;
-
-fn response(status: u16, headers: &str, body: Option<&str>) -> Verdict {
-    let parts = ResponseParts {
-        status,
-        headers: HeaderBlock::new(headers),
-        body,
-    };
-    classify(&parts, NOW_MS, None)
-}
-
-fn status(status: u16) -> Verdict {
-    response(status, "", None)
-}
 
 /// A transport failure with the given undici cause code (or error name when it ends in `Error`).
 fn failure(code_or_name: &str) -> Verdict {
@@ -54,10 +41,7 @@ fn failure(code_or_name: &str) -> Verdict {
 }
 
 fn make_policy(options: RetryOptions) -> RetryPolicy {
-    match RetryPolicy::new(options) {
-        Ok(policy) => policy,
-        Err(error) => panic!("valid options rejected: {error}"),
-    }
+    common::policy(options)
 }
 
 /// Default options without jitter, so waits are exact.

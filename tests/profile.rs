@@ -11,13 +11,12 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 // contract §1: user profiles. Bad profiles are rejected up front with the path of the offending field;
 // good ones override the built-in variant rules per status, and fall back to them otherwise.
 
+mod common;
+use common::NOW_MS;
 use http_verdict::profile::{HeaderRuleSpec, RuleSpec, MAX_RULES};
 use http_verdict::{
     classify, HeaderBlock, Kind, Profile, ProfileError, ProfileSpec, ResponseParts,
 };
-
-/// Tue, 24 Nov 2026 10:00:00 GMT: the client's clock.
-const NOW_MS: u64 = 1_795_514_400_000;
 
 fn rule(status: u16, kind: &str) -> RuleSpec {
     RuleSpec {

@@ -11,6 +11,7 @@
 // bounded by the cap, never before a valid hint and never past the deadline; attempts never exceed
 // the maximum; the same seed gives the same decisions; nothing panics, whatever the input.
 
+mod common;
 use http_verdict::backoff::{Backoff, Jitter};
 use http_verdict::budget::{BudgetOptions, RetryBudget};
 use http_verdict::options::{RetryOptionsSpec, StatusOverrideSpec};
@@ -22,7 +23,7 @@ use http_verdict::{
 };
 use proptest::prelude::*;
 
-const T0: u64 = 1_795_514_400_000;
+const T0: u64 = common::NOW_MS;
 
 fn jitter() -> impl Strategy<Value = Jitter> {
     prop::sample::select(Jitter::ALL)

@@ -12,11 +12,11 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 // from realistic bodies and headers through `classify`, and the server's wait (`retry_after_ms`)
 // that every verdict carries.
 
+mod common;
+use common::NOW_MS;
 use http_verdict::variants::{not_found_variant, too_many_requests_variant};
 use http_verdict::{classify, HeaderBlock, Kind, ResponseParts, Verdict};
 
-/// Tue, 24 Nov 2026 10:00:00 GMT: the client's clock.
-const NOW_MS: u64 = 1_795_514_400_000;
 const NOW_S: u64 = NOW_MS / 1000;
 const HOUR_S: u64 = 3_600;
 const DAY_S: u64 = 86_400;
