@@ -46,6 +46,7 @@ summary() {
 
 stage "setup (install what is missing)" bash scripts/setup.sh
 stage "cargo fmt --check" cargo fmt --all --check
+stage "eslint (every hand-written JS file)" eslint .
 stage "clippy (native, all targets, the core and the simulator)" cargo clippy --workspace --all-targets -- -D warnings
 stage "clippy (wasm32, lib, as the package builds it)" cargo clippy --lib --target wasm32-unknown-unknown --features package -- -D warnings
 stage "cargo test (native, the core and the simulator)" cargo test --workspace
