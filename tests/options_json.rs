@@ -7,8 +7,10 @@
 )]
 #![cfg(not(target_arch = "wasm32"))]
 
-// The options as JavaScript sends them, read through serde (serde_json stands in for
-// serde-wasm-bindgen here): camelCase names, unknown names and wrong types rejected by name.
+// The option specs of the Rust API (`RetryOptionsSpec`, `ClientStateSpec`) deserialized from JSON
+// with serde, as a Rust caller reading a config file would: camelCase names, unknown names and wrong
+// types rejected by name. This is not the package's path: JavaScript options are shape-checked in JS
+// (pkg-template/schema.js) and cross as numbers (`from_numbers`), tested in tests/node.
 
 use http_verdict::options::ClientStateSpec;
 use http_verdict::{ClientStateOptions, Jitter, RetryOptions, RetryOptionsSpec, RetryPolicy};
