@@ -27,7 +27,7 @@
 //! give a struggling origin air. Outcomes are a 64-bit history, so a breaker is a few words.
 
 use crate::classify::Verdict;
-use crate::client_state::Deadline;
+use crate::deadline::Deadline;
 use crate::kind::{Family, Kind};
 use serde::Deserialize;
 

@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 use crate::breaker::{BreakerOptions, BreakerSpec, BreakerState, CircuitBreaker, Health};
 use crate::budget::{BudgetOptions, BudgetSpec, RetryBudget};
 use crate::classify::Verdict;
+use crate::deadline::Deadline;
 use crate::decision::Reason;
 use crate::kind::Kind;
 use serde::Deserialize;
@@ -80,33 +81,6 @@ impl ClientStateOptions {
 
 /// The longest a `quota_exceeded` locks its origin, whatever the server says: one day.
 pub const MAX_QUOTA_LOCK_MS: u64 = 24 * 60 * 60 * 1000;
-
-/// A wait that ends at `until_ms`, with the length it was learned with.
-///
-/// Wall clocks step back (an NTP correction, a machine waking up, a user fixing the date), so the
-/// remaining wait is capped by that length: a clock an hour behind must not hold requests an hour
-/// longer than the server or the options asked, and no wait exceeds [`MAX_WAIT_MS`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Deadline {
-    until_ms: u64,
-    length_ms: u64,
-}
-
-impl Deadline {
-    /// A wait of `length_ms` (at most [`MAX_WAIT_MS`]) from `now_ms`.
-    pub(crate) fn new(now_ms: u64, length_ms: u64) -> Self {
-        let length_ms = length_ms.min(MAX_WAIT_MS);
-        Self {
-            until_ms: now_ms.saturating_add(length_ms),
-            length_ms,
-        }
-    }
-
-    /// What is left of the wait at `now_ms`, in ms (0: over).
-    pub(crate) fn remaining_ms(&self, now_ms: u64) -> u64 {
-        self.until_ms.saturating_sub(now_ms).min(self.length_ms)
-    }
-}
 
 /// Whether an attempt may be sent now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

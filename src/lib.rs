@@ -29,6 +29,7 @@ pub mod breaker;
 pub mod budget;
 pub mod classify;
 pub mod client_state;
+mod deadline;
 pub mod decision;
 mod float;
 pub mod headers;
