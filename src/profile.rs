@@ -82,6 +82,11 @@ pub struct ProfileError {
 }
 
 impl ProfileError {
+    /// Stable code shared with the JavaScript errors (a `TypeError` with this `code`).
+    pub fn code(&self) -> &'static str {
+        "ERR_INVALID_PROFILE"
+    }
+
     /// The sentence users see: ``Invalid profile: `rules[0].kind` is not a known kind id``.
     pub fn message(&self) -> String {
         join(&["Invalid profile: `", &self.field, "` ", &self.problem])

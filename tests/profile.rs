@@ -65,6 +65,7 @@ fn rejected(rules: Vec<RuleSpec>) -> ProfileError {
         error.field
     );
     assert!(!error.problem.is_empty());
+    assert_eq!(error.code(), "ERR_INVALID_PROFILE");
     error
 }
 
