@@ -13,7 +13,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 // that every verdict carries.
 
 mod common;
-use common::NOW_MS;
+use common::{response, NOW_MS};
 use http_verdict::variants::{not_found_variant, too_many_requests_variant};
 use http_verdict::{classify, HeaderBlock, Kind, ResponseParts, Verdict};
 
@@ -573,4 +573,35 @@ fn too_many_requests_with_a_long_window_is_a_quota_even_when_it_resets_soon() {
         ),
         Kind::Throttled
     );
+}
+
+/// The wrapper reads an error body only for 400, 403, 404 and 429 (pkg-template/fetch/call.js,
+/// `classify`): for every other status the core's verdict must not depend on the body, or the
+/// wrapper would miss what the body says.
+#[test]
+fn only_the_statuses_the_wrapper_reads_bodies_for_depend_on_the_body() {
+    let bodies = [
+        "Too Many Requests",
+        "Limit Exceeded: quota",
+        "Invalid route",
+        "Wrong identifier",
+        "You have exceeded a secondary rate limit",
+        r#"{"message":"rate limit exceeded","retry_after":5}"#,
+    ];
+    // The bodies do matter where the wrapper reads them.
+    assert_ne!(response(404, "", Some(bodies[2])), response(404, "", None));
+    assert_ne!(response(429, "", Some(bodies[1])), response(429, "", None));
+    for status in 100..=599 {
+        if [400, 403, 404, 429].contains(&status) {
+            continue;
+        }
+        let bare = response(status, "", None);
+        for body in bodies {
+            assert_eq!(
+                response(status, "", Some(body)),
+                bare,
+                "{status} with {body:?}"
+            );
+        }
+    }
 }
