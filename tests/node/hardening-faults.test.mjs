@@ -11,14 +11,13 @@ import {setImmediate as tick} from 'node:timers/promises';
 import {
 	classify,
 	ClientState,
-	createFetch,
 	isCircuitOpenError,
 	isHttpError,
 	isNetworkError,
 	isTimeoutError,
 	plan,
 } from '../../pkg/node.js';
-import {rejection} from '../support/fake-clock-client.mjs';
+import {fakeClockClient, rejection} from '../support/fake-clock-client.mjs';
 import {formatImfFixdate, startScriptedServer} from '../support/scripted-server.mjs';
 
 const unhandled = [];
@@ -63,29 +62,7 @@ function assertSaneWait(ms) {
  * adding to it: `max(now, start + ms)`, after a turn of the event loop.
  */
 function clockClient(options = {}) {
-	const clock = {nowMs: START_MS};
-	const waits = [];
-	const verdicts = [];
-	const fetch = createFetch({
-		seed: 7,
-		jitter: 'none',
-		baseDelayMs: 100,
-		now: () => clock.nowMs,
-		async sleep(ms, signal) {
-			signal?.throwIfAborted();
-			assertSaneWait(ms);
-			waits.push(ms);
-			const wakeMs = clock.nowMs + ms;
-			await tick();
-			signal?.throwIfAborted();
-			clock.nowMs = Math.max(clock.nowMs, wakeMs);
-		},
-		onVerdict(verdict) {
-			verdicts.push(verdict.kind);
-		},
-		...options,
-	});
-	return {fetch, waits, verdicts, clock};
+	return fakeClockClient(options, verdict => verdict.kind, {startMs: START_MS, checkWait: assertSaneWait});
 }
 
 /** A sleep that never ends by itself: it records its calls and rejects with the signal's reason. */
