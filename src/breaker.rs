@@ -31,9 +31,8 @@ use crate::deadline::Deadline;
 use crate::kind::{Family, Kind};
 use serde::Deserialize;
 
-use crate::option_error::{
-    invalid, pack, read_numbers, Check, NumberOption, PolicyError, MILLISECONDS,
-};
+use crate::error::InputError;
+use crate::option_check::{invalid, pack, read_numbers, Check, NumberOption, MILLISECONDS};
 use crate::retry_after::MAX_WAIT_MS;
 
 /// Consecutive unreachable outcomes (network failures, timeouts) that open the breaker, whatever
@@ -80,7 +79,7 @@ impl Default for BreakerOptions {
 
 impl BreakerOptions {
     /// Checks the options; errors name the option under `prefix` (like `circuitBreaker`).
-    pub fn validate(&self, prefix: &str) -> Result<(), PolicyError> {
+    pub fn validate(&self, prefix: &str) -> Result<(), InputError> {
         if !(self.failure_ratio > 0.0 && self.failure_ratio <= 1.0) {
             return Err(invalid(
                 prefix,
@@ -323,9 +322,9 @@ pub struct BreakerSpec {
 }
 
 impl TryFrom<BreakerSpec> for BreakerOptions {
-    type Error = PolicyError;
+    type Error = InputError;
 
-    fn try_from(spec: BreakerSpec) -> Result<Self, PolicyError> {
+    fn try_from(spec: BreakerSpec) -> Result<Self, InputError> {
         // NOTE: `enabled` is the client state's to apply (`ClientStateSpec`), so it is not passed
         // here and the options always come back.
         let (numbers, given) = pack(&[
@@ -403,7 +402,7 @@ impl BreakerOptions {
     /// failureThreshold, failureRatio, window, minCalls, openMs and failFast (1 or 0), each given when its bit of
     /// `given` is set. `None` when `enabled` is 0; the other options are checked all the same, so a
     /// typo cannot hide behind it.
-    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, PolicyError> {
+    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, InputError> {
         let defaults = BreakerOptions::default();
         let mut values = [
             1.0,

@@ -12,8 +12,9 @@
 
 use serde::Deserialize;
 
-use crate::option_error::{
-    invalid, pack, read_numbers, Check, NumberOption, PolicyError, MAX_SAFE, MILLISECONDS,
+use crate::error::InputError;
+use crate::option_check::{
+    invalid, pack, read_numbers, Check, NumberOption, MAX_SAFE, MILLISECONDS,
 };
 use crate::retry_after::MAX_WAIT_MS;
 
@@ -43,7 +44,7 @@ impl Default for BudgetOptions {
 
 impl BudgetOptions {
     /// Checks the options; errors name the option under `prefix` (like `retryBudget`).
-    pub fn validate(&self, prefix: &str) -> Result<(), PolicyError> {
+    pub fn validate(&self, prefix: &str) -> Result<(), InputError> {
         // NOTE: above 1 a "budget" would allow more retries than requests: no protection at all.
         if !(0.0..=1.0).contains(&self.ratio) {
             return Err(invalid(prefix, "ratio", "a number from 0 to 1"));
@@ -180,9 +181,9 @@ pub struct BudgetSpec {
 }
 
 impl TryFrom<BudgetSpec> for BudgetOptions {
-    type Error = PolicyError;
+    type Error = InputError;
 
-    fn try_from(spec: BudgetSpec) -> Result<Self, PolicyError> {
+    fn try_from(spec: BudgetSpec) -> Result<Self, InputError> {
         // NOTE: `enabled` is the client state's to apply (`ClientStateSpec`), so it is not passed
         // here and the options always come back.
         let (numbers, given) = pack(&[None, spec.ratio, spec.min_retries, spec.window_ms]);
@@ -234,7 +235,7 @@ impl BudgetOptions {
     /// Budget options as JavaScript passes them: `numbers` holds enabled (1 or 0), ratio,
     /// minRetries and windowMs, each given when its bit of `given` is set. `None` when `enabled`
     /// is 0; the other options are checked all the same, so a typo cannot hide behind it.
-    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, PolicyError> {
+    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, InputError> {
         let defaults = BudgetOptions::default();
         let mut values = [
             1.0,

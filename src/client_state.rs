@@ -22,9 +22,8 @@ use crate::decision::Reason;
 use crate::kind::Kind;
 use serde::Deserialize;
 
-use crate::option_error::{
-    invalid, pack, read_numbers, Check, NumberOption, PolicyError, MILLISECONDS,
-};
+use crate::error::InputError;
+use crate::option_check::{invalid, pack, read_numbers, Check, NumberOption, MILLISECONDS};
 use crate::retry_after::MAX_WAIT_MS;
 
 /// Most origins a client state may be configured to track.
@@ -58,7 +57,7 @@ impl Default for ClientStateOptions {
 
 impl ClientStateOptions {
     /// Checks every option; the error names the first bad one.
-    pub fn validate(&self) -> Result<(), PolicyError> {
+    pub fn validate(&self) -> Result<(), InputError> {
         if let Some(budget) = &self.retry_budget {
             budget.validate("retryBudget")?;
         }
@@ -152,7 +151,7 @@ impl Default for ClientState {
 
 impl ClientState {
     /// Empty state with checked options.
-    pub fn new(options: ClientStateOptions) -> Result<Self, PolicyError> {
+    pub fn new(options: ClientStateOptions) -> Result<Self, InputError> {
         options.validate()?;
         Ok(Self::from_valid(options))
     }
@@ -162,7 +161,7 @@ impl ClientState {
     // NOTE: only the bindings pass numbers; Rust callers have `new`. The numbers are fully checked
     // as they are read, so `validate` would only repeat those checks.
     #[cfg(target_arch = "wasm32")]
-    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Self, PolicyError> {
+    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Self, InputError> {
         ClientStateOptions::from_numbers(numbers, given).map(Self::from_valid)
     }
 
@@ -368,7 +367,7 @@ fn circuit_open(retry_in_ms: Option<u64>) -> Admission {
 /// };
 /// let options = ClientStateOptions::try_from(spec)?;
 /// assert!(options.circuit_breaker.is_none() && options.retry_budget.is_some());
-/// # Ok::<(), http_verdict::PolicyError>(())
+/// # Ok::<(), http_verdict::InputError>(())
 /// ```
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
@@ -384,9 +383,9 @@ pub struct ClientStateSpec {
 }
 
 impl TryFrom<ClientStateSpec> for ClientStateOptions {
-    type Error = PolicyError;
+    type Error = InputError;
 
-    fn try_from(spec: ClientStateSpec) -> Result<Self, PolicyError> {
+    fn try_from(spec: ClientStateSpec) -> Result<Self, InputError> {
         let budget = spec.retry_budget.unwrap_or_default();
         let breaker = spec.circuit_breaker.unwrap_or_default();
         let flag = |enabled: Option<bool>| enabled.map(f64::from);
@@ -436,7 +435,7 @@ impl ClientStateOptions {
     /// [`BudgetOptions`]), the breaker's seven (see [`BreakerOptions`]), then quotaLockMs and
     /// maxOrigins, each given when its bit of `given` is set. A part given as `{}` and a part not
     /// given at all mean the same: on, with its defaults.
-    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Self, PolicyError> {
+    pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Self, InputError> {
         let part = |at: usize| numbers.get(at..).unwrap_or_default();
         let retry_budget = BudgetOptions::from_numbers(part(BUDGET_AT), given >> BUDGET_AT)?;
         let circuit_breaker = BreakerOptions::from_numbers(part(BREAKER_AT), given >> BREAKER_AT)?;

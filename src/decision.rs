@@ -122,7 +122,7 @@ impl Decision {
     /// let outcome = Outcome { attempt: 1, ..Outcome::new("GET", classify(&response, 0, None)) };
     /// let message = policy.decide(&outcome, None).message();
     /// assert!(message.starts_with("503 Service Unavailable; Retry-After 2 s; attempt 2 of 3 in 2"));
-    /// # Ok::<(), http_verdict::PolicyError>(())
+    /// # Ok::<(), http_verdict::InputError>(())
     /// ```
     pub fn message(&self) -> String {
         let mut out = Sentence(String::with_capacity(96));

@@ -5,7 +5,7 @@
 //! numbers of JS, [`RetryOptionsSpec`] (serde reads it, camelCase names, unknown names rejected);
 //! the wasm bindings pass the same numbers as one array, checked from a table into the same
 //! `RetryOptions`.
-//! Either way a bad value is a [`PolicyError`] naming the option by its JS name, because a
+//! Either way a bad value is an [`InputError`] naming the option by its JS name, because a
 //! silently clamped option is worse than a loud one. The defaults follow what users of ky, got and
 //! the AWS SDKs already expect; each is justified where it is declared.
 
@@ -18,9 +18,9 @@ use crate::backoff::{Backoff, Jitter};
 pub use crate::breaker::BreakerSpec;
 pub use crate::budget::BudgetSpec;
 pub use crate::client_state::ClientStateSpec;
+use crate::error::InputError;
 use crate::method::Method;
-pub use crate::option_error::PolicyError;
-use crate::option_error::{
+use crate::option_check::{
     check_numbers, invalid, invalid_item, is_given, pack, read_numbers, Check, NumberOption,
     MAX_SAFE, MILLISECONDS, MILLISECONDS_OR_INFINITY,
 };
@@ -109,7 +109,7 @@ impl Default for RetryOptions {
 
 impl RetryOptions {
     /// Checks every option; the error names the first bad one.
-    pub fn validate(&self) -> Result<(), PolicyError> {
+    pub fn validate(&self) -> Result<(), InputError> {
         if !(1..=MAX_ATTEMPTS_LIMIT).contains(&self.max_attempts) {
             return Err(invalid("", "maxAttempts", "an integer from 1 to 1000"));
         }
@@ -182,7 +182,7 @@ impl RetryOptions {
 /// let bad = RetryOptionsSpec { multiplier: Some(0.5), ..Default::default() };
 /// let error = RetryOptions::try_from(bad).unwrap_err();
 /// assert_eq!(error.to_string(), "Expected `multiplier` to be a finite number of at least 1.");
-/// # Ok::<(), http_verdict::PolicyError>(())
+/// # Ok::<(), http_verdict::InputError>(())
 /// ```
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
@@ -230,9 +230,9 @@ pub struct StatusOverrideSpec {
 }
 
 impl TryFrom<RetryOptionsSpec> for RetryOptions {
-    type Error = PolicyError;
+    type Error = InputError;
 
-    fn try_from(spec: RetryOptionsSpec) -> Result<Self, PolicyError> {
+    fn try_from(spec: RetryOptionsSpec) -> Result<Self, InputError> {
         let methods = match &spec.methods {
             None => None,
             Some(names) => Some(method_mask(names)?),
@@ -356,7 +356,7 @@ impl RetryOptions {
         numbers: &[f64],
         given: u32,
         jitter: Option<&str>,
-    ) -> Result<Self, PolicyError> {
+    ) -> Result<Self, InputError> {
         let defaults = RetryOptions::default();
         let mut values = [
             f64::from(defaults.max_attempts),
@@ -425,14 +425,14 @@ impl RetryOptions {
 
 /// The bit mask of `names` over [`Method::KNOWN`] (ASCII case ignored); the error names the first
 /// unknown one.
-fn method_mask(names: &[String]) -> Result<u16, PolicyError> {
+fn method_mask(names: &[String]) -> Result<u16, InputError> {
     let mut mask = 0u16;
     for (index, name) in names.iter().enumerate() {
         let method = Method::parse(name);
         let Some(bit) = Method::KNOWN.iter().position(|known| *known == method) else {
             let mut error = invalid_item("methods", index, "", "a known method name");
             // `methods[2]`, not `methods[2].`: the item itself is the option.
-            error.option.pop();
+            error.field.pop();
             return Err(error);
         };
         mask |= 1 << bit;
@@ -441,7 +441,7 @@ fn method_mask(names: &[String]) -> Result<u16, PolicyError> {
 }
 
 /// Status overrides from the numbers JavaScript passes: status, retry (1 or 0), ….
-fn status_overrides(flat: &[f64]) -> Result<Vec<StatusOverride>, PolicyError> {
+fn status_overrides(flat: &[f64]) -> Result<Vec<StatusOverride>, InputError> {
     let mut overrides = Vec::new();
     let mut rest = flat;
     while let [status, retry, tail @ ..] = rest {

@@ -27,9 +27,10 @@ use crate::backoff::{unit, Backoff, Draw};
 use crate::classify::Verdict;
 use crate::client_state::{Admission, ClientState};
 use crate::decision::{Decision, Reason};
+use crate::error::InputError;
 use crate::kind::{Family, Kind, RetryScope};
 use crate::method::Method;
-use crate::options::{PolicyError, RetryOptions, RetryOptionsSpec, MAX_ATTEMPTS_LIMIT};
+use crate::options::{RetryOptions, RetryOptionsSpec, MAX_ATTEMPTS_LIMIT};
 use crate::random::mix;
 use crate::retry_after::MAX_WAIT_MS;
 
@@ -110,7 +111,7 @@ impl<'a> Outcome<'a> {
 /// assert!(decision.delay_ms <= 300);
 /// let last = policy.decide(&Outcome { attempt: 2, ..Outcome::new("POST", refused) }, None);
 /// assert_eq!((last.retry, last.reason), (false, Reason::MaxAttempts));
-/// # Ok::<(), http_verdict::PolicyError>(())
+/// # Ok::<(), http_verdict::InputError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetryPolicy {
@@ -139,13 +140,13 @@ impl Step {
 
 impl RetryPolicy {
     /// A policy from checked options.
-    pub fn new(options: RetryOptions) -> Result<Self, PolicyError> {
+    pub fn new(options: RetryOptions) -> Result<Self, InputError> {
         options.validate()?;
         Ok(Self { options })
     }
 
     /// A policy from the plain object JavaScript passes.
-    pub fn from_spec(spec: RetryOptionsSpec) -> Result<Self, PolicyError> {
+    pub fn from_spec(spec: RetryOptionsSpec) -> Result<Self, InputError> {
         Ok(Self {
             options: RetryOptions::try_from(spec)?,
         })
@@ -158,7 +159,7 @@ impl RetryPolicy {
         numbers: &[f64],
         given: u32,
         jitter: Option<&str>,
-    ) -> Result<Self, PolicyError> {
+    ) -> Result<Self, InputError> {
         Ok(Self {
             options: RetryOptions::from_numbers(numbers, given, jitter)?,
         })
@@ -182,7 +183,7 @@ impl RetryPolicy {
     /// let policy = RetryPolicy::new(RetryOptions { jitter: Jitter::None, ..Default::default() })?;
     /// assert_eq!(policy.plan(None), vec![300, 600]);
     /// assert_eq!(policy.plan(Some(7)), vec![300, 600, 1_200, 2_400, 4_800, 9_600]);
-    /// # Ok::<(), http_verdict::PolicyError>(())
+    /// # Ok::<(), http_verdict::InputError>(())
     /// ```
     pub fn plan(&self, attempts: Option<u32>) -> Vec<u64> {
         let attempts = attempts

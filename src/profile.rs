@@ -10,10 +10,11 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
+use crate::error::InputError;
 use crate::headers::HeaderBlock;
 use crate::kind::Kind;
 use crate::status::status_from_number;
-use crate::text::{contains_ignore_case, join, push_decimal, scan_window};
+use crate::text::{contains_ignore_case, push_decimal, scan_window};
 
 /// Most rules one profile may hold; profiles are meant to be short and hand-written.
 pub const MAX_RULES: usize = 256;
@@ -72,35 +73,6 @@ pub struct HeaderRuleSpec {
     pub includes: Option<String>,
 }
 
-/// A profile that failed validation: the path of the field and what is wrong with it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProfileError {
-    /// Path of the offending field, like `rules[0].kind`.
-    pub field: String,
-    /// What is wrong, as a sentence fragment.
-    pub problem: String,
-}
-
-impl ProfileError {
-    /// Stable code shared with the JavaScript errors (a `TypeError` with this `code`).
-    pub fn code(&self) -> &'static str {
-        "ERR_INVALID_PROFILE"
-    }
-
-    /// The sentence users see: ``Invalid profile: `rules[0].kind` is not a known kind id``.
-    pub fn message(&self) -> String {
-        join(&["Invalid profile: `", &self.field, "` ", &self.problem])
-    }
-}
-
-impl core::fmt::Display for ProfileError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.message())
-    }
-}
-
-impl core::error::Error for ProfileError {}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum HeaderTest {
     Present,
@@ -134,7 +106,7 @@ struct Rule {
 /// let profile = Profile::new(spec)?;
 /// assert_eq!(profile.kind_for(404, &HeaderBlock::empty(), Some("No such user: 7")), Some(Kind::WrongIdentifier));
 /// assert_eq!(profile.kind_for(404, &HeaderBlock::empty(), Some("Not Found")), None);
-/// # Ok::<(), http_verdict::profile::ProfileError>(())
+/// # Ok::<(), http_verdict::InputError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Profile {
@@ -152,25 +124,22 @@ fn rule_field(index: usize, rest: &[&str]) -> String {
     field
 }
 
-fn invalid(field: String, problem: &str) -> ProfileError {
-    ProfileError {
-        field,
-        problem: problem.into(),
-    }
+fn invalid(field: String, problem: &'static str) -> InputError {
+    InputError::profile(field, problem)
 }
 
 impl Profile {
     /// Validates a spec. The error names the first offending field.
-    pub fn new(spec: ProfileSpec) -> Result<Profile, ProfileError> {
+    pub fn new(spec: ProfileSpec) -> Result<Profile, InputError> {
         if spec.rules.len() > MAX_RULES {
             return Err(invalid("rules".into(), "has more than 256 rules"));
         }
-        let rules: Vec<Rule> = spec
-            .rules
-            .into_iter()
-            .enumerate()
-            .map(|(index, rule)| Self::validate_rule(index, rule))
-            .collect::<Result<_, _>>()?;
+        // NOTE: a loop rather than `collect::<Result<_, _>>()`, whose adapter was the wasm
+        // module's fifth largest function.
+        let mut rules = Vec::with_capacity(spec.rules.len());
+        for (index, rule) in spec.rules.into_iter().enumerate() {
+            rules.push(Self::validate_rule(index, rule)?);
+        }
         // NOTE: at most 256 × (64 + 2) × 256 here, so the sum cannot overflow.
         let pattern_bytes: usize = rules.iter().map(Rule::pattern_bytes).sum();
         if pattern_bytes > MAX_PROFILE_PATTERN_BYTES {
@@ -182,7 +151,7 @@ impl Profile {
         Ok(Profile { rules })
     }
 
-    fn validate_rule(index: usize, spec: RuleSpec) -> Result<Rule, ProfileError> {
+    fn validate_rule(index: usize, spec: RuleSpec) -> Result<Rule, InputError> {
         let field = |name: &str| rule_field(index, &[".", name]);
         let Ok(status) = status_from_number(spec.status) else {
             return Err(invalid(
@@ -234,7 +203,7 @@ impl Profile {
         })
     }
 
-    fn validate_header(index: usize, spec: HeaderRuleSpec) -> Result<HeaderRule, ProfileError> {
+    fn validate_header(index: usize, spec: HeaderRuleSpec) -> Result<HeaderRule, InputError> {
         let field = |name: &str| rule_field(index, &[".header.", name]);
         // NOTE: bytes, not chars: a token is ASCII, and std's char patterns cost the wasm module KBs.
         let is_token_byte =
@@ -384,7 +353,7 @@ mod tests {
             .collect()
     }
 
-    fn check(rules: Vec<RuleSpec>) -> Result<Profile, ProfileError> {
+    fn check(rules: Vec<RuleSpec>) -> Result<Profile, InputError> {
         Profile::new(ProfileSpec { rules })
     }
 

@@ -3,54 +3,35 @@
 //! Statuses arrive from JavaScript as arbitrary numbers, so validation is part of the contract: the
 //! error says which rule failed, and the bindings turn it into a `RangeError` with a stable code.
 
+use crate::error::InputError;
 use crate::float::is_integer;
 
-/// Why a number is not an HTTP status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusError {
-    /// NaN, infinite or fractional.
-    NotAnInteger,
-    /// An integer outside 100–599.
-    OutOfRange,
-}
-
-impl StatusError {
-    /// Stable code shared with the JavaScript errors.
-    pub fn code(self) -> &'static str {
-        "ERR_STATUS_RANGE"
-    }
-
-    /// Human explanation.
-    pub fn message(self) -> &'static str {
-        match self {
-            StatusError::NotAnInteger => "Expected `status` to be an integer HTTP status from 100 to 599, got a non-integer number.",
-            StatusError::OutOfRange => "Expected `status` to be an integer HTTP status from 100 to 599.",
-        }
-    }
-}
-
-impl core::fmt::Display for StatusError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.message())
-    }
-}
-
-impl core::error::Error for StatusError {}
+/// What a valid status is, when the number has a fraction or is not finite.
+pub const NOT_AN_INTEGER: &str = "an integer HTTP status from 100 to 599, got a non-integer number";
+/// What a valid status is, when the integer is outside 100–599.
+pub const OUT_OF_RANGE: &str = "an integer HTTP status from 100 to 599";
 
 /// Checks that a number (as JavaScript has it) is an HTTP status from 100 to 599.
 ///
 /// ```
-/// use http_verdict::status::{status_from_number, StatusError};
+/// use http_verdict::status::{status_from_number, OUT_OF_RANGE};
 /// assert_eq!(status_from_number(503.0), Ok(503));
-/// assert_eq!(status_from_number(600.0), Err(StatusError::OutOfRange));
-/// assert_eq!(status_from_number(f64::NAN), Err(StatusError::NotAnInteger));
+/// let error = status_from_number(600.0).unwrap_err();
+/// assert_eq!((error.code(), error.problem), ("ERR_STATUS_RANGE", OUT_OF_RANGE));
+/// assert_eq!(error.message(), "Expected `status` to be an integer HTTP status from 100 to 599.");
 /// ```
-pub fn status_from_number(value: f64) -> Result<u16, StatusError> {
+pub fn status_from_number(value: f64) -> Result<u16, InputError> {
+    status_problem(value).map_err(InputError::status)
+}
+
+/// [`status_from_number`] without building the error: the problem names which rule failed. The
+/// bindings classify with it, so that a bad status costs no allocation.
+pub(crate) fn status_problem(value: f64) -> Result<u16, &'static str> {
     if !is_integer(value) {
-        return Err(StatusError::NotAnInteger);
+        return Err(NOT_AN_INTEGER);
     }
     if !(100.0..=599.0).contains(&value) {
-        return Err(StatusError::OutOfRange);
+        return Err(OUT_OF_RANGE);
     }
     // NOTE: the range check above makes this conversion exact.
     Ok(value as u16)

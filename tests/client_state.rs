@@ -19,8 +19,8 @@ use http_verdict::breaker::{BreakerOptions, BreakerState, CircuitBreaker, Health
 use http_verdict::budget::{BudgetOptions, RetryBudget};
 use http_verdict::options::{BreakerSpec, BudgetSpec, ClientStateSpec};
 use http_verdict::{
-    classify_error, Admission, ClientState, ClientStateOptions, Decision, ErrorShape, Outcome,
-    PolicyError, Reason, RetryOptions, RetryPolicy, Verdict,
+    classify_error, Admission, ClientState, ClientStateOptions, Decision, ErrorShape, InputError,
+    Outcome, Reason, RetryOptions, RetryPolicy, Verdict,
 };
 
 const T0: u64 = NOW_MS;
@@ -661,7 +661,7 @@ fn when_every_origin_is_active_the_least_recently_used_goes() {
 
 // ---- Options -----------------------------------------------------------------------------------
 
-fn rejected(options: ClientStateOptions) -> PolicyError {
+fn rejected(options: ClientStateOptions) -> InputError {
     match ClientState::new(options) {
         Ok(_) => panic!("invalid options accepted"),
         Err(error) => error,
@@ -765,7 +765,7 @@ fn invalid_state_options_are_named() {
         ),
     ];
     for (options, option) in cases {
-        assert_eq!(rejected(options).option, option);
+        assert_eq!(rejected(options).field, option);
     }
 }
 
@@ -801,7 +801,7 @@ fn js_state_options_are_checked_and_named() {
         max_origins: 8,
     };
     assert_eq!(convert(spec), Ok(expected));
-    let option = |spec: ClientStateSpec| convert(spec).map_err(|error| error.option);
+    let option = |spec: ClientStateSpec| convert(spec).map_err(|error| error.field);
     let budget = |budget: BudgetSpec| ClientStateSpec {
         retry_budget: Some(budget),
         ..Default::default()

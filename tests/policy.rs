@@ -18,8 +18,8 @@ use http_verdict::backoff::{Backoff, Jitter};
 use http_verdict::method::Method;
 use http_verdict::options::{RetryOptionsSpec, StatusOverrideSpec};
 use http_verdict::{
-    classify, classify_error, Decision, ErrorShape, HeaderBlock, Kind, Outcome, PolicyError,
-    Reason, ResponseParts, RetryOptions, RetryPolicy, StatusOverride, Verdict,
+    classify, classify_error, Decision, ErrorShape, HeaderBlock, InputError, Kind, Outcome, Reason,
+    ResponseParts, RetryOptions, RetryPolicy, StatusOverride, Verdict,
 };
 
 /// A transport failure with the given undici cause code (or error name when it ends in `Error`).
@@ -833,7 +833,7 @@ fn defaults_are_documented_values() {
     assert_eq!(RetryPolicy::default().options(), &options);
 }
 
-fn rejected(options: RetryOptions) -> PolicyError {
+fn rejected(options: RetryOptions) -> InputError {
     match RetryPolicy::new(options) {
         Ok(_) => panic!("invalid options accepted"),
         Err(error) => error,
@@ -942,7 +942,7 @@ fn invalid_options_are_named() {
     ];
     for (options, option) in cases {
         let error = rejected(options);
-        assert_eq!(error.option, option);
+        assert_eq!(error.field, option);
         assert_eq!(error.code(), "ERR_INVALID_OPTION");
         assert!(error
             .to_string()
@@ -958,14 +958,14 @@ fn invalid_options_are_named() {
     );
 }
 
-fn from_spec(spec: RetryOptionsSpec) -> Result<RetryOptions, PolicyError> {
+fn from_spec(spec: RetryOptionsSpec) -> Result<RetryOptions, InputError> {
     RetryPolicy::from_spec(spec).map(|policy| policy.options().clone())
 }
 
 fn spec_error(spec: RetryOptionsSpec) -> String {
     match from_spec(spec) {
         Ok(options) => panic!("invalid spec accepted as {options:?}"),
-        Err(error) => error.option,
+        Err(error) => error.field,
     }
 }
 

@@ -14,9 +14,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 use common::NOW_MS;
 use http_verdict::profile::{HeaderRuleSpec, RuleSpec, MAX_RULES};
-use http_verdict::{
-    classify, HeaderBlock, Kind, Profile, ProfileError, ProfileSpec, ResponseParts,
-};
+use http_verdict::{classify, HeaderBlock, InputError, Kind, Profile, ProfileSpec, ResponseParts};
 
 fn rule(status: u16, kind: &str) -> RuleSpec {
     RuleSpec {
@@ -56,7 +54,7 @@ fn profile(rules: Vec<RuleSpec>) -> Profile {
 }
 
 /// The error for an invalid profile; checks that its message names the field.
-fn rejected(rules: Vec<RuleSpec>) -> ProfileError {
+fn rejected(rules: Vec<RuleSpec>) -> InputError {
     let error = Profile::new(ProfileSpec { rules }).expect_err("an invalid profile");
     let message = error.to_string();
     assert!(

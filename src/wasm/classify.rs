@@ -7,14 +7,15 @@ use wasm_bindgen::prelude::*;
 use super::object::CoreObject;
 use super::{epoch_ms, set_wait, verdict_from_key, verdict_key, RETRY_AFTER_SLOT};
 use crate::classify::{classify, classify_error, ResponseParts};
+use crate::error::InputError;
 use crate::headers::HeaderBlock;
 use crate::profile::Profile;
-use crate::status::{status_from_number, StatusError};
+use crate::status::{status_problem, NOT_AN_INTEGER, OUT_OF_RANGE};
 use crate::text::{push_decimal, split_byte};
 use crate::transport::ErrorShape;
 
-/// Keys at or above this mean "not a status": one per [`StatusError`], whose sentence `describe`
-/// returns for it.
+/// Keys at or above this mean "not a status": one per problem of [`status_problem`] (in the order
+/// of [`STATUS_PROBLEMS`]), whose sentence `describe` returns for it.
 // NOTE: a plain `u32` return is several times faster across the boundary than a `Result`, whose
 // multi-value return allocates a JS array on every call.
 const INVALID_STATUS_KEY: u32 = u32::MAX - 1;
@@ -22,11 +23,11 @@ const INVALID_STATUS_KEY: u32 = u32::MAX - 1;
 /// it (they use 21 bits).
 const TABLES_KEY: u32 = u32::MAX - 2;
 
-fn invalid_status_key(error: StatusError) -> u32 {
-    match error {
-        StatusError::NotAnInteger => INVALID_STATUS_KEY,
-        StatusError::OutOfRange => INVALID_STATUS_KEY + 1,
-    }
+/// Why a number is not a status, by key: `INVALID_STATUS_KEY + index`.
+const STATUS_PROBLEMS: [&str; 2] = [NOT_AN_INTEGER, OUT_OF_RANGE];
+
+fn invalid_status_key(problem: &str) -> u32 {
+    INVALID_STATUS_KEY + u32::from(problem == OUT_OF_RANGE)
 }
 
 fn classify_to_key(
@@ -36,9 +37,9 @@ fn classify_to_key(
     now_ms: f64,
     profile: Option<&Profile>,
 ) -> u32 {
-    let status = match status_from_number(status) {
+    let status = match status_problem(status) {
         Ok(status) => status,
-        Err(error) => return invalid_status_key(error),
+        Err(problem) => return invalid_status_key(problem),
     };
     let headers = headers
         .as_deref()
@@ -98,11 +99,12 @@ pub fn describe(key: u32) -> String {
         return super::core_tables();
     }
     let Some(verdict) = verdict_from_key(key) else {
-        let problem = [StatusError::NotAnInteger, StatusError::OutOfRange]
-            .into_iter()
-            .find(|error| invalid_status_key(*error) == key)
-            .map_or("", StatusError::message);
-        return problem.into();
+        return key
+            .checked_sub(INVALID_STATUS_KEY)
+            .and_then(|index| STATUS_PROBLEMS.get(index as usize))
+            .map_or(String::new(), |problem| {
+                InputError::status(problem).message()
+            });
     };
     let flag = |on: bool| if on { "1" } else { "0" };
     let mut fields = String::with_capacity(160);

@@ -18,8 +18,8 @@ use super::{
 };
 use crate::breaker::BreakerState;
 use crate::client_state::{Admission, ClientState};
+use crate::error::InputError;
 use crate::method::Method;
-use crate::option_error::PolicyError;
 use crate::policy::{Outcome, RetryPolicy};
 
 /// Admission codes: 0 allowed, 1 wait (`lastAdmissionMs`), 2 + reason index for a refusal.
@@ -66,7 +66,7 @@ pub fn create_policy(numbers: &[f64], given: u32, jitter: &str) -> Option<CoreOb
         .map(CoreObject::policy)
 }
 
-fn policy_from(numbers: &[f64], given: u32, jitter: &str) -> Result<RetryPolicy, PolicyError> {
+fn policy_from(numbers: &[f64], given: u32, jitter: &str) -> Result<RetryPolicy, InputError> {
     let jitter = (given & JITTER_GIVEN != 0).then_some(jitter);
     RetryPolicy::from_numbers(numbers, given, jitter)
 }
@@ -152,7 +152,7 @@ pub fn create_state(numbers: &[f64], given: u32) -> Option<CoreObject> {
         .map(|state| CoreObject::state(Some(state)))
 }
 
-fn state_from(numbers: &[f64], given: u32) -> Result<ClientState, PolicyError> {
+fn state_from(numbers: &[f64], given: u32) -> Result<ClientState, InputError> {
     ClientState::from_numbers(numbers, given)
 }
 
@@ -162,12 +162,12 @@ fn state_from(numbers: &[f64], given: u32) -> Result<ClientState, PolicyError> {
 /// of JS error values in every module.
 #[wasm_bindgen]
 pub fn rejection(concept: u32, numbers: &[f64], given: u32, text: &str) -> String {
-    let message = match concept {
-        0 => policy_from(numbers, given, text).err().map(|e| e.message()),
-        1 => state_from(numbers, given).err().map(|e| e.message()),
-        _ => profile_from(numbers, text).err().map(|e| e.message()),
+    let refused = match concept {
+        0 => policy_from(numbers, given, text).err(),
+        1 => state_from(numbers, given).err(),
+        _ => profile_from(numbers, text).err(),
     };
-    message.unwrap_or_default()
+    refused.map_or(String::new(), |error| error.message())
 }
 
 #[wasm_bindgen]

@@ -7,7 +7,8 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::object::CoreObject;
-use crate::profile::{HeaderRuleSpec, Profile, ProfileError, ProfileSpec, RuleSpec};
+use crate::error::InputError;
+use crate::profile::{HeaderRuleSpec, Profile, ProfileSpec, RuleSpec};
 use crate::text::split_byte;
 
 /// Bits of a rule's second number: which header fields follow its kind among the strings.
@@ -28,7 +29,7 @@ pub fn create_profile(rules: &[f64], texts: &str) -> Option<CoreObject> {
 }
 
 /// The profile these arguments describe (see `create_profile`), or why not.
-pub(super) fn profile_from(rules: &[f64], texts: &str) -> Result<Profile, ProfileError> {
+pub(super) fn profile_from(rules: &[f64], texts: &str) -> Result<Profile, InputError> {
     let mut texts = split_byte(texts, 0);
     let mut next = || texts.next().map(String::from);
     let mut spec = ProfileSpec::default();

@@ -1,54 +1,25 @@
-//! The error every option check returns, and the readers that turn a JS number into a checked value.
+//! The readers that turn a JS number into a checked option value, naming the option when it is wrong.
 //!
 //! Options arrive from JavaScript as plain numbers (`f64`), so each concept (retry policy, budget,
 //! breaker, client state) describes its numeric fields in a small table that [`read_numbers`]
-//! walks, naming the field when a value is wrong. Messages are assembled by concatenation rather
-//! than `format!`, so the wasm module carries no formatting machinery for them.
+//! walks; a wrong value is an [`InputError`] with the code `ERR_INVALID_OPTION`.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::error::InputError;
 use crate::float::{ceil_to_u64, is_integer};
 use crate::retry_after::MAX_WAIT_MS;
 use crate::text::{join, push_decimal};
 
-/// An option that failed validation: its name (JS spelling, with a path inside lists) and what was expected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyError {
-    /// The option, like `maxAttempts` or `statusOverrides[2].status`.
-    pub option: String,
-    /// What a valid value is, like `an integer from 1 to 1000`.
-    pub problem: &'static str,
-}
-
-impl PolicyError {
-    /// Stable code shared with the JavaScript errors.
-    pub fn code(&self) -> &'static str {
-        "ERR_INVALID_OPTION"
-    }
-
-    /// The sentence users see: ``Expected `maxAttempts` to be an integer from 1 to 1000.``
-    pub fn message(&self) -> String {
-        join(&["Expected `", &self.option, "` to be ", self.problem, "."])
-    }
-}
-
-impl core::fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.message())
-    }
-}
-
-impl core::error::Error for PolicyError {}
-
 /// The error for option `name` under `prefix` (empty for top-level options).
-pub(crate) fn invalid(prefix: &str, name: &str, problem: &'static str) -> PolicyError {
+pub(crate) fn invalid(prefix: &str, name: &str, problem: &'static str) -> InputError {
     let option = if prefix.is_empty() {
         name.into()
     } else {
         join(&[prefix, ".", name])
     };
-    PolicyError { option, problem }
+    InputError::option(option, problem)
 }
 
 /// The error for field `name` of item `index` of the list option `list`: `statusOverrides[2].status`.
@@ -57,14 +28,14 @@ pub(crate) fn invalid_item(
     index: usize,
     name: &str,
     problem: &'static str,
-) -> PolicyError {
+) -> InputError {
     let mut option = String::with_capacity(list.len() + name.len() + 8);
     option.push_str(list);
     option.push('[');
     push_decimal(&mut option, index as u64);
     option.push_str("].");
     option.push_str(name);
-    PolicyError { option, problem }
+    InputError::option(option, problem)
 }
 
 /// What a valid duration option is.
@@ -152,7 +123,7 @@ pub(crate) fn read_numbers(
     numbers: &[f64],
     given: u32,
     values: &mut [f64],
-) -> Result<(), PolicyError> {
+) -> Result<(), InputError> {
     for (slot, value) in values.iter_mut().enumerate() {
         if let Some(number) = numbers.get(slot).filter(|_| is_given(given, slot)) {
             *value = *number;
@@ -175,7 +146,7 @@ pub(crate) fn check_numbers(
     table: &[NumberOption],
     given: u32,
     values: &mut [f64],
-) -> Result<(), PolicyError> {
+) -> Result<(), InputError> {
     for option in table {
         let slot = usize::from(option.slot);
         if !is_given(given, slot) && !matches!(option.check, Check::AtMost(_)) {
