@@ -17,7 +17,8 @@ import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './ver
 const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
 const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'sentMs', 'previousDelayMs', 'origin', 'salt', 'shouldRetry']);
 const OTHER_METHOD = 255;
-// Admission codes of the core (src/wasm/policy.rs): 0 allowed, 1 wait, 2 + reason index refused.
+// Admission codes of the core (src/wasm/policy.rs; tests/boundary_codes.rs pins every code and bit
+// below to it): 0 allowed, 1 wait, 2 + reason index refused.
 const ADMISSION_WAIT = 1;
 const ADMISSION_REJECTED = 2;
 // The numeric options in the order of their slots in the core (src/options.rs, src/budget.rs,

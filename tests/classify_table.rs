@@ -13,11 +13,10 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 // own "Response Codes" page (copied verbatim below, so the wording cannot drift from the seed).
 
 mod common;
-use common::NOW_MS;
+use common::response;
 use http_verdict::status::{self, reason_phrase};
 use http_verdict::{
-    classify, classify_error, status_from_number, ErrorShape, HeaderBlock, Kind, ResponseParts,
-    RetryScope, TransportDetail, Verdict,
+    classify_error, status_from_number, ErrorShape, Kind, RetryScope, TransportDetail, Verdict,
 };
 
 /// The status lines of `seed/response-codes.txt`, verbatim: `NNN - <title><description>`.
@@ -75,18 +74,6 @@ fn seed_descriptions(status: u16, title: &str) -> Vec<&'static str> {
         .collect()
 }
 
-fn respond(status: u16, headers: &str, body: Option<&str>) -> Verdict {
-    classify(
-        &ResponseParts {
-            status,
-            headers: HeaderBlock::new(headers),
-            body,
-        },
-        NOW_MS,
-        None,
-    )
-}
-
 fn check_common(verdict: &Verdict, row: &Row) {
     let kind = verdict.kind;
     assert_eq!(kind.id(), row.kind, "kind of {:?}", row.status);
@@ -119,7 +106,7 @@ fn check_common(verdict: &Verdict, row: &Row) {
 fn check_status_row(row: Row, body: Option<&str>, seed_wording: &str) {
     let status = row.status.expect("an HTTP row has a status");
 
-    let verdict = respond(status, "", body);
+    let verdict = response(status, "", body);
     check_common(&verdict, &row);
     assert_eq!(verdict.retry_after_ms, None, "no headers, no wait");
     assert_eq!(verdict.detail, None);
@@ -139,7 +126,7 @@ fn check_status_row(row: Row, body: Option<&str>, seed_wording: &str) {
     // A short Retry-After changes no row's kind here (body wording decides the 429 variants), but
     // a 403 (GitHub's secondary rate limit) with a server wait is a rate limit; either way it is
     // reported as the server's wait.
-    let verdict = respond(status, "Retry-After: 2", body);
+    let verdict = response(status, "Retry-After: 2", body);
     if status == 403 {
         assert_eq!(verdict.kind, Kind::Throttled);
     } else {
@@ -700,7 +687,7 @@ const NAMED_STATUSES: &[u16] = &[
 #[test]
 fn every_status_belongs_to_the_family_of_its_hundreds_digit() {
     for status in 100..=599u16 {
-        let verdict = respond(status, "", None);
+        let verdict = response(status, "", None);
         let family = match status / 100 {
             1 => "informational",
             2 => "success",
@@ -723,7 +710,7 @@ fn every_status_belongs_to_the_family_of_its_hundreds_digit() {
 #[test]
 fn undocumented_statuses_follow_their_family_and_rfc_9110() {
     for status in (100..=599u16).filter(|status| !NAMED_STATUSES.contains(status)) {
-        let verdict = respond(status, "", None);
+        let verdict = response(status, "", None);
         let kind = verdict.kind;
         assert_eq!(
             kind.documented_status(),
@@ -772,7 +759,7 @@ fn undocumented_statuses_follow_their_family_and_rfc_9110() {
 #[test]
 fn every_5xx_except_501_and_505_is_retryable_for_idempotent_requests_only() {
     for status in 500..=599u16 {
-        let verdict = respond(status, "", None);
+        let verdict = response(status, "", None);
         if status == 501 || status == 505 {
             assert!(!verdict.retryable(), "{status} is not retryable");
             assert_eq!(verdict.kind.retry_scope(), RetryScope::Never);
@@ -792,17 +779,17 @@ fn every_5xx_except_501_and_505_is_retryable_for_idempotent_requests_only() {
 
 #[test]
 fn not_implemented_and_http_version_not_supported() {
-    let verdict = respond(501, "", None);
+    let verdict = response(501, "", None);
     assert_eq!(verdict.kind.id(), "not_implemented");
     assert_eq!(verdict.title(), "Not Implemented");
-    let verdict = respond(505, "", None);
+    let verdict = response(505, "", None);
     assert_eq!(verdict.kind.id(), "http_version_not_supported");
     assert_eq!(verdict.title(), "HTTP Version Not Supported");
 }
 
 #[test]
 fn status_307_is_a_temporary_redirect() {
-    let verdict = respond(307, "", None);
+    let verdict = response(307, "", None);
     assert_eq!(verdict.kind.id(), "temporary_redirect");
     assert_eq!(verdict.status, Some(307));
     assert_eq!(verdict.family().id(), "redirection");
@@ -813,7 +800,7 @@ fn status_307_is_a_temporary_redirect() {
 
 #[test]
 fn status_308_is_a_permanent_move_titled_permanent_redirect() {
-    let verdict = respond(308, "", None);
+    let verdict = response(308, "", None);
     assert_eq!(verdict.kind.id(), "moved_permanently");
     assert_eq!(verdict.status, Some(308));
     assert_eq!(verdict.family().id(), "redirection");
@@ -821,7 +808,7 @@ fn status_308_is_a_permanent_move_titled_permanent_redirect() {
     assert!(!verdict.retryable());
     assert_eq!(verdict.title(), "Permanent Redirect");
     // 301 keeps the API's own title.
-    assert_eq!(respond(301, "", None).title(), "Moved Permanently");
+    assert_eq!(response(301, "", None).title(), "Moved Permanently");
 }
 
 #[test]
@@ -833,7 +820,7 @@ fn unknown_4xx_with_a_body_still_fail() {
         (422, r#"{"errors":{"email":["is invalid"]}}"#),
         (451, "Unavailable For Legal Reasons"),
     ] {
-        let verdict = respond(status, "Retry-After: 5", Some(body));
+        let verdict = response(status, "Retry-After: 5", Some(body));
         assert_eq!(verdict.kind.id(), "client_error", "{status}");
         assert_eq!(verdict.action().id(), "fail");
         assert!(!verdict.retryable());

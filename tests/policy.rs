@@ -643,6 +643,37 @@ fn the_salt_spreads_concurrent_requests_and_zero_replays_the_plan() {
 }
 
 #[test]
+fn waits_read_as_the_shared_table_says() {
+    // The same table the package's JavaScript renderer is tested against (tests/node/policy.test.mjs).
+    let table = include_str!("fixtures/waits.tsv");
+    let cases: Vec<(u64, &str)> = table
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            let (ms, text) = line.split_once('\t').expect("ms, a tab, the text");
+            (ms.parse().expect("whole milliseconds"), text)
+        })
+        .collect();
+    assert!(cases.len() >= 10);
+    for (deadline_ms, text) in cases {
+        // Already at the deadline, so any wait passes it and the sentence names it.
+        let policy = make_policy(RetryOptions {
+            deadline_ms: Some(deadline_ms),
+            ..exact()
+        });
+        let outcome = Outcome {
+            elapsed_ms: deadline_ms,
+            ..Outcome::new("GET", status(503))
+        };
+        assert_eq!(
+            policy.decide(&outcome, None).message(),
+            format!("503 Service Unavailable; the next wait would pass the {text} deadline; not retried"),
+            "{deadline_ms} ms"
+        );
+    }
+}
+
+#[test]
 fn no_wait_crosses_the_deadline() {
     let policy = make_policy(RetryOptions {
         deadline_ms: Some(5_000),

@@ -15,33 +15,21 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 use common::{response, NOW_MS};
 use http_verdict::variants::{not_found_variant, too_many_requests_variant};
-use http_verdict::{classify, HeaderBlock, Kind, ResponseParts, Verdict};
+use http_verdict::{classify, HeaderBlock, Kind, ResponseParts};
 
 const NOW_S: u64 = NOW_MS / 1000;
 const HOUR_S: u64 = 3_600;
 const DAY_S: u64 = 86_400;
 
-fn verdict(status: u16, headers: &str, body: Option<&str>) -> Verdict {
-    classify(
-        &ResponseParts {
-            status,
-            headers: HeaderBlock::new(headers),
-            body,
-        },
-        NOW_MS,
-        None,
-    )
-}
-
 /// The 404 kind for a body, checked through `classify` and the variant rule alike.
 fn kind_404(body: Option<&str>) -> Kind {
-    let kind = verdict(404, "", body).kind;
+    let kind = response(404, "", body).kind;
     assert_eq!(not_found_variant(body), kind, "classify and the rule agree");
     kind
 }
 
 fn kind_429(headers: &str, body: Option<&str>) -> Kind {
-    let kind = verdict(429, headers, body).kind;
+    let kind = response(429, headers, body).kind;
     assert_eq!(
         too_many_requests_variant(body, &HeaderBlock::new(headers), NOW_MS),
         kind,
@@ -79,7 +67,7 @@ fn not_found_naming_a_route_is_invalid_route() {
     for body in bodies {
         assert_eq!(kind_404(Some(body)), Kind::InvalidRoute, "{body}");
     }
-    let verdict = verdict(404, "", Some(bodies[0]));
+    let verdict = response(404, "", Some(bodies[0]));
     assert_eq!(verdict.action().id(), "fix_request");
     assert_eq!(verdict.description(), "Invalid route");
 }
@@ -109,7 +97,7 @@ fn not_found_naming_a_resource_or_id_is_wrong_identifier() {
     for body in bodies {
         assert_eq!(kind_404(Some(body)), Kind::WrongIdentifier, "{body}");
     }
-    let verdict = verdict(404, "", Some(bodies[1]));
+    let verdict = response(404, "", Some(bodies[1]));
     assert_eq!(verdict.action().id(), "fail");
     assert_eq!(verdict.description(), "Wrong identifier");
 }
@@ -137,7 +125,7 @@ fn not_found_with_nothing_to_tell_the_variants_apart_is_not_found() {
     for body in bodies {
         assert_eq!(kind_404(body), Kind::NotFound, "{body:?}");
     }
-    let verdict = verdict(404, "", None);
+    let verdict = response(404, "", None);
     assert_eq!(verdict.action().id(), "fail");
     assert_eq!(
         verdict.description(),
@@ -159,26 +147,26 @@ fn not_found_variants_ignore_case() {
 fn not_found_variants_do_not_depend_on_headers() {
     let headers = "Content-Type: application/json\nRetry-After: 5";
     assert_eq!(
-        verdict(404, headers, Some("Cannot GET /x")).kind,
+        response(404, headers, Some("Cannot GET /x")).kind,
         Kind::InvalidRoute
     );
     assert_eq!(
-        verdict(404, headers, Some("User 42 not found")).kind,
+        response(404, headers, Some("User 42 not found")).kind,
         Kind::WrongIdentifier
     );
-    assert_eq!(verdict(404, headers, None).kind, Kind::NotFound);
+    assert_eq!(response(404, headers, None).kind, Kind::NotFound);
 }
 
 #[test]
 fn not_found_rules_are_not_applied_to_other_statuses() {
     // Only 404 has variants: a 410 or a 400 with route wording keeps its own kind.
-    assert_eq!(verdict(410, "", Some("Invalid route")).kind, Kind::Gone);
+    assert_eq!(response(410, "", Some("Invalid route")).kind, Kind::Gone);
     assert_eq!(
-        verdict(400, "", Some("Wrong identifier")).kind,
+        response(400, "", Some("Wrong identifier")).kind,
         Kind::BadRequest
     );
     assert_eq!(
-        verdict(503, "", Some("Too Many Requests")).kind,
+        response(503, "", Some("Too Many Requests")).kind,
         Kind::ServiceUnavailable
     );
 }
@@ -244,7 +232,7 @@ fn too_many_requests_with_quota_signals_is_quota_exceeded() {
             "{headers:?} {body:?}"
         );
     }
-    let verdict = verdict(429, "", Some(r#"{"message":"Limit Exceeded"}"#));
+    let verdict = response(429, "", Some(r#"{"message":"Limit Exceeded"}"#));
     assert!(!verdict.retryable());
     assert!(!verdict.never_processed());
     assert_eq!(verdict.action().id(), "wait_for_quota");
@@ -299,7 +287,7 @@ fn too_many_requests_with_throttle_signals_is_throttled() {
             "{headers:?} {body:?}"
         );
     }
-    let verdict = verdict(429, "", None);
+    let verdict = response(429, "", None);
     assert!(verdict.retryable());
     assert!(
         verdict.never_processed(),
@@ -401,14 +389,17 @@ fn too_many_requests_ignores_garbage_wait_hints() {
 fn retry_after_delay_seconds_fill_retry_after_ms() {
     for status in [429, 503, 301, 500] {
         assert_eq!(
-            verdict(status, "Retry-After: 120", None).retry_after_ms,
+            response(status, "Retry-After: 120", None).retry_after_ms,
             Some(120_000),
             "{status}"
         );
     }
-    assert_eq!(verdict(429, "retry-after: 0", None).retry_after_ms, Some(0));
     assert_eq!(
-        verdict(503, "RETRY-AFTER:  7 ", None).retry_after_ms,
+        response(429, "retry-after: 0", None).retry_after_ms,
+        Some(0)
+    );
+    assert_eq!(
+        response(503, "RETRY-AFTER:  7 ", None).retry_after_ms,
         Some(7_000)
     );
 }
@@ -434,10 +425,10 @@ fn retry_after_http_date_is_relative_to_the_date_header() {
 #[test]
 fn retry_after_http_date_without_a_date_header_is_relative_to_now() {
     let headers = "Retry-After: Tue, 24 Nov 2026 10:02:00 GMT";
-    assert_eq!(verdict(503, headers, None).retry_after_ms, Some(120_000));
+    assert_eq!(response(503, headers, None).retry_after_ms, Some(120_000));
     // A date in the past means no wait.
     let headers = "Retry-After: Tue, 24 Nov 2026 09:00:00 GMT";
-    assert_eq!(verdict(503, headers, None).retry_after_ms, Some(0));
+    assert_eq!(response(503, headers, None).retry_after_ms, Some(0));
 }
 
 #[test]
@@ -461,7 +452,7 @@ fn exhausted_rate_limit_headers_fill_retry_after_ms() {
     ];
     for (headers, wait_ms) in cases {
         assert_eq!(
-            verdict(429, headers, None).retry_after_ms,
+            response(429, headers, None).retry_after_ms,
             Some(wait_ms),
             "{headers}"
         );
@@ -478,7 +469,7 @@ fn rate_limit_headers_with_requests_left_give_no_wait() {
         "X-RateLimit-Remaining: 0",
     ] {
         assert_eq!(
-            verdict(429, headers, None).retry_after_ms,
+            response(429, headers, None).retry_after_ms,
             None,
             "{headers}"
         );
@@ -489,9 +480,9 @@ fn rate_limit_headers_with_requests_left_give_no_wait() {
 fn retry_after_wins_over_rate_limit_headers() {
     let headers = "Retry-After: 7\nRateLimit: \"default\";r=0;t=60\n\
                    X-RateLimit-Remaining: 0\nX-RateLimit-Reset: 90";
-    assert_eq!(verdict(429, headers, None).retry_after_ms, Some(7_000));
+    assert_eq!(response(429, headers, None).retry_after_ms, Some(7_000));
     let headers = "X-RateLimit-Remaining: 0\nX-RateLimit-Reset: 90\nRetry-After: 3";
-    assert_eq!(verdict(503, headers, None).retry_after_ms, Some(3_000));
+    assert_eq!(response(503, headers, None).retry_after_ms, Some(3_000));
 }
 
 #[test]
@@ -512,7 +503,7 @@ fn garbage_wait_hints_are_ignored() {
         "",
     ] {
         assert_eq!(
-            verdict(503, headers, None).retry_after_ms,
+            response(503, headers, None).retry_after_ms,
             None,
             "{headers:?}"
         );
@@ -522,15 +513,15 @@ fn garbage_wait_hints_are_ignored() {
 #[test]
 fn a_garbage_retry_after_does_not_hide_a_good_rate_limit_wait() {
     let headers = "Retry-After: soon\nX-RateLimit-Remaining: 0\nX-RateLimit-Reset: 30";
-    assert_eq!(verdict(429, headers, None).retry_after_ms, Some(30_000));
+    assert_eq!(response(429, headers, None).retry_after_ms, Some(30_000));
 }
 
 #[test]
 fn retry_after_ms_does_not_depend_on_the_variant() {
     // The same wait whichever variant the body picks.
     let headers = "Retry-After: 2";
-    let throttled = verdict(429, headers, Some("Too Many Requests"));
-    let quota = verdict(429, headers, Some("Limit Exceeded"));
+    let throttled = response(429, headers, Some("Too Many Requests"));
+    let quota = response(429, headers, Some("Limit Exceeded"));
     assert_eq!(throttled.kind, Kind::Throttled);
     assert_eq!(quota.kind, Kind::QuotaExceeded);
     assert_eq!(throttled.retry_after_ms, Some(2_000));

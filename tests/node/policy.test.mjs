@@ -1,10 +1,16 @@
 // RetryPolicy, ClientState and plan through the built package: the decision rules as JS users see
 // them, option validation, determinism, and hostile input.
 import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
 import {classify, classifyError, ClientState, plan, RetryPolicy} from '../../pkg/node.js';
 
 const NOW_MS = Date.UTC(2026, 10, 24, 10, 0, 0);
+// How waits read, shared with the Rust core's test of Decision::message (tests/policy.rs).
+const WAIT_TEXTS = readFileSync(new URL('../fixtures/waits.tsv', import.meta.url), 'utf8').split('\n')
+	.filter(line => line !== '' && !line.startsWith('#'))
+	.map(line => line.split('\t'))
+	.map(([ms, text]) => [Number(ms), text]);
 const refused = new TypeError('fetch failed', {cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED'})});
 const reset = new TypeError('fetch failed', {cause: Object.assign(new Error('other side closed'), {code: 'UND_ERR_SOCKET'})});
 
@@ -351,8 +357,7 @@ describe('sentences (rendered in JavaScript from the core\'s template table, src
 	test('waits read as the core writes them: units, one decimal rounded half up, exact near 2^53 ms', () => {
 		// Already at the deadline, so any wait passes it and the sentence names it.
 		const deadlineSentence = deadlineMs => new RetryPolicy({seed: 1, deadlineMs}).decide({attempt: 1, status: 503, responseHeaders: {'retry-after': '1'}, elapsedMs: deadlineMs, nowMs: NOW_MS}).message;
-		const cases = [[999, '999 ms'], [1000, '1 s'], [1049, '1 s'], [1050, '1.1 s'], [59_999, '60 s'], [90_000, '1.5 min'], [5_400_000, '1.5 h'], [86_400_000, '24 h']];
-		for (const [deadlineMs, wait] of cases) {
+		for (const [deadlineMs, wait] of WAIT_TEXTS) {
 			assert.equal(deadlineSentence(deadlineMs), `503 Service Unavailable; the next wait would pass the ${wait} deadline; not retried`, String(deadlineMs));
 		}
 
