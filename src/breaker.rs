@@ -32,8 +32,9 @@ use crate::kind::{Family, Kind};
 use serde::Deserialize;
 
 use crate::error::InputError;
-use crate::option_check::{invalid, pack, read_numbers, Check, NumberOption, MILLISECONDS};
-use crate::retry_after::MAX_WAIT_MS;
+use crate::option_check::{
+    check_numbers, pack, read_numbers, Check, NumberOption, ALL_GIVEN, MILLISECONDS,
+};
 
 /// Consecutive unreachable outcomes (network failures, timeouts) that open the breaker, whatever
 /// `failure_threshold` says. An origin that answers 5xx is up and a retry often succeeds; one
@@ -79,32 +80,19 @@ impl Default for BreakerOptions {
 
 impl BreakerOptions {
     /// Checks the options; errors name the option under `prefix` (like `circuitBreaker`).
+    // NOTE: through the table that checks the numbers JavaScript passes, so each range and its
+    // sentence are written once.
     pub fn validate(&self, prefix: &str) -> Result<(), InputError> {
-        if !(self.failure_ratio > 0.0 && self.failure_ratio <= 1.0) {
-            return Err(invalid(
-                prefix,
-                "failureRatio",
-                "a number above 0 and at most 1",
-            ));
-        }
-        if !(1..=MAX_WINDOW).contains(&self.window) {
-            return Err(invalid(prefix, "window", "an integer from 1 to 64"));
-        }
-        if !(1..=self.window).contains(&self.min_calls) {
-            return Err(invalid(
-                prefix,
-                "minCalls",
-                "an integer from 1 to the window size",
-            ));
-        }
-        if self.open_ms > MAX_WAIT_MS {
-            return Err(invalid(
-                prefix,
-                "openMs",
-                "a number of milliseconds from 0 to 2^53 - 1",
-            ));
-        }
-        Ok(())
+        let mut values = [
+            1.0,
+            f64::from(self.failure_threshold),
+            self.failure_ratio,
+            f64::from(self.window),
+            f64::from(self.min_calls),
+            self.open_ms as f64,
+            f64::from(self.fail_fast),
+        ];
+        check_numbers(prefix, &CHECKS, ALL_GIVEN, &mut values)
     }
 }
 

@@ -14,9 +14,8 @@ use serde::Deserialize;
 
 use crate::error::InputError;
 use crate::option_check::{
-    invalid, pack, read_numbers, Check, NumberOption, MAX_SAFE, MILLISECONDS,
+    check_numbers, pack, read_numbers, Check, NumberOption, ALL_GIVEN, MAX_SAFE, MILLISECONDS,
 };
-use crate::retry_after::MAX_WAIT_MS;
 
 /// Number of slots the window is kept in: the budget forgets traffic a slot at a time.
 const SLOTS: usize = 10;
@@ -44,19 +43,16 @@ impl Default for BudgetOptions {
 
 impl BudgetOptions {
     /// Checks the options; errors name the option under `prefix` (like `retryBudget`).
+    // NOTE: through the table that checks the numbers JavaScript passes, so each range and its
+    // sentence are written once.
     pub fn validate(&self, prefix: &str) -> Result<(), InputError> {
-        // NOTE: above 1 a "budget" would allow more retries than requests: no protection at all.
-        if !(0.0..=1.0).contains(&self.ratio) {
-            return Err(invalid(prefix, "ratio", "a number from 0 to 1"));
-        }
-        if !(1..=MAX_WAIT_MS).contains(&self.window_ms) {
-            return Err(invalid(
-                prefix,
-                "windowMs",
-                "a number of milliseconds from 1 to 2^53 - 1",
-            ));
-        }
-        Ok(())
+        let mut values = [
+            1.0,
+            self.ratio,
+            f64::from(self.min_retries),
+            self.window_ms as f64,
+        ];
+        check_numbers(prefix, &CHECKS, ALL_GIVEN, &mut values)
     }
 }
 

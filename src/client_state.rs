@@ -23,8 +23,9 @@ use crate::kind::Kind;
 use serde::Deserialize;
 
 use crate::error::InputError;
-use crate::option_check::{invalid, pack, read_numbers, Check, NumberOption, MILLISECONDS};
-use crate::retry_after::MAX_WAIT_MS;
+use crate::option_check::{
+    check_numbers, pack, read_numbers, Check, NumberOption, ALL_GIVEN, MILLISECONDS,
+};
 
 /// Most origins a client state may be configured to track.
 pub const MAX_ORIGINS_LIMIT: u32 = 4_096;
@@ -64,17 +65,9 @@ impl ClientStateOptions {
         if let Some(breaker) = &self.circuit_breaker {
             breaker.validate("circuitBreaker")?;
         }
-        if self.quota_lock_ms > MAX_WAIT_MS {
-            return Err(invalid(
-                "",
-                "quotaLockMs",
-                "a number of milliseconds from 0 to 2^53 - 1",
-            ));
-        }
-        if !(1..=MAX_ORIGINS_LIMIT).contains(&self.max_origins) {
-            return Err(invalid("", "maxOrigins", "an integer from 1 to 4096"));
-        }
-        Ok(())
+        // NOTE: the same table as the numbers JavaScript passes: each range is written once.
+        let mut values = [self.quota_lock_ms as f64, f64::from(self.max_origins)];
+        check_numbers("", &CHECKS, ALL_GIVEN, &mut values)
     }
 }
 

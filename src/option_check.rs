@@ -108,6 +108,9 @@ pub(crate) struct NumberOption {
     pub problem: &'static str,
 }
 
+/// Every option given: how the Rust API's typed options, which always have a value, are checked.
+pub(crate) const ALL_GIVEN: u32 = u32::MAX;
+
 /// Whether bit `slot` of `given` is set: the option in that slot was given.
 pub(crate) fn is_given(given: u32, slot: usize) -> bool {
     given.checked_shr(slot as u32).unwrap_or(0) & 1 == 1

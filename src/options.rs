@@ -24,7 +24,6 @@ use crate::option_check::{
     check_numbers, invalid, invalid_item, is_given, pack, read_numbers, Check, NumberOption,
     MAX_SAFE, MILLISECONDS, MILLISECONDS_OR_INFINITY,
 };
-use crate::retry_after::MAX_WAIT_MS;
 
 /// Most attempts a policy may allow; beyond this, bound retries with `deadline_ms` instead.
 pub const MAX_ATTEMPTS_LIMIT: u32 = 1_000;
@@ -109,41 +108,29 @@ impl Default for RetryOptions {
 
 impl RetryOptions {
     /// Checks every option; the error names the first bad one.
+    // NOTE: the typed values go through the tables that check the numbers JavaScript passes, so
+    // each range and its sentence are written once. The seed (any `u64`), the jitter (an enum) and
+    // the flags cannot be wrong, so they are not given.
     pub fn validate(&self) -> Result<(), InputError> {
-        if !(1..=MAX_ATTEMPTS_LIMIT).contains(&self.max_attempts) {
-            return Err(invalid("", "maxAttempts", "an integer from 1 to 1000"));
+        let (mut numbers, given) = pack(&[
+            Some(f64::from(self.max_attempts)),
+            Some(self.base_delay_ms as f64),
+            Some(self.multiplier),
+            Some(self.max_delay_ms as f64),
+            self.deadline_ms.map(|ms| ms as f64),
+            Some(self.max_retry_after_ms as f64),
+            None,
+            None,
+            Some(self.throttle_fallback_ms as f64),
+            None,
+            None,
+            self.methods.map(f64::from),
+            None,
+        ]);
+        for rule in &self.status_overrides {
+            numbers.extend([f64::from(rule.status), f64::from(rule.retry)]);
         }
-        if !(self.multiplier.is_finite() && self.multiplier >= 1.0) {
-            return Err(invalid("", "multiplier", "a finite number of at least 1"));
-        }
-        let durations = [
-            ("baseDelayMs", Some(self.base_delay_ms)),
-            ("maxDelayMs", Some(self.max_delay_ms)),
-            ("deadlineMs", self.deadline_ms),
-            ("maxRetryAfterMs", Some(self.max_retry_after_ms)),
-            ("throttleFallbackMs", Some(self.throttle_fallback_ms)),
-        ];
-        if let Some((name, _)) = durations
-            .iter()
-            .find(|(_, value)| value.is_some_and(|ms| ms > MAX_WAIT_MS))
-        {
-            return Err(invalid("", name, MILLISECONDS));
-        }
-        for (index, rule) in self.status_overrides.iter().enumerate() {
-            let problem = if !(400..=599).contains(&rule.status) {
-                STATUS_PROBLEM
-            } else if self
-                .status_overrides
-                .get(..index)
-                .is_some_and(|earlier| earlier.iter().any(|other| other.status == rule.status))
-            {
-                "a status not listed earlier"
-            } else {
-                continue;
-            };
-            return Err(invalid_item("statusOverrides", index, "status", problem));
-        }
-        Ok(())
+        RetryOptions::from_numbers(&numbers, given, None).map(drop)
     }
 
     /// The client's own backoff these options describe.
@@ -474,6 +461,7 @@ fn first_repeated_status(overrides: &[StatusOverride]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::retry_after::MAX_WAIT_MS;
     use alloc::vec;
 
     fn spec_error(spec: RetryOptionsSpec) -> Option<String> {
