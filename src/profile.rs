@@ -128,38 +128,95 @@ fn invalid(field: String, problem: &'static str) -> InputError {
     InputError::profile(field, problem)
 }
 
-impl Profile {
-    /// Validates a spec. The error names the first offending field.
-    pub fn new(spec: ProfileSpec) -> Result<Profile, InputError> {
-        if spec.rules.len() > MAX_RULES {
+/// One rule's fields, borrowed from a [`RuleSpec`] or from the strings the bindings receive, so that
+/// both are validated by the same code and neither is copied before it is valid.
+pub(crate) struct RuleParts<'a> {
+    pub(crate) status: f64,
+    pub(crate) kind: &'a str,
+    /// How many `bodyIncludes` patterns the rule has (0 for none).
+    pub(crate) pattern_count: usize,
+    pub(crate) header: Option<HeaderParts<'a>>,
+}
+
+/// A header test's fields, borrowed (see [`RuleParts`]).
+pub(crate) struct HeaderParts<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) equals: Option<&'a str>,
+    pub(crate) includes: Option<&'a str>,
+}
+
+/// Validates a rule's header test; errors name `rules[index].header.*`.
+fn validate_header(index: usize, parts: HeaderParts) -> Result<HeaderRule, InputError> {
+    let field = |name: &str| rule_field(index, &[".header.", name]);
+    // NOTE: bytes, not chars: a token is ASCII, and std's char patterns cost the wasm module KBs.
+    let is_token_byte =
+        |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
+    if parts.name.is_empty()
+        || parts.name.len() > MAX_PATTERN_BYTES
+        || !parts.name.bytes().all(is_token_byte)
+    {
+        return Err(invalid(field("name"), "must be a valid HTTP header name"));
+    }
+    let checked = |value: &str, name: &str| {
+        if value.len() > MAX_PATTERN_BYTES
+            || value.bytes().any(|byte| byte == b'\r' || byte == b'\n')
+        {
+            Err(invalid(
+                field(name),
+                "must be a single-line string of at most 256 bytes",
+            ))
+        } else {
+            Ok(value.to_ascii_lowercase())
+        }
+    };
+    let test = match (parts.equals, parts.includes) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                field("equals"),
+                "cannot be combined with `includes`",
+            ))
+        }
+        (Some(value), None) => HeaderTest::Equals(checked(value, "equals")?),
+        (None, Some(value)) => HeaderTest::Includes(checked(value, "includes")?),
+        (None, None) => HeaderTest::Present,
+    };
+    Ok(HeaderRule {
+        name: parts.name.to_ascii_lowercase(),
+        test,
+    })
+}
+
+/// Validates rules one by one into a [`Profile`]; the error names the first offending field.
+pub(crate) struct ProfileBuilder {
+    rules: Vec<Rule>,
+}
+
+impl ProfileBuilder {
+    /// A builder for `count` rules: more than [`MAX_RULES`] is refused before any is read.
+    pub(crate) fn new(count: usize) -> Result<Self, InputError> {
+        if count > MAX_RULES {
             return Err(invalid("rules".into(), "has more than 256 rules"));
         }
-        // NOTE: a loop rather than `collect::<Result<_, _>>()`, whose adapter was the wasm
-        // module's fifth largest function.
-        let mut rules = Vec::with_capacity(spec.rules.len());
-        for (index, rule) in spec.rules.into_iter().enumerate() {
-            rules.push(Self::validate_rule(index, rule)?);
-        }
-        // NOTE: at most 256 × (64 + 2) × 256 here, so the sum cannot overflow.
-        let pattern_bytes: usize = rules.iter().map(Rule::pattern_bytes).sum();
-        if pattern_bytes > MAX_PROFILE_PATTERN_BYTES {
-            return Err(invalid(
-                "rules".into(),
-                "has patterns of more than 4096 bytes in all (bodyIncludes, and header.includes counted twice)",
-            ));
-        }
-        Ok(Profile { rules })
+        Ok(Self {
+            rules: Vec::with_capacity(count),
+        })
     }
 
-    fn validate_rule(index: usize, spec: RuleSpec) -> Result<Rule, InputError> {
+    /// Validates the next rule; `patterns` yields its `pattern_count` body patterns.
+    pub(crate) fn push<'a>(
+        &mut self,
+        parts: RuleParts<'a>,
+        patterns: impl Iterator<Item = &'a str>,
+    ) -> Result<(), InputError> {
+        let index = self.rules.len();
         let field = |name: &str| rule_field(index, &[".", name]);
-        let Ok(status) = status_from_number(spec.status) else {
+        let Ok(status) = status_from_number(parts.status) else {
             return Err(invalid(
                 field("status"),
                 "must be an integer HTTP status from 100 to 599",
             ));
         };
-        let kind = match Kind::from_id(&spec.kind) {
+        let kind = match Kind::from_id(parts.kind) {
             Some(kind) if !kind.is_transport() => kind,
             Some(_) => {
                 return Err(invalid(
@@ -169,80 +226,74 @@ impl Profile {
             }
             None => return Err(invalid(field("kind"), "is not a known kind id")),
         };
-        let body_includes = spec.body_includes.unwrap_or_default();
-        if body_includes.len() > MAX_PATTERNS_PER_RULE {
+        if parts.pattern_count > MAX_PATTERNS_PER_RULE {
             return Err(invalid(field("bodyIncludes"), "has more than 64 patterns"));
         }
-        for (pattern_index, pattern) in body_includes.iter().enumerate() {
+        let mut body_includes = Vec::with_capacity(parts.pattern_count);
+        for pattern in patterns.take(parts.pattern_count) {
             if pattern.bytes().all(|byte| byte.is_ascii_whitespace())
                 || pattern.len() > MAX_PATTERN_BYTES
             {
+                let mut field = rule_field(index, &[".bodyIncludes["]);
+                push_decimal(&mut field, body_includes.len() as u64);
+                field.push(']');
                 return Err(invalid(
-                    {
-                        let mut field = rule_field(index, &[".bodyIncludes["]);
-                        push_decimal(&mut field, pattern_index as u64);
-                        field.push(']');
-                        field
-                    },
+                    field,
                     "must be a non-blank string of at most 256 bytes",
                 ));
             }
+            body_includes.push(pattern.to_ascii_lowercase());
         }
-        let header = spec
-            .header
-            .map(|header| Self::validate_header(index, header))
-            .transpose()?;
-        Ok(Rule {
+        let header = match parts.header {
+            Some(header) => Some(validate_header(index, header)?),
+            None => None,
+        };
+        self.rules.push(Rule {
             status,
             kind,
-            body_includes: body_includes
-                .into_iter()
-                .map(|pattern| pattern.to_ascii_lowercase())
-                .collect(),
+            body_includes,
             header,
-        })
+        });
+        Ok(())
     }
 
-    fn validate_header(index: usize, spec: HeaderRuleSpec) -> Result<HeaderRule, InputError> {
-        let field = |name: &str| rule_field(index, &[".header.", name]);
-        // NOTE: bytes, not chars: a token is ASCII, and std's char patterns cost the wasm module KBs.
-        let is_token_byte =
-            |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
-        if spec.name.is_empty()
-            || spec.name.len() > MAX_PATTERN_BYTES
-            || !spec.name.bytes().all(is_token_byte)
-        {
-            return Err(invalid(field("name"), "must be a valid HTTP header name"));
+    /// The profile of the rules pushed, unless their patterns are too long in all.
+    pub(crate) fn finish(self) -> Result<Profile, InputError> {
+        // NOTE: at most 256 × (64 + 2) × 256 here, so the sum cannot overflow.
+        let pattern_bytes: usize = self.rules.iter().map(Rule::pattern_bytes).sum();
+        if pattern_bytes > MAX_PROFILE_PATTERN_BYTES {
+            return Err(invalid(
+                "rules".into(),
+                "has patterns of more than 4096 bytes in all (bodyIncludes, and header.includes counted twice)",
+            ));
         }
-        let checked = |value: String, name: &str| {
-            if value.len() > MAX_PATTERN_BYTES
-                || value.bytes().any(|byte| byte == b'\r' || byte == b'\n')
-            {
-                Err(invalid(
-                    field(name),
-                    "must be a single-line string of at most 256 bytes",
-                ))
-            } else {
-                Ok(value.to_ascii_lowercase())
-            }
-        };
-        let test = match (spec.equals, spec.includes) {
-            (Some(_), Some(_)) => {
-                return Err(invalid(
-                    field("equals"),
-                    "cannot be combined with `includes`",
-                ))
-            }
-            (Some(value), None) => HeaderTest::Equals(checked(value, "equals")?),
-            (None, Some(value)) => HeaderTest::Includes(checked(value, "includes")?),
-            (None, None) => HeaderTest::Present,
-        };
-        Ok(HeaderRule {
-            name: spec.name.to_ascii_lowercase(),
-            test,
-        })
+        Ok(Profile { rules: self.rules })
     }
+}
 
+impl Profile {
+    /// Validates a spec. The error names the first offending field.
+    pub fn new(spec: ProfileSpec) -> Result<Profile, InputError> {
+        let mut builder = ProfileBuilder::new(spec.rules.len())?;
+        for rule in &spec.rules {
+            let patterns = rule.body_includes.as_deref().unwrap_or_default();
+            let parts = RuleParts {
+                status: rule.status,
+                kind: &rule.kind,
+                pattern_count: patterns.len(),
+                header: rule.header.as_ref().map(|header| HeaderParts {
+                    name: &header.name,
+                    equals: header.equals.as_deref(),
+                    includes: header.includes.as_deref(),
+                }),
+            };
+            builder.push(parts, patterns.iter().map(String::as_str))?;
+        }
+        builder.finish()
+    }
+}
+
+impl Profile {
     /// The kind the first matching rule gives this response, if any rule matches.
     pub fn kind_for(&self, status: u16, headers: &HeaderBlock, body: Option<&str>) -> Option<Kind> {
         self.rules

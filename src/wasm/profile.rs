@@ -1,14 +1,11 @@
 //! The profile export: per-API rules, crossing in one call, validated once by the core and kept in
 //! wasm memory.
 
-use alloc::string::String;
-use alloc::vec::Vec;
-
 use wasm_bindgen::prelude::*;
 
 use super::object::CoreObject;
 use crate::error::InputError;
-use crate::profile::{HeaderRuleSpec, Profile, ProfileSpec, RuleSpec};
+use crate::profile::{HeaderParts, Profile, ProfileBuilder, RuleParts};
 use crate::text::split_byte;
 
 /// Bits of a rule's second number: which header fields follow its kind among the strings.
@@ -28,33 +25,39 @@ pub fn create_profile(rules: &[f64], texts: &str) -> Option<CoreObject> {
     profile_from(rules, texts).ok().map(CoreObject::profile)
 }
 
-/// The profile these arguments describe (see `create_profile`), or why not.
+/// The profile these arguments describe (see `create_profile`), or why not. The rules are
+/// validated straight from the strings given: nothing is copied before it is valid.
 pub(super) fn profile_from(rules: &[f64], texts: &str) -> Result<Profile, InputError> {
     let mut texts = split_byte(texts, 0);
-    let mut next = || texts.next().map(String::from);
-    let mut spec = ProfileSpec::default();
-    for rule in rules.chunks(3) {
+    let mut builder = ProfileBuilder::new(rules.len() / 3)?;
+    for rule in rules.chunks_exact(3) {
         let &[status, fields, patterns] = rule else {
             break;
         };
         let fields = fields as u32;
-        let kind = next().unwrap_or_default();
-        let mut field = |bit: u32| if fields & bit != 0 { next() } else { None };
+        let kind = texts.next().unwrap_or_default();
+        let mut field = |bit: u32| {
+            if fields & bit != 0 {
+                texts.next()
+            } else {
+                None
+            }
+        };
         let name = field(HEADER_NAME);
         let equals = field(HEADER_EQUALS);
         let includes = field(HEADER_INCLUDES);
-        let header = name.map(|name| HeaderRuleSpec {
-            name,
-            equals,
-            includes,
-        });
-        let body_includes: Vec<String> = (0..patterns as usize).map_while(|_| next()).collect();
-        spec.rules.push(RuleSpec {
+        let parts = RuleParts {
             status,
             kind,
-            body_includes: (patterns > 0.0).then_some(body_includes),
-            header,
-        });
+            // NOTE: float-to-int `as` saturates: a hostile count is refused as too many patterns.
+            pattern_count: patterns as usize,
+            header: name.map(|name| HeaderParts {
+                name,
+                equals,
+                includes,
+            }),
+        };
+        builder.push(parts, &mut texts)?;
     }
-    Profile::new(spec)
+    builder.finish()
 }
