@@ -496,7 +496,7 @@ export interface ClientStateOptions {
 /** Whether an attempt may be sent now. */
 export interface Admission {
 	readonly allowed: boolean;
-	/** The throttle gate's remaining wait, when told to wait. */
+	/** The throttle gate's remaining wait (or, for a retry, the wait for its slot in the origin's pace), when told to wait. */
 	readonly waitMs: number | null;
 	readonly reason: 'throttled' | 'quota_exceeded' | 'circuit_open' | 'retry_after_too_long' | 'deadline' | null;
 	/** When asking again may succeed, in ms from now, if known. */
@@ -516,8 +516,12 @@ export interface Admission {
  */
 export class ClientState {
 	constructor(options?: ClientStateOptions);
-	/** Asks before sending an attempt to `origin`. */
-	admit(policy: RetryPolicy, at?: {origin?: string; nowMs?: number; elapsedMs?: number}): Admission;
+	/**
+	 * Asks before sending attempt `attempt` (default 1) to `origin`. After the origin throttled,
+	 * retries (`attempt` above 1) also wait for their slot in its pace: one per interval once its
+	 * wait is over, instead of all at once.
+	 */
+	admit(policy: RetryPolicy, at?: {origin?: string; nowMs?: number; elapsedMs?: number; attempt?: number}): Admission;
 	breakerState(origin: string, nowMs?: number): 'closed' | 'open' | 'half_open';
 	/** Retries `origin`'s budget allows now (`Infinity` when the budget is off). */
 	retriesAvailable(origin: string, nowMs?: number): number;

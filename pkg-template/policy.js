@@ -247,9 +247,14 @@ export class RetryPolicy {
 		const methodMask = methods?.reduce((mask, name) => mask | 2 ** Math.min(methodCode(name), 16), 0);
 		const given = pack({...plain, methods: methodMask, onlyListedStatuses: statusCodes === undefined ? undefined : true}, RETRY_NUMBERS, numbers, 0) | (jitter === undefined ? 0 : JITTER_GIVEN);
 		this.#core = construct(0, numbers, given, jitter ?? '');
-		// The own waits between all the attempts allowed (maxAttempts is at most 1000, as many as a
-		// plan holds): one fewer than the attempts, so the core needs no export to say how many.
-		this.#maxAttempts = this.#core.plan().length + 1;
+		// The attempts allowed, counted as the core's plan steps (one fewer than the attempts, at most
+		// 999), so that the core needs no export to say how many.
+		let attempts = 1;
+		for (let previousMs = 0; (previousMs = this.#core.planStep(attempts, previousMs, true)) >= 0;) {
+			attempts++;
+		}
+
+		this.#maxAttempts = attempts;
 		this.#profile = profile;
 		this.#delay = delay;
 	}
@@ -342,12 +347,18 @@ export class RetryPolicy {
 	}
 
 	plan(attempts) {
+		const {core} = this;
 		if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1 || attempts > 1000)) {
 			throw expectation('attempts', 'an integer from 1 to 1000', attempts);
 		}
 
-		const waits = [...this.core.plan(attempts)];
-		return this.#delay === undefined ? waits : waits.map((_, index) => this.#ownDelayMs(index + 1));
+		const waits = [];
+		for (let attempt = 1, previousMs = 0; attempt < (attempts ?? this.#maxAttempts); attempt++) {
+			previousMs = core.planStep(attempt, previousMs, false);
+			waits.push(this.#delay === undefined ? previousMs : this.#ownDelayMs(attempt));
+		}
+
+		return waits;
 	}
 
 	/** Releases the policy's wasm memory now instead of at garbage collection. */
@@ -399,16 +410,21 @@ export class ClientState {
 		}
 
 		if (!isPlainObject(at)) {
-			throw typeError('ERR_INVALID_ARGUMENT', `Expected the second argument to be {origin, nowMs, elapsedMs}, got ${describeType(at)}.`);
+			throw typeError('ERR_INVALID_ARGUMENT', `Expected the second argument to be {origin, nowMs, elapsedMs, attempt}, got ${describeType(at)}.`);
 		}
 
-		const {origin = '', nowMs = Date.now(), elapsedMs = 0} = at;
+		const {origin = '', nowMs = Date.now(), elapsedMs = 0, attempt = 1} = at;
 
 		if (typeof origin !== 'string') {
 			throw expectation('origin', 'a string', origin);
 		}
 
-		const code = this.core.admit(policy.core, origin, nonNegative(nowMs, 'nowMs', 0), nonNegative(elapsedMs, 'elapsedMs', 0));
+		if (!Number.isInteger(attempt) || attempt < 1) {
+			throw expectation('attempt', 'a positive integer', attempt);
+		}
+
+		// A retry (any attempt after the first) also waits for its slot in the origin's pace.
+		const code = this.core.admit(policy.core, origin, nonNegative(nowMs, 'nowMs', 0), nonNegative(elapsedMs, 'elapsedMs', 0), attempt > 1);
 		const ms = result(ADMISSION);
 		if (code === 0) {
 			return {allowed: true, waitMs: 0, reason: null, retryInMs: null};

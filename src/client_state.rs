@@ -20,6 +20,7 @@ use crate::classify::Verdict;
 use crate::deadline::Deadline;
 use crate::decision::Reason;
 use crate::kind::Kind;
+use crate::pace::Pace;
 use serde::Deserialize;
 
 use crate::error::InputError;
@@ -102,6 +103,8 @@ struct OriginState {
     breaker: CircuitBreaker,
     /// Requests to the origin wait for it (a 429 asked for it).
     gate: Deadline,
+    /// After a throttle, sends to the origin go one per interval (see [`Pace`]).
+    pace: Pace,
     /// Requests to the origin fail until it passes (its quota is exhausted).
     quota: Deadline,
     last_used_ms: u64,
@@ -174,7 +177,19 @@ impl ClientState {
     /// or (with a fail-fast breaker) its breaker is open, told to wait while its throttle gate is
     /// closed, else allowed (and, when a fail-fast breaker is half-open, admitted as its single
     /// probe). By default the breaker never refuses an attempt here: it only refuses retries.
+    /// First attempts are never paced (see [`ClientState::before_retry`]).
     pub fn before_attempt(&mut self, origin: &str, now_ms: u64) -> Admission {
+        self.admission(origin, now_ms, false)
+    }
+
+    /// [`ClientState::before_attempt`] for a retry: after a throttle, retries to the origin also
+    /// wait for their slot in its pace (one per interval once the gate opens), so that a burst that
+    /// was throttled is not sent again all at once.
+    pub fn before_retry(&mut self, origin: &str, now_ms: u64) -> Admission {
+        self.admission(origin, now_ms, true)
+    }
+
+    pub(crate) fn admission(&mut self, origin: &str, now_ms: u64, retry: bool) -> Admission {
         let breaker_options = self
             .options
             .circuit_breaker
@@ -197,6 +212,10 @@ impl ClientState {
         let gate_ms = entry.gate.remaining_ms(now_ms);
         if gate_ms > 0 {
             return Admission::Wait { wait_ms: gate_ms };
+        }
+        let pace_ms = if retry { entry.pace.admit(now_ms) } else { 0 };
+        if pace_ms > 0 {
+            return Admission::Wait { wait_ms: pace_ms };
         }
         if let Some(options) = &breaker_options {
             if let Err(retry_in_ms) = entry.breaker.admit(options, now_ms) {
@@ -249,8 +268,8 @@ impl ClientState {
     }
 
     /// Records the outcome of one attempt, sent at `sent_ms`: a new request for the budget (first
-    /// attempts), the origin's health for its breaker, a quota lock (`quota_exceeded`) and a
-    /// throttle gate (`throttle_wait_ms`).
+    /// attempts), the origin's health for its breaker, a quota lock (`quota_exceeded`), a throttle
+    /// gate (`throttle_wait_ms`) and the origin's pace. Returns whether the origin is paced.
     pub(crate) fn record(
         &mut self,
         origin: &str,
@@ -259,11 +278,11 @@ impl ClientState {
         throttle_wait_ms: Option<u64>,
         sent_ms: u64,
         now_ms: u64,
-    ) {
+    ) -> bool {
         let breaker_options = self.options.circuit_breaker;
         let quota_lock_ms = self.options.quota_lock_ms;
         let Some(entry) = self.entry_mut(origin, now_ms) else {
-            return;
+            return false;
         };
         if first_attempt {
             if let Some(budget) = &mut entry.budget {
@@ -284,10 +303,19 @@ impl ClientState {
                 .min(MAX_QUOTA_LOCK_MS);
             entry.quota = Deadline::new(now_ms, lock_ms);
         }
-        // The gate keeps the longer of its remaining wait and the new one.
-        if let Some(wait_ms) = throttle_wait_ms.filter(|ms| *ms > entry.gate.remaining_ms(now_ms)) {
-            entry.gate = Deadline::new(now_ms, wait_ms);
+        if let Some(wait_ms) = throttle_wait_ms {
+            // The gate keeps the longer of its remaining wait and the new one; a throttle of a
+            // request sent at the origin's pace slows the pace instead.
+            let closes_gate = entry.pace.throttled(wait_ms, sent_ms, now_ms);
+            if closes_gate && wait_ms > entry.gate.remaining_ms(now_ms) {
+                entry.gate = Deadline::new(now_ms, wait_ms);
+            }
+        } else if verdict.status.is_some()
+            && !matches!(verdict.kind, Kind::Throttled | Kind::QuotaExceeded)
+        {
+            entry.pace.succeeded(sent_ms, now_ms);
         }
+        entry.pace.is_on()
     }
 
     /// Spends one retry from `origin`'s budget; always true when the budget is off.
@@ -311,6 +339,7 @@ impl ClientState {
                     budget: self.options.retry_budget.map(RetryBudget::new),
                     breaker: CircuitBreaker::default(),
                     gate: Deadline::default(),
+                    pace: Pace::default(),
                     quota: Deadline::default(),
                     last_used_ms: now_ms,
                 };

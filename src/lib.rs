@@ -39,6 +39,7 @@ pub mod kind;
 pub mod method;
 mod option_check;
 pub mod options;
+mod pace;
 pub mod policy;
 pub mod profile;
 pub mod random;

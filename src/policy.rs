@@ -192,6 +192,15 @@ impl RetryPolicy {
         self.backoff().plan(self.options.seed, attempts)
     }
 
+    /// One step of [`RetryPolicy::plan`]: the own wait after attempt `attempt` when the wait before
+    /// it was `previous_delay_ms` (the plan is these steps in a row). The bindings build plans from
+    /// it (see `planStep`).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn plan_step(&self, attempt: u32, previous_delay_ms: u64) -> u64 {
+        let unit = unit(self.options.seed, attempt, Draw::Backoff);
+        self.backoff().delay_ms(attempt, previous_delay_ms, unit)
+    }
+
     /// Decides what to do after an attempt; records the outcome into `state` when given one.
     ///
     /// ```
@@ -227,7 +236,7 @@ impl RetryPolicy {
                             .unwrap_or(self.options.throttle_fallback_ms)
                     })
                     .filter(|wait_ms| *wait_ms <= self.options.max_retry_after_ms);
-                state.record(
+                let paced = state.record(
                     outcome.origin,
                     &verdict,
                     attempt == 1,
@@ -237,7 +246,7 @@ impl RetryPolicy {
                 );
                 let step = self.judge(outcome, attempt, method);
                 if step.reason.retries() {
-                    self.consult(state, outcome, step)
+                    self.consult(state, outcome, step, paced)
                 } else {
                     step
                 }
@@ -259,7 +268,7 @@ impl RetryPolicy {
         }
     }
 
-    /// Whether an attempt to `origin` may be sent now: [`ClientState::before_attempt`], with a
+    /// Whether a first attempt to `origin` may be sent now: [`ClientState::before_attempt`], with a
     /// throttle wait above `max_retry_after_ms` or past the deadline turned into a refusal.
     pub fn admit(
         &self,
@@ -268,7 +277,31 @@ impl RetryPolicy {
         now_ms: u64,
         elapsed_ms: u64,
     ) -> Admission {
-        match state.before_attempt(origin, now_ms) {
+        self.admission(state, origin, now_ms, elapsed_ms, false)
+    }
+
+    /// [`RetryPolicy::admit`] for a retry, which also waits for its slot in the origin's pace
+    /// ([`ClientState::before_retry`]).
+    pub fn admit_retry(
+        &self,
+        state: &mut ClientState,
+        origin: &str,
+        now_ms: u64,
+        elapsed_ms: u64,
+    ) -> Admission {
+        self.admission(state, origin, now_ms, elapsed_ms, true)
+    }
+
+    /// [`RetryPolicy::admit`] or, for a `retry`, [`RetryPolicy::admit_retry`].
+    pub(crate) fn admission(
+        &self,
+        state: &mut ClientState,
+        origin: &str,
+        now_ms: u64,
+        elapsed_ms: u64,
+        retry: bool,
+    ) -> Admission {
+        match state.admission(origin, now_ms, retry) {
             Admission::Wait { wait_ms } => {
                 let reason = if wait_ms > self.options.max_retry_after_ms {
                     Reason::RetryAfterTooLong
@@ -391,7 +424,14 @@ impl RetryPolicy {
     }
 
     /// Rule 11: the shared state's say on a retry that the policy alone would allow.
-    fn consult(&self, state: &mut ClientState, outcome: &Outcome, mut step: Step) -> Step {
+    /// `paced`: whether the origin's sends are paced after a throttle (what `record` returned).
+    fn consult(
+        &self,
+        state: &mut ClientState,
+        outcome: &Outcome,
+        mut step: Step,
+        paced: bool,
+    ) -> Step {
         let (origin, now_ms) = (outcome.origin, outcome.now_ms);
         if state.quota_wait_ms(origin, now_ms) > 0 {
             return Step::only(Reason::QuotaExceeded);
@@ -421,7 +461,12 @@ impl RetryPolicy {
                 return step;
             }
         }
-        if !state.try_retry(origin, now_ms) {
+        // NOTE: a throttled request was not processed, and while the origin is paced its retry is
+        // sent at the rate the origin accepts: the budget, meant for failures that cost the server
+        // work, is not spent on it.
+        let paced_throttle =
+            paced && outcome.attempt <= 1 && outcome.verdict.kind == Kind::Throttled;
+        if !paced_throttle && !state.try_retry(origin, now_ms) {
             return Step::only(Reason::BudgetExhausted);
         }
         step
@@ -477,4 +522,36 @@ impl RetryPolicy {
 fn hint_jitter(hint_ms: u64, seed: u64, attempt: u32) -> u64 {
     let span_ms = (hint_ms / 10).min(MAX_HINT_JITTER_MS);
     (span_ms as f64 * unit(seed, attempt, Draw::Hint)) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backoff::Jitter;
+
+    #[test]
+    fn plan_steps_in_a_row_are_the_plan() {
+        for jitter in [
+            Jitter::Full,
+            Jitter::Equal,
+            Jitter::Decorrelated,
+            Jitter::None,
+        ] {
+            let options = RetryOptions {
+                jitter,
+                max_attempts: 9,
+                seed: 7,
+                ..RetryOptions::default()
+            };
+            let policy = RetryPolicy::new(options).unwrap();
+            let mut previous_delay_ms = 0;
+            let steps: Vec<u64> = (1..9)
+                .map(|attempt| {
+                    previous_delay_ms = policy.plan_step(attempt, previous_delay_ms);
+                    previous_delay_ms
+                })
+                .collect();
+            assert_eq!(steps, policy.plan(None), "{jitter:?}");
+        }
+    }
 }

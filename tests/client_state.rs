@@ -510,6 +510,85 @@ fn other_failing_requests_wait_for_the_gate_too() {
     assert_eq!(state.throttle_wait_ms(API, T0 + 2_000), 18_000);
 }
 
+/// The admissions of retries asking at `now_ms` until one is allowed: the time it went.
+fn next_retry(state: &mut ClientState, now_ms: u64) -> u64 {
+    match state.before_retry(API, now_ms) {
+        Admission::Allowed => now_ms,
+        Admission::Wait { wait_ms } => next_retry(state, now_ms + wait_ms),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn after_a_throttled_burst_retries_go_one_per_interval_and_first_attempts_are_not_held() {
+    let mut state = ClientState::default();
+    let throttled = || response(429, "retry-after: 1", Some("Too Many Requests"));
+    // A burst of 20, all sent at T0, all throttled: the first refusal starts the pace, the rest
+    // of the wave (sent before it) only hold the gate.
+    for index in 0..20 {
+        let decision = decide_sent(&mut state, 1, throttled(), T0, T0 + 10 + index);
+        assert!(decision.retry, "{}", decision.message());
+        assert_eq!(decision.reason, Reason::RetryAfter);
+    }
+    // The gate: the last refusal's wait.
+    assert_eq!(
+        state.before_retry(API, T0 + 500),
+        Admission::Wait { wait_ms: 529 }
+    );
+    // After it, the retries go one per interval: a quarter of the wait, not all at once.
+    let sent: Vec<u64> = (0..4).map(|_| next_retry(&mut state, T0 + 1_029)).collect();
+    assert_eq!(sent, [T0 + 1_029, T0 + 1_279, T0 + 1_529, T0 + 1_779]);
+    // A first attempt is new work: the gate holds it, the pace does not.
+    assert_eq!(state.before_attempt(API, T0 + 1_030), Admission::Allowed);
+}
+
+#[test]
+fn a_throttled_retry_at_the_pace_slows_it_and_does_not_close_the_gate() {
+    let mut state = ClientState::default();
+    let throttled = || response(429, "retry-after: 1", Some("Too Many Requests"));
+    decide_sent(&mut state, 1, throttled(), T0, T0 + 10);
+    let first = next_retry(&mut state, T0 + 1_010);
+    // Refused again: the limiter is slower than the pace.
+    let decision = decide_sent(&mut state, 2, throttled(), first, first + 5);
+    assert!(decision.retry);
+    assert_eq!(state.throttle_wait_ms(API, first + 5), 0, "no gate");
+    assert_eq!(state.before_attempt(API, first + 5), Admission::Allowed);
+    // The next retry waits a quarter longer than the pace's 250 ms.
+    assert_eq!(next_retry(&mut state, first + 5), first + 5 + 312);
+}
+
+#[test]
+fn the_first_retry_of_a_paced_throttle_spends_no_budget() {
+    let mut state = only_budget(BudgetOptions {
+        min_retries: 2,
+        ratio: 0.0,
+        ..Default::default()
+    });
+    let throttled = || response(429, "retry-after: 1", Some("Too Many Requests"));
+    // Ten requests throttled at once: ten first retries, with a budget of two.
+    for index in 0..10 {
+        let decision = decide_sent(&mut state, 1, throttled(), T0, T0 + 10 + index);
+        assert!(decision.retry, "{index}: {}", decision.message());
+    }
+    assert_eq!(state.retries_available(API, T0 + 100), Some(2));
+    // Their second throttles spend it, like any other retry.
+    let at = T0 + 2_000;
+    assert!(decide_sent(&mut state, 2, throttled(), at, at + 1).retry);
+    assert!(decide_sent(&mut state, 2, throttled(), at, at + 2).retry);
+    let third = decide_sent(&mut state, 2, throttled(), at, at + 3);
+    assert_eq!(third.reason, Reason::BudgetExhausted);
+    // A 503 is not a throttle: it spends the budget from its first retry.
+    let mut other = only_budget(BudgetOptions {
+        min_retries: 0,
+        ratio: 0.0,
+        ..Default::default()
+    });
+    assert_eq!(
+        decide_sent(&mut other, 1, status(503), T0, T0 + 1).reason,
+        Reason::BudgetExhausted
+    );
+}
+
 #[test]
 fn a_gate_respects_the_policys_limits() {
     let mut state = ClientState::default();

@@ -184,7 +184,7 @@ export class Call {
 
 	admit() {
 		const nowMs = this.client.now();
-		const admission = this.client.state.admit(this.policy, {origin: this.origin, nowMs, elapsedMs: nowMs - this.startMs});
+		const admission = this.client.state.admit(this.policy, {origin: this.origin, nowMs, elapsedMs: nowMs - this.startMs, attempt: this.attempt + 1});
 		if (!admission.allowed) {
 			return admission.waitMs === null
 				? refusal(this, admission.reason, admission.retryInMs).then(error => Promise.reject(error))

@@ -140,10 +140,13 @@ impl Strategy for Library {
         let Some(state) = self.state.as_mut() else {
             return Gate::Send;
         };
-        match self
-            .policy
-            .admit(state, ORIGIN, EPOCH_MS + request.now_ms, request.elapsed_ms)
-        {
+        let (now_ms, elapsed_ms) = (EPOCH_MS + request.now_ms, request.elapsed_ms);
+        let admission = if request.attempt > 1 {
+            self.policy.admit_retry(state, ORIGIN, now_ms, elapsed_ms)
+        } else {
+            self.policy.admit(state, ORIGIN, now_ms, elapsed_ms)
+        };
+        match admission {
             Admission::Allowed => Gate::Send,
             Admission::Wait { wait_ms } => Gate::Wait(wait_ms.max(1)),
             Admission::Rejected { .. } => Gate::Refuse,

@@ -6,7 +6,6 @@
 //! case: the state is an optional argument.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
@@ -172,28 +171,35 @@ pub fn rejection(concept: u32, numbers: &[f64], given: u32, text: &str) -> Strin
 
 #[wasm_bindgen]
 impl CoreObject {
-    /// The own-backoff waits the policy would use, in ms (at most 1000; none for another kind).
-    pub fn plan(&self, attempts: Option<u32>) -> Vec<f64> {
-        self.as_policy().map_or(Vec::new(), |policy| {
-            policy
-                .plan(attempts)
-                .into_iter()
-                .map(|wait_ms| wait_ms as f64)
-                .collect()
-        })
+    /// One step of the policy's plan: its own wait after attempt `attempt` when the wait before it
+    /// was `previous_delay_ms`; -1 when `bounded` and the policy allows no attempt after it (or for
+    /// another kind). JS builds a plan from these steps, and counts them for `maxAttempts`.
+    // NOTE: a number per call instead of the plan as an array: a returned array brings its own
+    // glue on both sides, and plans are short and rare.
+    #[wasm_bindgen(js_name = planStep)]
+    pub fn plan_step(&self, attempt: u32, previous_delay_ms: f64, bounded: bool) -> f64 {
+        match self.as_policy() {
+            Some(policy) if !bounded || attempt < policy.options().max_attempts => {
+                policy.plan_step(attempt, duration_ms(previous_delay_ms)) as f64
+            }
+            _ => -1.0,
+        }
     }
 
-    /// Whether an attempt to `origin` may be sent now, under `policy`'s limits (admission code).
+    /// Whether an attempt to `origin` may be sent now, under `policy`'s limits (admission code);
+    /// `retry` for any attempt after the first, which also waits for its slot in the origin's pace.
     pub fn admit(
         &mut self,
         policy: &CoreObject,
         origin: &str,
         now_ms: f64,
         elapsed_ms: f64,
+        retry: bool,
     ) -> u32 {
         admission_code(match (self.as_state_mut(), policy.as_policy()) {
             (Some(state), Some(policy)) => {
-                policy.admit(state, origin, epoch_ms(now_ms), duration_ms(elapsed_ms))
+                let (now_ms, elapsed_ms) = (epoch_ms(now_ms), duration_ms(elapsed_ms));
+                policy.admission(state, origin, now_ms, elapsed_ms, retry)
             }
             _ => Admission::Allowed,
         })

@@ -197,6 +197,20 @@ describe('client state', () => {
 		assert.equal(state.admit(policy, {origin: 'http://a.test', nowMs: NOW_MS + 5000}).allowed, true);
 	});
 
+	test('after the wait, retries (attempt above 1) go one per interval of the origin\'s pace; first attempts are not held', () => {
+		const state = new ClientState();
+		policy.decide({attempt: 1, status: 429, responseHeaders: {'retry-after': '2'}, origin: 'http://p.test', nowMs: NOW_MS}, state);
+		const at = {origin: 'http://p.test', nowMs: NOW_MS + 2000, attempt: 2};
+		assert.equal(state.admit(policy, at).allowed, true);
+		// The next retry's slot is a quarter of the wait later; a first attempt goes now.
+		assert.deepEqual(state.admit(policy, at), {allowed: false, waitMs: 500, reason: 'throttled', retryInMs: 500});
+		assert.equal(state.admit(policy, {...at, attempt: 1}).allowed, true);
+		assert.equal(state.admit(policy, {...at, nowMs: NOW_MS + 2500}).allowed, true);
+		for (const attempt of [0, 1.5, '2', null]) {
+			assert.throws(() => state.admit(policy, {...at, attempt}), {name: 'TypeError', message: /`attempt`.*a positive integer/});
+		}
+	});
+
 	test('quota_exceeded locks the origin until the reset', () => {
 		const state = new ClientState();
 		policy.decide({attempt: 1, status: 429, body: 'Limit Exceeded', responseHeaders: {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '7200'}, origin: 'http://q.test', nowMs: NOW_MS}, state);

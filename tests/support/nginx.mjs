@@ -116,6 +116,19 @@ export async function startNginx() {
 				return {path, status: Number(status)};
 			});
 		},
+		/**
+		 * The requests logged for `path` once there are `count` of them: nginx writes a request's
+		 * log line after its response has gone out, so the last line may trail the client by a
+		 * moment. Gives up after a second with what is there.
+		 */
+		async logged(path, count) {
+			const matching = () => this.requests().filter(request => request.path === path);
+			for (let tries = 0; tries < 100 && matching().length < count; tries++) {
+				await sleep(10);
+			}
+
+			return matching();
+		},
 		async close() {
 			const exited = new Promise(resolve => child.once('exit', resolve));
 			child.kill('SIGQUIT');
