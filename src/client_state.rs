@@ -269,7 +269,8 @@ impl ClientState {
 
     /// Records the outcome of one attempt, sent at `sent_ms`: a new request for the budget (first
     /// attempts), the origin's health for its breaker, a quota lock (`quota_exceeded`), a throttle
-    /// gate (`throttle_wait_ms`) and the origin's pace. Returns whether the origin is paced.
+    /// gate (`throttle_wait_ms`) and the origin's pace. Returns whether the attempt belongs to the
+    /// burst that started the origin's pace (see [`Pace::started_after`]).
     pub(crate) fn record(
         &mut self,
         origin: &str,
@@ -315,7 +316,7 @@ impl ClientState {
         {
             entry.pace.succeeded(sent_ms, now_ms);
         }
-        entry.pace.is_on()
+        entry.pace.started_after(sent_ms)
     }
 
     /// Spends one retry from `origin`'s budget; always true when the budget is off.

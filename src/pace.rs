@@ -26,6 +26,11 @@ const MIN_INTERVAL_MS: u64 = 10;
 /// Gaps between successes count up to this much: an idle minute says nothing about the rate.
 const MAX_GAP_MS: u64 = 1_000;
 
+/// A throttle asking for a shorter wait (none, or a date already past) neither starts nor slows a
+/// pace: it gives the pace no scale, and a pace at its floor only bunches retries (the simulator's `hostile-hints`, whose
+/// past `Retry-After` dates did that, never recovered at a quarter scale).
+const MIN_PACED_WAIT_MS: u64 = 100;
+
 /// How sends to one origin are spaced.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Pace {
@@ -35,6 +40,8 @@ pub(crate) struct Pace {
     next: Deadline,
     /// When the pace started or last slowed: throttles of requests sent before this are stragglers.
     changed_ms: u64,
+    /// When the pace started: the requests sent before it are the burst that started it.
+    started_ms: u64,
     /// When the last success arrived (0: none yet).
     success_ms: u64,
     /// The average gap between successes in ms (0: not known yet), a moving average of 1/8.
@@ -62,6 +69,9 @@ impl Pace {
     /// A throttle asking for `wait_ms`, of a request sent at `sent_ms`. Returns whether every
     /// request must now wait for it (the throttle gate): not when it only slowed the pace.
     pub(crate) fn throttled(&mut self, wait_ms: u64, sent_ms: u64, now_ms: u64) -> bool {
+        if wait_ms < MIN_PACED_WAIT_MS {
+            return true;
+        }
         if !self.is_on() {
             // The rate the origin was serving this client, if known, else a quarter of the wait.
             let start_ms = match self.gap_ms {
@@ -70,6 +80,7 @@ impl Pace {
             };
             self.interval_ms = start_ms.max(MIN_INTERVAL_MS);
             self.changed_ms = now_ms;
+            self.started_ms = now_ms;
             return true;
         }
         if sent_ms < self.changed_ms {
@@ -80,6 +91,12 @@ impl Pace {
         self.next = Deadline::new(now_ms, self.interval_ms);
         self.changed_ms = now_ms;
         false
+    }
+
+    /// Whether a request sent at `sent_ms` belongs to the burst that started the pace (sent before
+    /// its first throttle came back): its retry is the one the pace exists for.
+    pub(crate) fn started_after(&self, sent_ms: u64) -> bool {
+        self.is_on() && sent_ms < self.started_ms
     }
 
     /// A success of a request sent at `sent_ms`: a pace speeds up a little (ending below
@@ -170,5 +187,15 @@ mod tests {
         assert_eq!(pace.interval_ms, 20);
         assert_eq!(pace.admit(1_000), 0);
         assert_eq!(pace.admit(1_000), 20);
+    }
+
+    #[test]
+    fn a_throttle_without_a_real_wait_neither_starts_nor_slows_a_pace() {
+        let mut pace = Pace::default();
+        assert!(pace.throttled(0, 0, 10), "the gate's business");
+        assert!(!pace.is_on());
+        pace.throttled(1_000, 20, 30);
+        assert!(pace.throttled(99, 2_000, 2_010));
+        assert_eq!(pace.interval_ms, 250);
     }
 }

@@ -236,7 +236,7 @@ impl RetryPolicy {
                             .unwrap_or(self.options.throttle_fallback_ms)
                     })
                     .filter(|wait_ms| *wait_ms <= self.options.max_retry_after_ms);
-                let paced = state.record(
+                let burst = state.record(
                     outcome.origin,
                     &verdict,
                     attempt == 1,
@@ -246,7 +246,7 @@ impl RetryPolicy {
                 );
                 let step = self.judge(outcome, attempt, method);
                 if step.reason.retries() {
-                    self.consult(state, outcome, step, paced)
+                    self.consult(state, outcome, step, burst)
                 } else {
                     step
                 }
@@ -424,13 +424,14 @@ impl RetryPolicy {
     }
 
     /// Rule 11: the shared state's say on a retry that the policy alone would allow.
-    /// `paced`: whether the origin's sends are paced after a throttle (what `record` returned).
+    /// `burst`: whether the attempt belongs to the burst that started its origin's pace (what
+    /// `record` returned).
     fn consult(
         &self,
         state: &mut ClientState,
         outcome: &Outcome,
         mut step: Step,
-        paced: bool,
+        burst: bool,
     ) -> Step {
         let (origin, now_ms) = (outcome.origin, outcome.now_ms);
         if state.quota_wait_ms(origin, now_ms) > 0 {
@@ -461,11 +462,13 @@ impl RetryPolicy {
                 return step;
             }
         }
-        // NOTE: a throttled request was not processed, and while the origin is paced its retry is
-        // sent at the rate the origin accepts: the budget, meant for failures that cost the server
-        // work, is not spent on it.
-        let paced_throttle =
-            paced && outcome.attempt <= 1 && outcome.verdict.kind == Kind::Throttled;
+        // NOTE: a throttled request was not processed, and the retries of the burst that started
+        // the origin's pace go out at the rate the origin accepts: the budget, meant for failures
+        // that cost the server work, is not spent on them. Only that burst: throttles during the pace
+        // spend it as usual, so that a sustained overload cannot feed itself on free retries (the
+        // simulator's `hostile-hints` at a quarter scale never recovered when every paced throttle
+        // was free).
+        let paced_throttle = burst && outcome.verdict.kind == Kind::Throttled;
         if !paced_throttle && !state.try_retry(origin, now_ms) {
             return Step::only(Reason::BudgetExhausted);
         }
