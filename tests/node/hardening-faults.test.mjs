@@ -429,17 +429,16 @@ describe('a storm of 503s: load amplification is bounded', () => {
 		assert.equal(state.retriesAvailable(new URL(target.url).origin, clock.nowMs), 0, 'the whole budget was spent, no more');
 	});
 
-	test(`${N} concurrent GETs, all throttled 429 (not a breaker failure, retryable for any method): one paced retry each, the budget bounds the rest`, async () => {
-		// Retry-After: 0 keeps the whole storm in one budget window. A throttled request was not
-		// processed, so its first retry spends no budget while the origin is paced (src/pace.rs):
-		// those retries go one per interval (at least 10 ms), and only later ones spend the budget.
+	test(`${N} concurrent GETs, all throttled 429 (not a breaker failure, retryable for any method): the budget alone bounds the retries`, async () => {
+		// Retry-After: 0 keeps the whole storm in one budget window. (With longer waits it spreads over
+		// several, and the budget's floor allows about minRetries more per window, as documented.)
 		const target = script('storm-429', {status: 429, headers: {'retry-after': '0'}, body: 'Too Many Requests'});
 		const {fetch, waits, clock} = clockClient({jitter: 'full'});
 		const {results, counts} = await tally(Array.from({length: N}, () => fetch(target.url)));
 		const sent = target.sent().length;
-		assert.ok(sent > 2 * N && sent <= 2 * N + (BUDGET_BOUND - N), `sent ${sent}: ${JSON.stringify(counts)}`);
-		assert.ok(waits.length >= sent - N, `${waits.length} waits`);
-		assert.ok(clock.nowMs - START_MS >= (N - 1) * 10, `the first retries took ${clock.nowMs - START_MS} ms`);
+		assert.equal(clock.nowMs, START_MS);
+		assert.ok(sent > N && sent <= BUDGET_BOUND, `sent ${sent}: ${JSON.stringify(counts)}`);
+		assert.equal(waits.length, sent - N);
 		assert.ok(results.every(({reason}) => reason.verdict.kind === 'throttled' && ['budget_exhausted', 'max_attempts'].includes(reason.reason)), JSON.stringify(counts));
 	});
 
