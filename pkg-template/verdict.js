@@ -268,7 +268,7 @@ export class Profile {
 			throw typeError('ERR_INVALID_ARGUMENT', 'This profile has been freed.');
 		}
 
-		return core.classifyResponse(status, headers, body, nowMs, this.#rules);
+		return core.classifyResponse(status, headers ?? '', body ?? '', nowMs, this.#rules);
 	}
 
 	/** @internal */
@@ -366,7 +366,7 @@ export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 	const now = headers === undefined ? 0 : (nowMs ?? Date.now());
 	const key = profile
 		? profile.classifyKey(status, headers, body, now)
-		: core.classifyResponse(status, headers, body, now, none());
+		: core.classifyResponse(status, headers ?? '', body ?? '', now, none());
 	if (key >= INVALID_STATUS_KEY) {
 		throw rangeError('ERR_STATUS_RANGE', core.describe(key));
 	}

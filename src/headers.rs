@@ -23,6 +23,7 @@ pub const MAX_LIST_MEMBERS: usize = 16;
 pub const CORE_HEADER_NAMES: &[&str] = &[
     "retry-after",
     "retry-after-ms",
+    "x-ms-retry-after-ms",
     "date",
     "ratelimit",
     "ratelimit-policy",
@@ -32,6 +33,9 @@ pub const CORE_HEADER_NAMES: &[&str] = &[
     "x-ratelimit-remaining",
     "x-ratelimit-reset",
     "x-ratelimit-limit",
+    "x-rate-limit-remaining",
+    "x-rate-limit-reset",
+    "x-rate-limit-limit",
     "x-amzn-errortype",
 ];
 

@@ -6,7 +6,8 @@
 //!    "default";r=0;t=30` with `RateLimit-Policy: "default";q=100;w=60`, then the older
 //!    `RateLimit: limit=100, remaining=0, reset=30`, then the older separate `RateLimit-Limit`,
 //!    `RateLimit-Remaining` and `RateLimit-Reset` (delta seconds);
-//! 2. the vendor `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.
+//! 2. the vendor `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`, or when none
+//!    of them is read, the same three spelled `X-Rate-Limit-*` (X, Okta).
 //!
 //! `X-RateLimit-Reset` means different things at different vendors, so its magnitude decides: a
 //! value of at least `1_000_000_000_000` is epoch milliseconds, at least `1_000_000_000` is epoch
@@ -171,14 +172,30 @@ fn old_separate_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
     }
 }
 
-/// The vendor `X-RateLimit-*` headers.
+/// The vendor `X-RateLimit-*` headers, else (when none of them is read) the `X-Rate-Limit-*`
+/// spelling of X and Okta (epoch seconds, read by magnitude alike).
 fn vendor_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
-    RateLimitHint {
-        remaining: agreed_integer(headers, "x-ratelimit-remaining"),
-        reset_ms: reset_ms(headers, "x-ratelimit-reset", true, now_ms),
+    let family = |[remaining, reset, limit]: [&'static str; 3]| RateLimitHint {
+        remaining: agreed_integer(headers, remaining),
+        reset_ms: reset_ms(headers, reset, true, now_ms),
         window_ms: None,
-        limit: agreed_integer(headers, "x-ratelimit-limit"),
+        limit: agreed_integer(headers, limit),
+    };
+    // NOTE: the second spelling is looked up only when the first says nothing: GitHub-style
+    // headers are the common case, and each lookup scans the block.
+    let hint = family([
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "x-ratelimit-limit",
+    ]);
+    if hint != RateLimitHint::default() {
+        return hint;
     }
+    family([
+        "x-rate-limit-remaining",
+        "x-rate-limit-reset",
+        "x-rate-limit-limit",
+    ])
 }
 
 /// Interprets `X-RateLimit-Reset` by magnitude (see the module doc) as a wait in ms.

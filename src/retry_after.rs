@@ -4,8 +4,8 @@
 //! wrong in many ways, so anything doubtful counts as absent and the caller's own backoff applies:
 //! signs, units, ISO 8601, impossible dates and repetitions that disagree are all rejected. One
 //! common deviation is read: seconds with a fraction of up to three digits (Shopify's `2.0`), as ky
-//! and got read it. The millisecond hint `retry-after-ms` (OpenAI's API and SDKs, Azure OpenAI),
-//! the same wait more precisely, wins over `Retry-After`.
+//! and got read it. The millisecond hints `retry-after-ms` (OpenAI's API and SDKs, Azure OpenAI)
+//! and then `x-ms-retry-after-ms` (Azure), the same wait more precisely, win over `Retry-After`.
 //! Waits never overflow: they saturate at [`MAX_WAIT_MS`], the largest integer a JS number holds
 //! exactly, because every wait ends up as a number on the JS side.
 
@@ -83,8 +83,11 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<RetryAfter> {
 /// assert_eq!(retry_after_ms(&HeaderBlock::new("Retry-After: soon"), now_ms), None);
 /// ```
 pub fn retry_after_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
-    if let Some(hint_ms) = agreed_integer(headers, "retry-after-ms") {
-        return Some(hint_ms.min(MAX_WAIT_MS));
+    // Azure's pipeline reads them in this order, before `Retry-After`.
+    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
+        if let Some(hint_ms) = agreed_integer(headers, name) {
+            return Some(hint_ms.min(MAX_WAIT_MS));
+        }
     }
     let hint = agreed_header_value(headers, "retry-after", |value| {
         parse_retry_after(value, now_ms)

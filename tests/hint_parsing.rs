@@ -838,3 +838,39 @@ fn indexed_and_scanned_blocks_read_alike() {
         assert_eq!(wait(&block), Some(7_000));
     }
 }
+
+#[test]
+fn azures_millisecond_hint_comes_after_retry_after_ms_and_before_retry_after() {
+    assert_eq!(
+        wait("x-ms-retry-after-ms: 2500\nretry-after: 9"),
+        Some(2_500)
+    );
+    assert_eq!(
+        wait("retry-after-ms: 750\nx-ms-retry-after-ms: 2500\nretry-after: 9"),
+        Some(750)
+    );
+    // A malformed millisecond hint is no hint: `Retry-After` decides.
+    assert_eq!(
+        wait("x-ms-retry-after-ms: 2.5s\nretry-after: 9"),
+        Some(9_000)
+    );
+}
+
+#[test]
+fn the_x_rate_limit_spelling_is_read_after_x_ratelimit() {
+    let reset_s = NOW_MS / 1000 + 90;
+    let x = format!(
+        "x-rate-limit-remaining: 0\nx-rate-limit-reset: {reset_s}\nx-rate-limit-limit: 300"
+    );
+    let read = hint(&x).unwrap();
+    assert_eq!(read.remaining, Some(0));
+    assert_eq!(read.limit, Some(300));
+    assert_eq!(read.exhausted_wait_ms(), Some(90_000));
+    // Where both spellings are sent, GitHub's alone is read.
+    let both = format!("x-ratelimit-remaining: 4\n{x}");
+    let read = hint(&both).unwrap();
+    assert_eq!(
+        (read.remaining, read.limit, read.reset_ms),
+        (Some(4), None, None)
+    );
+}

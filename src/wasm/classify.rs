@@ -32,8 +32,8 @@ fn invalid_status_key(problem: &str) -> u32 {
 
 fn classify_to_key(
     status: f64,
-    headers: Option<String>,
-    body: Option<String>,
+    headers: &str,
+    body: &str,
     now_ms: f64,
     profile: Option<&Profile>,
 ) -> u32 {
@@ -41,13 +41,12 @@ fn classify_to_key(
         Ok(status) => status,
         Err(problem) => return invalid_status_key(problem),
     };
-    let headers = headers
-        .as_deref()
-        .map_or(HeaderBlock::empty(), HeaderBlock::new);
     let response = ResponseParts {
         status,
-        headers,
-        body: body.as_deref(),
+        headers: HeaderBlock::new(headers),
+        // NOTE: an empty body reads as no body: every rule that looks at a body finds nothing in
+        // either.
+        body: (!body.is_empty()).then_some(body),
     };
     let verdict = classify(&response, epoch_ms(now_ms), profile);
     set_wait(RETRY_AFTER_SLOT, verdict.retry_after_ms);
@@ -56,12 +55,13 @@ fn classify_to_key(
 
 /// Classifies a response, with `profile`'s rules tried first when it is a profile (JS passes the
 /// no-state stand-in for none), and returns its verdict key (or `INVALID_STATUS_KEY`); the wait
-/// goes to the `RETRY_AFTER_SLOT` result.
+/// goes to the `RETRY_AFTER_SLOT` result. No headers and no body cross as empty strings.
+// NOTE: `&str` rather than `Option<String>`: each optional string had its own glue on both sides.
 #[wasm_bindgen(js_name = classifyResponse)]
 pub fn classify_response(
     status: f64,
-    headers: Option<String>,
-    body: Option<String>,
+    headers: &str,
+    body: &str,
     now_ms: f64,
     profile: &CoreObject,
 ) -> u32 {

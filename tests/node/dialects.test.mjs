@@ -10,23 +10,41 @@ const corpus = JSON.parse(readFileSync(new URL('../dialects/corpus.json', import
 // Mon, 07 Dec 2026 10:00:00 GMT: the client's clock, the Date of every case.
 const NOW_MS = Date.UTC(2026, 11, 7, 10, 0, 0);
 
-test('every dialect in the corpus is read as its documentation says, through the package', t => {
+/** Whether the package reads `entry` as its documentation says; else what it got instead. */
+function misread(entry) {
+	const verdict = classify({status: entry.status, headers: entry.headers, body: entry.body || undefined}, {nowMs: NOW_MS});
+	if (!entry.kinds.includes(verdict.kind)) {
+		return `kind ${verdict.kind}`;
+	}
+
+	if (entry.noWait) {
+		return verdict.retryAfterMs === null ? undefined : `a wait of ${verdict.retryAfterMs} ms`;
+	}
+
+	const inRange = verdict.retryAfterMs !== null && verdict.retryAfterMs >= entry.waitAtLeastMs && verdict.retryAfterMs <= entry.waitAtMostMs;
+	return inRange ? undefined : `a wait of ${verdict.retryAfterMs} ms`;
+}
+
+// A case the core does not read yet says so (`readToday: false`, with its gap); the list is held exact
+// both ways, as in tests/dialects.rs.
+test('every dialect in the corpus is read as its documentation says through the package, or listed as a gap', t => {
 	const table = new Map();
 	for (const entry of corpus.cases) {
 		const where = `${entry.api}, ${entry.case}`;
-		const verdict = classify({status: entry.status, headers: entry.headers, body: entry.body || undefined}, {nowMs: NOW_MS});
-		assert.ok(entry.kinds.includes(verdict.kind), `${where}: ${verdict.kind}`);
-		if (entry.noWait) {
-			assert.equal(verdict.retryAfterMs, null, where);
+		const got = misread(entry);
+		if (entry.readToday === false) {
+			assert.ok(got !== undefined, `${where}: read now; remove its readToday: false`);
+			assert.ok(typeof entry.gap === 'string' && entry.gap !== '', `${where}: a gap says what is not read`);
 		} else {
-			assert.ok(verdict.retryAfterMs >= entry.waitAtLeastMs && verdict.retryAfterMs <= entry.waitAtMostMs, `${where}: ${verdict.retryAfterMs} ms`);
+			assert.equal(got, undefined, where);
 		}
 
-		table.set(entry.api, (table.get(entry.api) ?? 0) + 1);
+		const [read, all] = table.get(entry.api) ?? [0, 0];
+		table.set(entry.api, [read + (got === undefined ? 1 : 0), all + 1]);
 	}
 
 	t.diagnostic('| API | cases read as documented |');
-	for (const [api, count] of table) {
-		t.diagnostic(`| ${api} | ${count} |`);
+	for (const [api, [read, all]] of table) {
+		t.diagnostic(`| ${api} | ${read} of ${all} |`);
 	}
 });
