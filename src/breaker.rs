@@ -83,7 +83,12 @@ impl BreakerOptions {
     // NOTE: through the table that checks the numbers JavaScript passes, so each range and its
     // sentence are written once.
     pub fn validate(&self, prefix: &str) -> Result<(), InputError> {
-        let mut values = [
+        check_numbers(prefix, &CHECKS, ALL_GIVEN, &mut self.as_numbers())
+    }
+
+    /// The options as the numbers JavaScript passes (`enabled` first, on).
+    fn as_numbers(&self) -> [f64; 7] {
+        [
             1.0,
             f64::from(self.failure_threshold),
             self.failure_ratio,
@@ -91,8 +96,7 @@ impl BreakerOptions {
             f64::from(self.min_calls),
             self.open_ms as f64,
             f64::from(self.fail_fast),
-        ];
-        check_numbers(prefix, &CHECKS, ALL_GIVEN, &mut values)
+        ]
     }
 }
 
@@ -391,16 +395,7 @@ impl BreakerOptions {
     /// `given` is set. `None` when `enabled` is 0; the other options are checked all the same, so a
     /// typo cannot hide behind it.
     pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, InputError> {
-        let defaults = BreakerOptions::default();
-        let mut values = [
-            1.0,
-            f64::from(defaults.failure_threshold),
-            defaults.failure_ratio,
-            f64::from(defaults.window),
-            f64::from(defaults.min_calls),
-            defaults.open_ms as f64,
-            f64::from(defaults.fail_fast),
-        ];
+        let mut values = BreakerOptions::default().as_numbers();
         read_numbers("circuitBreaker", &CHECKS, numbers, given, &mut values)?;
         // NOTE: every value below passed its check, so each conversion is exact.
         let [enabled, failure_threshold, failure_ratio, window, min_calls, open_ms, fail_fast] =

@@ -46,13 +46,17 @@ impl BudgetOptions {
     // NOTE: through the table that checks the numbers JavaScript passes, so each range and its
     // sentence are written once.
     pub fn validate(&self, prefix: &str) -> Result<(), InputError> {
-        let mut values = [
+        check_numbers(prefix, &CHECKS, ALL_GIVEN, &mut self.as_numbers())
+    }
+
+    /// The options as the numbers JavaScript passes (`enabled` first, on).
+    fn as_numbers(&self) -> [f64; 4] {
+        [
             1.0,
             self.ratio,
             f64::from(self.min_retries),
             self.window_ms as f64,
-        ];
-        check_numbers(prefix, &CHECKS, ALL_GIVEN, &mut values)
+        ]
     }
 }
 
@@ -232,13 +236,7 @@ impl BudgetOptions {
     /// minRetries and windowMs, each given when its bit of `given` is set. `None` when `enabled`
     /// is 0; the other options are checked all the same, so a typo cannot hide behind it.
     pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, InputError> {
-        let defaults = BudgetOptions::default();
-        let mut values = [
-            1.0,
-            defaults.ratio,
-            f64::from(defaults.min_retries),
-            defaults.window_ms as f64,
-        ];
+        let mut values = BudgetOptions::default().as_numbers();
         read_numbers("retryBudget", &CHECKS, numbers, given, &mut values)?;
         // NOTE: every value below passed its check, so each conversion is exact.
         let [enabled, ratio, min_retries, window_ms] = values;
