@@ -14,10 +14,13 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # `cargo install --locked` reproduces the tool's own lockfile, but a pinned crate in it may be missing
 # from the registry mirror (wasm-bindgen-cli 0.2.130 pins a webpki-roots the mirror lacks); then
-# resolve afresh against the mirror. --force replaces a binary of the wrong version.
+# resolve afresh against the mirror. --force replaces a binary of the wrong version. --debug: these
+# tools only orchestrate (a wasm-bindgen run takes 0.3 s instead of 0.06 s, and its output is
+# byte-identical), while a debug build halves the install on a bare 2-core machine (measured
+# 2026-12-07: wasm-pack 127 → 66 s, wasm-bindgen-cli 142 → 69 s).
 cargo_install() { # crate version
-  cargo install --locked --force "$1" --version "$2" ||
-    { say "--locked install of $1 $2 failed; retrying without --locked"; cargo install --force "$1" --version "$2"; }
+  cargo install --debug --locked --force "$1" --version "$2" ||
+    { say "--locked install of $1 $2 failed; retrying without --locked"; cargo install --debug --force "$1" --version "$2"; }
 }
 
 # 1. The wasm target (a fresh rustup toolchain has only the host target).
