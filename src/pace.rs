@@ -38,7 +38,9 @@ pub(crate) struct Pace {
     interval_ms: u64,
     /// When the next send may go.
     next: Deadline,
-    /// When the pace started or last slowed: throttles of requests sent before this are stragglers.
+    /// When the pace started or last slowed: throttles of requests sent no later than this (clocks
+    /// tick in whole milliseconds, and a loopback reply can arrive in the millisecond it was sent)
+    /// are stragglers.
     changed_ms: u64,
     /// When the pace started: the requests sent before it are the burst that started it.
     started_ms: u64,
@@ -83,7 +85,7 @@ impl Pace {
             self.started_ms = now_ms;
             return true;
         }
-        if sent_ms < self.changed_ms {
+        if sent_ms <= self.changed_ms {
             return true;
         }
         let slower_ms = self.interval_ms.saturating_add(self.interval_ms / 4);
@@ -93,10 +95,10 @@ impl Pace {
         false
     }
 
-    /// Whether a request sent at `sent_ms` belongs to the burst that started the pace (sent before
-    /// its first throttle came back): its retry is the one the pace exists for.
+    /// Whether a request sent at `sent_ms` belongs to the burst that started the pace (sent no later
+    /// than its first throttle came back): its retry is the one the pace exists for.
     pub(crate) fn started_after(&self, sent_ms: u64) -> bool {
-        self.is_on() && sent_ms < self.started_ms
+        self.is_on() && sent_ms <= self.started_ms
     }
 
     /// A success of a request sent at `sent_ms`: a pace speeds up a little (ending below
@@ -110,7 +112,7 @@ impl Pace {
             };
         }
         self.success_ms = now_ms;
-        if self.is_on() && sent_ms >= self.changed_ms {
+        if self.is_on() && sent_ms > self.changed_ms {
             self.interval_ms -= (self.interval_ms / 64).max(1);
             if self.interval_ms < MIN_INTERVAL_MS {
                 self.interval_ms = 0;
@@ -165,7 +167,7 @@ mod tests {
         let mut pace = Pace::default();
         pace.throttled(800, 0, 0);
         assert_eq!(pace.interval_ms, 200);
-        pace.succeeded(0, 5);
+        pace.succeeded(1, 5);
         assert_eq!(pace.interval_ms, 197, "sent at the pace");
         let mut now_ms = 10;
         while pace.is_on() {

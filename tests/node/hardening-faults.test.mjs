@@ -11,6 +11,7 @@ import {setImmediate as tick} from 'node:timers/promises';
 import {
 	classify,
 	ClientState,
+	createFetch,
 	isCircuitOpenError,
 	isHttpError,
 	isNetworkError,
@@ -450,6 +451,57 @@ describe('a storm of 503s: load amplification is bounded', () => {
 		assert.equal(new Set(target.sent().map(r => r.body)).size, N, 'no body arrived twice');
 		assert.deepEqual(waits, []);
 		assert.ok(Object.keys(counts).every(key => /^HttpError:(not_idempotent|circuit_open):1$/.test(key)), JSON.stringify(counts));
+	});
+});
+
+describe('a throttled burst is retried at the origin\'s pace, on the fake clock', () => {
+	test('20 concurrent GETs, all 429 with Retry-After: 1, then 200: all delivered, no retry before the wait, one retry per slot', async () => {
+		// Only the first wave is refused (marked by the client's fetch, since the order of arrival
+		// is not the order of sends), and no sleep starts before the whole wave is answered: on a
+		// fake clock waits are instant, and time must not pass while replies are still in flight.
+		const target = script('paced-burst', record => (record.headers['x-first-wave']
+			? {status: 429, headers: {'retry-after': '1'}, body: 'Too Many Requests'}
+			: {status: 200, body: 'ok'}));
+		const clock = {nowMs: START_MS};
+		const sentMs = [];
+		let answered = 0;
+		let waveAnswered;
+		const wave = new Promise(resolve => {
+			waveAnswered = resolve;
+		});
+		const fetch = createFetch({
+			seed: 7,
+			now: () => clock.nowMs,
+			async fetch(url, init) {
+				const firstWave = sentMs.length < 20;
+				sentMs.push(clock.nowMs);
+				const headers = new Headers(init.headers);
+				if (firstWave) {
+					headers.set('x-first-wave', '1');
+				}
+
+				const response = await globalThis.fetch(url, {...init, headers});
+				if (firstWave && ++answered === 20) {
+					waveAnswered();
+				}
+
+				return response;
+			},
+			async sleep(ms) {
+				await wave;
+				const wakeMs = clock.nowMs + ms;
+				await tick();
+				clock.nowMs = Math.max(clock.nowMs, wakeMs);
+			},
+		});
+		const results = await Promise.allSettled(Array.from({length: 20}, () => fetch(target.url).then(response => response.text())));
+		assert.deepEqual(results.map(result => result.value ?? String(result.reason)), Array.from({length: 20}, () => 'ok'));
+		assert.equal(target.sent().length, 40, 'each refused request retried once');
+		const retries = sentMs.slice(20);
+		assert.ok(retries[0] >= START_MS + 1000, `first retry at +${retries[0] - START_MS} ms`);
+		// The pace: a quarter of the wait between retries, sped up by a sixty-fourth per success.
+		const gaps = retries.slice(1).map((ms, index) => ms - retries[index]);
+		assert.ok(gaps.every(gap => gap >= 180 && gap <= 250), JSON.stringify(gaps));
 	});
 });
 
