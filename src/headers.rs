@@ -50,11 +50,11 @@ pub const CORE_HEADER_NAMES: &[&str] = &[
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HeaderBlock<'a> {
     text: &'a str,
-    /// Where each line's name and value are, found once when the block is made: the rules look up
-    /// a dozen names per response, and rescanning the block for each was most of their time.
-    /// Unused (`indexed` false) for a block of more than [`INDEXED_LINES`] lines or 64 KB, which is
-    /// then scanned line by line instead.
-    lines: [LineSpan; INDEXED_LINES],
+    /// Each line's name and value, found once when the block is made: the rules look up a dozen
+    /// names per response, and rescanning the block for each was most of their time. Unused
+    /// (`indexed` false) for a block of more than [`INDEXED_LINES`] lines, which is then scanned line
+    /// by line instead.
+    lines: [(&'a str, &'a str); INDEXED_LINES],
     line_count: u8,
     indexed: bool,
 }
@@ -62,47 +62,51 @@ pub struct HeaderBlock<'a> {
 /// How many lines a block may have to be indexed; the JS wrapper sends a handful.
 const INDEXED_LINES: usize = 16;
 
-/// Byte offsets of one line's name and value within the block.
-#[derive(Clone, Copy, Debug, Default)]
-struct LineSpan {
-    name: (u16, u16),
-    value: (u16, u16),
-}
-
-/// Every line's name and value, in order: from the index, or by scanning the text.
-struct Lines<'a> {
-    block: HeaderBlock<'a>,
+/// The values of one header name, in order: the first [`MAX_LINES_PER_HEADER`] lines whose name
+/// matches (ignoring case) and whose value is not over-long.
+// NOTE: one plain loop rather than an adapter chain (lines, filter, take): the chain was most of the
+// time a rate-limited response spent in wasm, and three times the code.
+pub struct Values<'b, 'a> {
+    block: &'b HeaderBlock<'a>,
+    name: &'b str,
     /// The next line's number (indexed) or byte offset (scanned).
     next: usize,
+    left: usize,
 }
 
-impl<'a> Iterator for Lines<'a> {
-    type Item = (&'a str, &'a str);
+impl<'a> Iterator for Values<'_, 'a> {
+    type Item = &'a str;
 
-    fn next(&mut self) -> Option<(&'a str, &'a str)> {
-        let text = self.block.text;
-        if self.block.indexed {
-            if self.next >= usize::from(self.block.line_count) {
-                return None;
+    fn next(&mut self) -> Option<&'a str> {
+        while self.left > 0 {
+            let (line_name, value) = self.block.line(&mut self.next)?;
+            if value.len() <= MAX_HEADER_VALUE_BYTES && same_name(line_name, self.name) {
+                self.left -= 1;
+                return Some(value);
             }
-            let span = self.block.lines.get(self.next)?;
-            self.next += 1;
-            let part = |(start, end): (u16, u16)| text.get(usize::from(start)..usize::from(end));
-            return Some((part(span.name)?, part(span.value)?));
         }
-        loop {
-            let rest = text.get(self.next..)?;
-            let line = match split_once_byte(rest, b'\n') {
-                Some((line, _)) => line,
-                None if rest.is_empty() => return None,
-                None => rest,
-            };
-            self.next += line.len() + 1;
-            if let Some(pair) = parse_line(line) {
-                return Some(pair);
-            }
+        None
+    }
+}
+
+/// Whether two header names are equal ignoring ASCII case.
+// NOTE: compared from the end, in place: names of one family (`x-ratelimit-limit`, `-reset`) share
+// their start and length, and `str::eq_ignore_ascii_case` was a call per line in the size-optimised
+// wasm.
+fn same_name(line_name: &str, name: &str) -> bool {
+    let (line_name, name) = (line_name.as_bytes(), name.as_bytes());
+    if line_name.len() != name.len() {
+        return false;
+    }
+    let mut at = name.len();
+    while at > 0 {
+        at -= 1;
+        match (line_name.get(at), name.get(at)) {
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => {}
+            _ => return false,
         }
     }
+    true
 }
 
 /// A line's trimmed name and value; `None` for a line without `:`.
@@ -122,29 +126,13 @@ impl<'a> HeaderBlock<'a> {
         block
     }
 
-    /// Fills `lines`; `None` when the block is too large to index.
+    /// Fills `lines`; `None` when the block has too many lines to index.
     fn index(&mut self) -> Option<()> {
-        let offset = |part: &str| {
-            // NOTE: `part` is a subslice of `text`, so the difference is its offset within it.
-            u16::try_from(part.as_ptr() as usize - self.text.as_ptr() as usize).ok()
-        };
         for line in split_byte(self.text, b'\n') {
-            let Some((name, value)) = parse_line(line) else {
-                continue;
-            };
-            let (name_start, value_start) = (offset(name)?, offset(value)?);
-            let span = LineSpan {
-                name: (
-                    name_start,
-                    name_start.checked_add(u16::try_from(name.len()).ok()?)?,
-                ),
-                value: (
-                    value_start,
-                    value_start.checked_add(u16::try_from(value.len()).ok()?)?,
-                ),
-            };
-            *self.lines.get_mut(usize::from(self.line_count))? = span;
-            self.line_count += 1;
+            if let Some(pair) = parse_line(line) {
+                *self.lines.get_mut(usize::from(self.line_count))? = pair;
+                self.line_count += 1;
+            }
         }
         Some(())
     }
@@ -156,19 +144,39 @@ impl<'a> HeaderBlock<'a> {
 
     /// The first [`MAX_LINES_PER_HEADER`] values of the header `name` (case-insensitive), trimmed, in
     /// order of appearance.
-    pub fn get_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a str> + 'n
-    where
-        'a: 'n,
-    {
-        Lines {
-            block: *self,
+    pub fn get_all<'b>(&'b self, name: &'b str) -> Values<'b, 'a> {
+        Values {
+            block: self,
+            name,
             next: 0,
+            left: MAX_LINES_PER_HEADER,
         }
-        .filter_map(move |(line_name, value)| {
-            (line_name.eq_ignore_ascii_case(name) && value.len() <= MAX_HEADER_VALUE_BYTES)
-                .then_some(value)
-        })
-        .take(MAX_LINES_PER_HEADER)
+    }
+
+    /// The line after `*next` (a line number when indexed, else a byte offset), advancing `*next`
+    /// past it; `None` after the last.
+    fn line(&self, next: &mut usize) -> Option<(&'a str, &'a str)> {
+        let text = self.text;
+        if self.indexed {
+            if *next >= usize::from(self.line_count) {
+                return None;
+            }
+            let pair = *self.lines.get(*next)?;
+            *next += 1;
+            return Some(pair);
+        }
+        loop {
+            let rest = text.get(*next..)?;
+            let line = match split_once_byte(rest, b'\n') {
+                Some((line, _)) => line,
+                None if rest.is_empty() => return None,
+                None => rest,
+            };
+            *next += line.len() + 1;
+            if let Some(pair) = parse_line(line) {
+                return Some(pair);
+            }
+        }
     }
 
     /// The first value of the header `name`, if any.

@@ -220,7 +220,10 @@ fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> 
 
 /// Every list member of every line of header `name`, trimmed.
 // NOTE: a quoted name containing a comma is split in two; both halves are then malformed and ignored.
-fn list_members<'a>(headers: &HeaderBlock<'a>, name: &'a str) -> impl Iterator<Item = &'a str> {
+fn list_members<'b, 'a: 'b>(
+    headers: &'b HeaderBlock<'a>,
+    name: &'b str,
+) -> impl Iterator<Item = &'a str> + 'b {
     headers
         .get_all(name)
         .flat_map(|value| split_byte(value, b','))
