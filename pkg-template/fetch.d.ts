@@ -211,7 +211,7 @@ export class HttpError extends RequestFailure {
 	readonly name: 'HttpError';
 	readonly code: 'ERR_HTTP_STATUS';
 	readonly response: Response;
-	/** The reply's own message (JSON `message` / `error` / `detail`, else its text), when it was read (400, 403, 404, 429). */
+	/** The reply's own message (JSON `message` / `error` / `detail`, else its text), when it was read (400, 403, 404, 429, 503). */
 	readonly serverMessage: string | null;
 	/** Works across realms and copies of the package (compares `name` and `code`). */
 	static is(value: unknown): value is HttpError;

@@ -7,7 +7,9 @@ use crate::rate_limit::rate_limit_hint;
 use crate::retry_after::retry_after_ms;
 use crate::status::reason_phrase;
 use crate::transport::{classify_error_shape, ErrorShape, TransportDetail};
-use crate::variants::{forbidden_variant, not_found_variant, too_many_requests_variant};
+use crate::variants::{
+    forbidden_variant, not_found_variant, service_unavailable_variant, too_many_requests_variant,
+};
 
 /// What a response is made of, as far as classification cares.
 #[derive(Clone, Copy, Debug)]
@@ -97,6 +99,7 @@ pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>
             403 => forbidden_variant(body, &headers, now_ms),
             404 => not_found_variant(body),
             429 => too_many_requests_variant(body, &headers, now_ms),
+            503 => service_unavailable_variant(body, &headers, now_ms),
             _ => Kind::for_status(status).unwrap_or(Kind::ClientError),
         });
     Verdict {

@@ -23,6 +23,9 @@
 //! - rate-limit headers with nothing remaining: a window of an hour or more, or else a reset an hour or
 //!   more away → `quota_exceeded`; a shorter reset → `throttled`;
 //! - no signal at all → `throttled`.
+//!
+//! 403 and 503 are read as a 429 when they are a rate limit's (see [`forbidden_variant`] and
+//! [`service_unavailable_variant`]): GitHub's 403, AWS S3's `SlowDown` 503, nginx's `limit_req`.
 
 use crate::headers::HeaderBlock;
 use crate::kind::Kind;
@@ -117,6 +120,8 @@ const THROTTLE_WORDING: &[&str] = &[
     "rate-limit",
     "rate exceeded",
     "slow down",
+    "slowdown",
+    "reduce your request rate",
     "per second",
 ];
 
@@ -261,9 +266,9 @@ pub fn too_many_requests_variant(body: Option<&str>, headers: &HeaderBlock, now_
     Kind::Throttled
 }
 
-/// Which 403 this is: a rate limit when the rate-limit headers say nothing is left, the server
-/// gave a `Retry-After`, or the reply words a throttle ("rate limit", "too many requests", …), then
-/// read as a 429 is; else `forbidden`. GitHub answers its primary and secondary limits with a 403
+/// Which 403 this is: a rate limit when the rate-limit headers say nothing is left and when it
+/// resets, the server gave a `Retry-After`, or the reply words a throttle ("rate limit", "too many
+/// requests", …), then read as a 429 is; else `forbidden`. GitHub answers its primary and secondary limits with a 403
 /// as often as with a 429.
 ///
 /// ```
@@ -273,17 +278,53 @@ pub fn too_many_requests_variant(body: Option<&str>, headers: &HeaderBlock, now_
 /// assert_eq!(forbidden_variant(Some("Must have admin rights"), &HeaderBlock::empty(), 0), Kind::Forbidden);
 /// ```
 pub fn forbidden_variant(body: Option<&str>, headers: &HeaderBlock, now_ms: u64) -> Kind {
-    let exhausted = !headers.is_empty()
-        && (headers.get("retry-after").is_some()
-            || rate_limit_hint(headers, now_ms).is_some_and(|hint| hint.remaining == Some(0)));
-    let says = body
-        .map(scan_window)
-        .is_some_and(|body| contains_any_ignore_case(body, THROTTLE_WORDING));
-    if exhausted || says {
+    let hinted = !headers.is_empty() && headers.get("retry-after").is_some();
+    if hinted || rate_limit_evidence(body, headers, now_ms) {
         too_many_requests_variant(body, headers, now_ms)
     } else {
         Kind::Forbidden
     }
+}
+
+/// Which 503 this is: a rate limiter's refusal when the reply words a throttle (AWS S3's
+/// `SlowDown`: "Please reduce your request rate"), the rate-limit headers say nothing is left and
+/// when it resets, or the reply is nginx's own error page, then read as a 429 is; else
+/// `service_unavailable`. nginx answers a 503 of its own making from `limit_req` and `limit_conn` (their default status); an
+/// upstream's 503 passes through with the upstream's body. A `Retry-After` alone is no evidence
+/// here: servers in maintenance send one.
+///
+/// ```
+/// use http_verdict::{headers::HeaderBlock, kind::Kind, variants::service_unavailable_variant};
+/// let nginx = "<html><head><title>503 Service Temporarily Unavailable</title></head>\n<body>\n\
+///     <center><h1>503 Service Temporarily Unavailable</h1></center>\n<hr><center>nginx/1.22.1</center>";
+/// let none = HeaderBlock::empty();
+/// assert_eq!(service_unavailable_variant(Some(nginx), &none, 0), Kind::Throttled);
+/// assert_eq!(service_unavailable_variant(Some("Down for maintenance"), &HeaderBlock::new("retry-after: 60"), 0), Kind::ServiceUnavailable);
+/// ```
+pub fn service_unavailable_variant(body: Option<&str>, headers: &HeaderBlock, now_ms: u64) -> Kind {
+    let limiter_page = body
+        .map(scan_window)
+        .is_some_and(|body| contains_ignore_case(body, NGINX_PAGE_SIGNATURE));
+    if limiter_page || rate_limit_evidence(body, headers, now_ms) {
+        too_many_requests_variant(body, headers, now_ms)
+    } else {
+        Kind::ServiceUnavailable
+    }
+}
+
+/// The signature line of the error pages nginx makes itself (`<hr><center>nginx/1.22.1</center>`,
+/// or `nginx` alone with `server_tokens off`).
+const NGINX_PAGE_SIGNATURE: &str = "<center>nginx";
+
+/// Whether a status other than 429 says a rate limit: the rate-limit headers say nothing is left
+/// and when it resets, or the reply words a throttle.
+fn rate_limit_evidence(body: Option<&str>, headers: &HeaderBlock, now_ms: u64) -> bool {
+    let exhausted = !headers.is_empty()
+        && rate_limit_hint(headers, now_ms).is_some_and(|hint| hint.exhausted_wait_ms().is_some());
+    exhausted
+        || body
+            .map(scan_window)
+            .is_some_and(|body| contains_any_ignore_case(body, THROTTLE_WORDING))
 }
 
 fn kind_for_wait(wait_ms: u64) -> Kind {

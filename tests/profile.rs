@@ -444,10 +444,8 @@ fn rules_for_another_status_are_ignored() {
     ]);
     assert_eq!(kind(&profile, 410, "", Some("Not Found")), Kind::Gone);
     assert_eq!(kind(&profile, 400, "", None), Kind::BadRequest);
-    assert_eq!(
-        kind(&profile, 503, "", Some("slow down")),
-        Kind::ServiceUnavailable
-    );
+    // The built-in reading of a 503 that words a throttle, not the 429 rule's quota.
+    assert_eq!(kind(&profile, 503, "", Some("slow down")), Kind::Throttled);
     assert_eq!(kind(&profile, 404, "", None), Kind::WrongIdentifier);
     assert_eq!(
         kind(&profile, 429, "", Some("Slow down")),

@@ -166,7 +166,7 @@ fn not_found_rules_are_not_applied_to_other_statuses() {
         Kind::BadRequest
     );
     assert_eq!(
-        response(503, "", Some("Too Many Requests")).kind,
+        response(503, "", Some("Invalid route")).kind,
         Kind::ServiceUnavailable
     );
 }
@@ -566,7 +566,7 @@ fn too_many_requests_with_a_long_window_is_a_quota_even_when_it_resets_soon() {
     );
 }
 
-/// The wrapper reads an error body only for 400, 403, 404 and 429 (pkg-template/fetch/call.js,
+/// The wrapper reads an error body only for 400, 403, 404, 429 and 503 (pkg-template/fetch/call.js,
 /// `classify`): for every other status the core's verdict must not depend on the body, or the
 /// wrapper would miss what the body says.
 #[test]
@@ -582,8 +582,9 @@ fn only_the_statuses_the_wrapper_reads_bodies_for_depend_on_the_body() {
     // The bodies do matter where the wrapper reads them.
     assert_ne!(response(404, "", Some(bodies[2])), response(404, "", None));
     assert_ne!(response(429, "", Some(bodies[1])), response(429, "", None));
+    assert_ne!(response(503, "", Some(bodies[0])), response(503, "", None));
     for status in 100..=599 {
-        if [400, 403, 404, 429].contains(&status) {
+        if [400, 403, 404, 429, 503].contains(&status) {
             continue;
         }
         let bare = response(status, "", None);

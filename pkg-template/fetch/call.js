@@ -243,9 +243,9 @@ export class Call {
 		const {response, client} = this;
 		const {status} = response;
 		this.text = undefined;
-		// The statuses whose body the core reads: 400 for its message, 403 for a rate limit, 404 and 429
-		// for their variants.
-		if (status >= 400 && this.method !== 'HEAD' && response.body && (status === 400 || status === 403 || status === 404 || status === 429 || client.profile)) {
+		// The statuses whose body the core reads: 400 for its message, 403 and 503 for a rate limit's,
+		// 404 and 429 for their variants.
+		if (status >= 400 && this.method !== 'HEAD' && response.body && (status === 400 || status === 403 || status === 404 || status === 429 || status === 503 || client.profile)) {
 			this.text = await peek(response);
 		}
 

@@ -45,7 +45,9 @@ describe('a burst through nginx\'s limit_req', () => {
 	// the rest. They must all be delivered: after the wait, the origin's pace lets the retries through
 	// one per interval instead of all at once (src/pace.rs). The wall time is a benchmark figure
 	// (benches/nginx-burst.mjs, README), not asserted here.
-	for (const [path, hint] of [['/limited', 'Retry-After: 1'], ['/limited-no-hint', 'no Retry-After (the 1 s throttle fallback)']]) {
+	// nginx's default 503 is its own error page, read as a throttle (src/variants.rs), so it is paced
+	// like the 429 without a hint.
+	for (const [path, hint] of [['/limited', 'Retry-After: 1'], ['/limited-no-hint', 'no Retry-After (the 1 s throttle fallback)'], ['/limited-503', 'nginx\'s default 503, no Retry-After']]) {
 		test(`30 concurrent GETs at ${LIMIT_PER_S} r/s, ${hint}: all delivered, no retry before the wait, retries paced`, async () => {
 			const sentMs = [];
 			const fetch = createFetch({
