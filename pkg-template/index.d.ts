@@ -491,6 +491,30 @@ export interface ClientStateOptions {
 	quotaLockMs?: number;
 	/** @default 64 */
 	maxOrigins?: number;
+	/**
+	 * Share what this state learns (throttle gates, quota locks, open breakers, per origin) with other
+	 * states: `shareAcrossTabs()` from `'http-verdict/share'` for the tabs and workers of one browser
+	 * origin, or `shareThrough(store)` for a store of yours. A fact only ever makes a state wait
+	 * longer, capped at a day.
+	 */
+	share?: ShareStore;
+}
+
+/** What one client state tells others about an origin: each wait left, in ms (0: none). */
+export interface SharedFact {
+	readonly origin: string;
+	/** Until the throttle gate opens: requests to the origin wait. */
+	readonly gateMs: number;
+	/** Until the quota resets: requests to the origin fail unsent. */
+	readonly quotaMs: number;
+	/** Until the circuit breaker's cool-down ends (at most the receiver's `openMs`). */
+	readonly openMs: number;
+}
+
+/** A `share` made by `'http-verdict/share'` (`shareAcrossTabs`, `shareThrough`). */
+export interface ShareStore {
+	/** @internal Connects one state to the store. */
+	attach(exchange: (origin: string, nowMs: number, gateMs: number, quotaMs: number, openMs: number) => [number, number, number] | undefined): {told(origin: string, nowMs: number): void; close(): void};
 }
 
 /** Whether an attempt may be sent now. */

@@ -4,7 +4,7 @@
 // key, so nothing is classified twice.
 
 import * as core from './http_verdict.js';
-import {ADMISSION, DELAY, HINT, LIMIT, result, RETRY} from './results.js';
+import {ADMISSION, DELAY, GATE, HINT, LIMIT, OPEN, QUOTA, result, RETRY} from './results.js';
 import {decisionSentence} from './sentences.js';
 import {METHOD_NAMES, REASON_IDS, table} from './tables.js';
 import {rangeError, typeError} from './errors.js';
@@ -99,10 +99,10 @@ function readOptions(options, fields, what) {
 		throw optionError(`Expected ${what} options to be a plain object, got ${describeType(options)}.`);
 	}
 
-	const {profile, delay, ...rest} = options;
+	const {profile, delay, share, ...rest} = options;
 	const plain = plainCopy(rest, 'options', 'ERR_INVALID_OPTION');
 	checkShape(plain, fields, 'ERR_INVALID_OPTION', `Invalid ${what} options: `);
-	return {profile, delay, plain};
+	return {profile, delay, share, plain};
 }
 
 function nonNegative(value, name, fallback) {
@@ -218,7 +218,11 @@ export class RetryPolicy {
 	#delay;
 
 	constructor(options) {
-		const {profile, delay, plain = {}} = readOptions(options, RETRY_OPTION_FIELDS, 'retry');
+		const {profile, delay, share, plain = {}} = readOptions(options, RETRY_OPTION_FIELDS, 'retry');
+		if (share !== undefined) {
+			throw optionError('Invalid retry option: `share` is not a known field (it is a ClientState option).');
+		}
+
 		if (profile !== undefined && !(profile instanceof Profile)) {
 			throw optionError('Expected `profile` to be a Profile from createProfile().');
 		}
@@ -343,7 +347,14 @@ export class RetryPolicy {
 		const reasonIndex = core.decide(policyCore, state === undefined ? none() : state.core, key, retryAfterMs, attempt, code, flags, elapsedMs, nowMs, sentMs, previousDelayMs, originOrNone, salt, backoffMs);
 		const reason = reasonId(reasonIndex);
 		const parts = [reason, verdict, result(DELAY), attempt, this.#maxAttempts, methodNames[code], result(HINT), result(LIMIT)];
-		return new Decision(result(RETRY) === 1, reason, verdict, parts);
+		const decision = new Decision(result(RETRY) === 1, reason, verdict, parts);
+		if (originOrNone !== undefined && state?.sharing) {
+			try {
+				state.sharing.told(origin, nowMs);
+			} catch {}
+		}
+
+		return decision;
 	}
 
 	plan(attempts) {
@@ -376,11 +387,16 @@ export class ClientState {
 	#core;
 	// The options as the core took them: `clear()` makes a fresh state from them.
 	#made;
+	#sharing;
 
 	constructor(options) {
-		const {profile, plain = {}} = readOptions(options, CLIENT_STATE_FIELDS, 'client state');
-		if (profile !== undefined) {
-			throw optionError('Invalid client state option: `profile` is not a known field.');
+		const {profile, delay, share, plain = {}} = readOptions(options, CLIENT_STATE_FIELDS, 'client state');
+		if (profile !== undefined || delay !== undefined) {
+			throw optionError(`Invalid client state option: \`${profile === undefined ? 'delay' : 'profile'}\` is not a known field.`);
+		}
+
+		if (share !== undefined && typeof share?.attach !== 'function') {
+			throw optionError(`Expected \`share\` to come from http-verdict/share (shareAcrossTabs or shareThrough), got ${describeType(share)}.`);
 		}
 
 		const numbers = new Float64Array(BUDGET_NUMBERS.length + BREAKER_NUMBERS.length + STATE_NUMBERS.length);
@@ -389,6 +405,16 @@ export class ClientState {
 			| pack(plain, STATE_NUMBERS, numbers, BUDGET_NUMBERS.length + BREAKER_NUMBERS.length);
 		this.#made = [1, numbers, given, ''];
 		this.#core = construct(...this.#made);
+		// The store's door to the core: merge what it was told, say what this state knows.
+		this.#sharing = share?.attach((origin, nowMs, gateMs, quotaMs, openMs) => {
+			this.#core?.share(origin, nowMs, gateMs, quotaMs, openMs);
+			return this.#core && [result(GATE), result(QUOTA), result(OPEN)];
+		});
+	}
+
+	/** @internal What the state shares through its `share` store, if it has one. */
+	get sharing() {
+		return this.#sharing;
 	}
 
 	/** @internal */
@@ -452,8 +478,9 @@ export class ClientState {
 		this.#core = construct(...this.#made);
 	}
 
-	/** Releases the state's wasm memory now instead of at garbage collection. */
+	/** Releases the state's wasm memory now instead of at garbage collection, and stops sharing. */
 	free() {
+		this.#sharing?.close?.();
 		this.#core?.free();
 		this.#core = undefined;
 	}

@@ -204,6 +204,27 @@ impl CircuitBreaker {
         }
     }
 
+    /// What is left of the cool-down at `now_ms`, in ms (0: not open).
+    pub fn open_remaining_ms(&self, now_ms: u64) -> u64 {
+        self.open.map_or(0, |open| open.remaining_ms(now_ms))
+    }
+
+    /// Opens the breaker for `open_ms` (at most `options.open_ms`) from `now_ms`, as another
+    /// client's breaker for the origin is; a breaker already open longer stays as it is, and 0
+    /// changes nothing.
+    pub fn open_for(&mut self, options: &BreakerOptions, open_ms: u64, now_ms: u64) {
+        let open_ms = open_ms.min(options.open_ms);
+        if open_ms > self.open_remaining_ms(now_ms) {
+            self.open(
+                &BreakerOptions {
+                    open_ms,
+                    ..*options
+                },
+                now_ms,
+            );
+        }
+    }
+
     /// Whether the breaker is closed with no failure on record: forgetting it would lose nothing.
     pub fn is_healthy(&self) -> bool {
         self.open.is_none() && self.history == 0

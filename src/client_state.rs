@@ -21,6 +21,7 @@ use crate::deadline::Deadline;
 use crate::decision::Reason;
 use crate::kind::Kind;
 use crate::pace::Pace;
+use crate::shared::SharedFacts;
 use serde::Deserialize;
 
 use crate::error::InputError;
@@ -255,6 +256,43 @@ impl ClientState {
                 None => RetryBudget::new(options).available(now_ms),
             },
         )
+    }
+
+    /// What this state knows about `origin` at `now_ms` that other clients' states should know too
+    /// (see [`crate::shared`]); empty for an untracked origin.
+    pub fn facts(&self, origin: &str, now_ms: u64) -> SharedFacts {
+        self.entry(origin)
+            .map_or(SharedFacts::default(), |entry| self.facts_of(entry, now_ms))
+    }
+
+    fn facts_of(&self, entry: &OriginState, now_ms: u64) -> SharedFacts {
+        SharedFacts {
+            gate_ms: entry.gate.remaining_ms(now_ms),
+            quota_ms: entry.quota.remaining_ms(now_ms),
+            open_ms: match self.options.circuit_breaker {
+                Some(_) => entry.breaker.open_remaining_ms(now_ms),
+                None => 0,
+            },
+        }
+    }
+
+    /// Merges what another client learned about `origin` at `now_ms` and returns what this state
+    /// now knows of it: each wait is kept when it ends later than this state's own (capped at a
+    /// day; a breaker's at its own `openMs`, and only when breakers are on). Nothing is ever
+    /// shortened, and empty facts change nothing.
+    pub fn learn(&mut self, origin: &str, told: SharedFacts, now_ms: u64) -> SharedFacts {
+        let told = told.capped();
+        if !told.is_empty() {
+            let breaker_options = self.options.circuit_breaker;
+            if let Some(entry) = self.entry_mut(origin, now_ms) {
+                entry.gate.extend(now_ms, told.gate_ms);
+                entry.quota.extend(now_ms, told.quota_ms);
+                if let Some(options) = &breaker_options {
+                    entry.breaker.open_for(options, told.open_ms, now_ms);
+                }
+            }
+        }
+        self.facts(origin, now_ms)
     }
 
     /// How many origins are tracked.

@@ -24,6 +24,13 @@ impl Deadline {
         }
     }
 
+    /// Waits `length_ms` from `now_ms` instead when that ends later than what is left.
+    pub(crate) fn extend(&mut self, now_ms: u64, length_ms: u64) {
+        if length_ms > self.remaining_ms(now_ms) {
+            *self = Self::new(now_ms, length_ms);
+        }
+    }
+
     /// What is left of the wait at `now_ms`, in ms (0: over).
     pub(crate) fn remaining_ms(&self, now_ms: u64) -> u64 {
         self.until_ms.saturating_sub(now_ms).min(self.length_ms)

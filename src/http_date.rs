@@ -171,10 +171,9 @@ fn zone_offset_s(zone: &str) -> Option<i64> {
 
 /// Whether `name` is a weekday name, short or long, in any case.
 fn is_weekday(name: &str) -> bool {
-    WEEKDAYS
+    [WEEKDAYS, LONG_WEEKDAYS]
         .iter()
-        .chain(LONG_WEEKDAYS.iter())
-        .any(|day| name.eq_ignore_ascii_case(day))
+        .any(|days| days.iter().any(|day| name.eq_ignore_ascii_case(day)))
 }
 
 /// The month number 1–12 of a three-letter month name, in any case.

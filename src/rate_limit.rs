@@ -21,7 +21,7 @@
 
 use core::cmp::Reverse;
 
-use crate::headers::{HeaderBlock, MAX_LIST_MEMBERS};
+use crate::headers::{HeaderBlock, Values, MAX_LIST_MEMBERS};
 use crate::retry_after::{
     agreed_header_value, agreed_integer, agreed_list_value, delay_seconds_ms, fractional_seconds,
     parse_delay_seconds, parse_digits, server_now_ms, trim_ows, EPOCH_MS_FROM, EPOCH_SECONDS_FROM,
@@ -218,17 +218,44 @@ fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> 
     Some(wait_ms.min(MAX_WAIT_MS))
 }
 
-/// Every list member of every line of header `name`, trimmed.
+/// Every list member of every line of header `name`, trimmed, up to [`MAX_LIST_MEMBERS`].
 // NOTE: a quoted name containing a comma is split in two; both halves are then malformed and ignored.
-fn list_members<'b, 'a: 'b>(
-    headers: &'b HeaderBlock<'a>,
-    name: &'b str,
-) -> impl Iterator<Item = &'a str> + 'b {
-    headers
-        .get_all(name)
-        .flat_map(|value| split_byte(value, b','))
-        .take(MAX_LIST_MEMBERS)
-        .map(trim_ows)
+fn list_members<'b, 'a: 'b>(headers: &'b HeaderBlock<'a>, name: &'b str) -> Members<'b, 'a> {
+    Members {
+        values: headers.get_all(name),
+        rest: None,
+        left: MAX_LIST_MEMBERS,
+    }
+}
+
+/// The members of a list header's values (see [`list_members`]).
+// NOTE: one plain iterator rather than flat_map + take + map, whose adapters were twice the code.
+struct Members<'b, 'a> {
+    values: Values<'b, 'a>,
+    /// What is left of the value being split, if any.
+    rest: Option<&'a str>,
+    left: usize,
+}
+
+impl<'a> Iterator for Members<'_, 'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.left == 0 {
+            return None;
+        }
+        let rest = match self.rest {
+            Some(rest) => rest,
+            None => self.values.next()?,
+        };
+        let (member, after) = match split_once_byte(rest, b',') {
+            Some((member, after)) => (member, Some(after)),
+            None => (rest, None),
+        };
+        self.rest = after;
+        self.left -= 1;
+        Some(trim_ows(member))
+    }
 }
 
 /// Parses a `RateLimit` member; `None` when malformed or when it states neither `r` nor `t`.

@@ -140,16 +140,8 @@ impl TransportDetail {
 /// ```
 pub fn classify_error_shape(error: &ErrorShape) -> TransportDetail {
     for name in [error.name, error.cause_name] {
-        match name {
-            "AbortError" => return TransportDetail::Aborted,
-            "TimeoutError" => return TransportDetail::Timeout,
-            "ConnectTimeoutError" => return TransportDetail::ConnectTimeout,
-            "HeadersTimeoutError" => return TransportDetail::HeadersTimeout,
-            "BodyTimeoutError" => return TransportDetail::BodyTimeout,
-            "HeadersOverflowError" | "ResponseExceededMaxSizeError" => {
-                return TransportDetail::OversizedResponse
-            }
-            _ => {}
+        if let Some(detail) = lookup(NAMES, name) {
+            return detail;
         }
     }
     for code in [error.cause_code, error.code] {
@@ -165,41 +157,80 @@ pub fn classify_error_shape(error: &ErrorShape) -> TransportDetail {
     TransportDetail::Unrecognized
 }
 
+/// The detail of the first entry named `key` exactly.
+// NOTE: tables scanned rather than `match` arms on strings: each arm compiled to its own length
+// check and comparison, several times the bytes of a table row in the wasm.
+fn lookup(table: &[(&str, TransportDetail)], key: &str) -> Option<TransportDetail> {
+    table
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, detail)| *detail)
+}
+
+/// Error names (the thrown value's or its cause's): the DOM's, undici's.
+const NAMES: &[(&str, TransportDetail)] = &[
+    ("AbortError", TransportDetail::Aborted),
+    ("TimeoutError", TransportDetail::Timeout),
+    ("ConnectTimeoutError", TransportDetail::ConnectTimeout),
+    ("HeadersTimeoutError", TransportDetail::HeadersTimeout),
+    ("BodyTimeoutError", TransportDetail::BodyTimeout),
+    ("HeadersOverflowError", TransportDetail::OversizedResponse),
+    (
+        "ResponseExceededMaxSizeError",
+        TransportDetail::OversizedResponse,
+    ),
+];
+
 /// Node system errors, undici's own codes and Bun's codes.
+const CODES: &[(&str, TransportDetail)] = &[
+    ("ECONNREFUSED", TransportDetail::ConnectionRefused),
+    ("ConnectionRefused", TransportDetail::ConnectionRefused),
+    ("ENOTFOUND", TransportDetail::DnsFailure),
+    ("EAI_AGAIN", TransportDetail::DnsFailure),
+    ("EAI_NONAME", TransportDetail::DnsFailure),
+    ("EAI_FAIL", TransportDetail::DnsFailure),
+    ("EAI_NODATA", TransportDetail::DnsFailure),
+    ("EHOSTUNREACH", TransportDetail::HostUnreachable),
+    ("ENETUNREACH", TransportDetail::HostUnreachable),
+    ("EHOSTDOWN", TransportDetail::HostUnreachable),
+    ("ENETDOWN", TransportDetail::HostUnreachable),
+    ("EADDRNOTAVAIL", TransportDetail::HostUnreachable),
+    ("FailedToOpenSocket", TransportDetail::HostUnreachable),
+    ("UND_ERR_CONNECT_TIMEOUT", TransportDetail::ConnectTimeout),
+    ("ECONNRESET", TransportDetail::ConnectionReset),
+    ("EPIPE", TransportDetail::ConnectionReset),
+    ("ECONNABORTED", TransportDetail::ConnectionReset),
+    ("ETIMEDOUT", TransportDetail::ConnectionReset),
+    ("UND_ERR_SOCKET", TransportDetail::ConnectionReset),
+    ("UND_ERR_CLOSED", TransportDetail::ConnectionReset),
+    ("ConnectionClosed", TransportDetail::ConnectionReset),
+    (
+        "ERR_STREAM_PREMATURE_CLOSE",
+        TransportDetail::ConnectionReset,
+    ),
+    ("UND_ERR_HEADERS_TIMEOUT", TransportDetail::HeadersTimeout),
+    ("UND_ERR_BODY_TIMEOUT", TransportDetail::BodyTimeout),
+    ("ABORT_ERR", TransportDetail::Aborted),
+    (
+        "UND_ERR_HEADERS_OVERFLOW",
+        TransportDetail::OversizedResponse,
+    ),
+    (
+        "UND_ERR_RES_EXCEEDED_MAX_SIZE",
+        TransportDetail::OversizedResponse,
+    ),
+    (
+        "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+        TransportDetail::TlsFailure,
+    ),
+];
+
 fn detail_from_code(code: &str) -> Option<TransportDetail> {
-    let detail = match code {
-        "ECONNREFUSED" | "ConnectionRefused" => TransportDetail::ConnectionRefused,
-        "ENOTFOUND" | "EAI_AGAIN" | "EAI_NONAME" | "EAI_FAIL" | "EAI_NODATA" => {
-            TransportDetail::DnsFailure
-        }
-        "EHOSTUNREACH" | "ENETUNREACH" | "EHOSTDOWN" | "ENETDOWN" | "EADDRNOTAVAIL"
-        | "FailedToOpenSocket" => TransportDetail::HostUnreachable,
-        "UND_ERR_CONNECT_TIMEOUT" => TransportDetail::ConnectTimeout,
-        "ECONNRESET"
-        | "EPIPE"
-        | "ECONNABORTED"
-        | "ETIMEDOUT"
-        | "UND_ERR_SOCKET"
-        | "UND_ERR_CLOSED"
-        | "ConnectionClosed"
-        | "ERR_STREAM_PREMATURE_CLOSE" => TransportDetail::ConnectionReset,
-        "UND_ERR_HEADERS_TIMEOUT" => TransportDetail::HeadersTimeout,
-        "UND_ERR_BODY_TIMEOUT" => TransportDetail::BodyTimeout,
-        "ABORT_ERR" => TransportDetail::Aborted,
-        "UND_ERR_HEADERS_OVERFLOW" | "UND_ERR_RES_EXCEEDED_MAX_SIZE" => {
-            TransportDetail::OversizedResponse
-        }
-        _ if code.starts_with("ERR_TLS_")
-            || code.starts_with("ERR_SSL_")
-            || code.starts_with("CERT_")
-            || contains_ignore_case(code, "_cert")
-            || code == "UNABLE_TO_VERIFY_LEAF_SIGNATURE" =>
-        {
-            TransportDetail::TlsFailure
-        }
-        _ => return None,
-    };
-    Some(detail)
+    let tls = code.starts_with("ERR_TLS_")
+        || code.starts_with("ERR_SSL_")
+        || code.starts_with("CERT_")
+        || contains_ignore_case(code, "_cert");
+    lookup(CODES, code).or(tls.then_some(TransportDetail::TlsFailure))
 }
 
 /// Messages, for runtimes that give no code (browsers, Deno).

@@ -43,14 +43,18 @@ pub(crate) const RETRY_SLOT: usize = 2;
 pub(crate) const HINT_SLOT: usize = 3;
 pub(crate) const LIMIT_SLOT: usize = 4;
 pub(crate) const ADMISSION_SLOT: usize = 5;
+pub(crate) const GATE_SLOT: usize = 6;
+pub(crate) const QUOTA_SLOT: usize = 7;
+pub(crate) const OPEN_SLOT: usize = 8;
 
 /// Results that do not fit in a call's return value (the last classify's wait, the last
-/// decision's delay, hint and limit, the last admission's wait), as `f64` bits. JS reads them
+/// decision's delay, hint and limit, the last admission's wait, the facts `share` read), as `f64`
+/// bits. JS reads them
 /// through one `Float64Array` view of wasm memory right after the call: no call per value, and no
 /// export (with its glue) per value either.
 // NOTE: atomics only avoid `unsafe` for a plain `static mut`; wasm is single-threaded here. An
 // `AtomicU64` has the size and alignment of an `f64`, so the array reads as a `Float64Array`.
-pub(crate) static RESULTS: [AtomicU64; 6] = [const { AtomicU64::new(0) }; 6];
+pub(crate) static RESULTS: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
 
 /// Stores a number in a result slot.
 pub(crate) fn set_result(slot: usize, value: f64) {

@@ -13,13 +13,14 @@ use super::object::CoreObject;
 use super::profile::profile_from;
 use super::{
     duration_ms, epoch_ms, optional_ms, set_result, set_wait, verdict_from_key, ADMISSION_SLOT,
-    DELAY_SLOT, HINT_SLOT, LIMIT_SLOT, RETRY_SLOT,
+    DELAY_SLOT, GATE_SLOT, HINT_SLOT, LIMIT_SLOT, OPEN_SLOT, QUOTA_SLOT, RETRY_SLOT,
 };
 use crate::breaker::BreakerState;
 use crate::client_state::{Admission, ClientState};
 use crate::error::InputError;
 use crate::method::Method;
 use crate::policy::{Outcome, RetryPolicy};
+use crate::shared::SharedFacts;
 
 /// Admission codes: 0 allowed, 1 wait (`lastAdmissionMs`), 2 + reason index for a refusal.
 const ADMISSION_ALLOWED: u32 = 0;
@@ -213,6 +214,24 @@ impl CoreObject {
         self.as_state().map_or(BreakerState::Closed, |state| {
             state.breaker_state(origin, epoch_ms(now_ms))
         }) as u32
+    }
+
+    /// Merges the facts another client told about `origin` (waits left in ms; all 0 when only
+    /// asking), then leaves what this state knows of it in the `GATE_SLOT`, `QUOTA_SLOT` and
+    /// `OPEN_SLOT` results (all 0 for the no-state stand-in).
+    // NOTE: one export both ways: every export has its own glue on both sides of the boundary.
+    pub fn share(&mut self, origin: &str, now_ms: f64, gate_ms: f64, quota_ms: f64, open_ms: f64) {
+        let told = SharedFacts {
+            gate_ms: duration_ms(gate_ms),
+            quota_ms: duration_ms(quota_ms),
+            open_ms: duration_ms(open_ms),
+        };
+        let facts = self.as_state_mut().map_or(SharedFacts::default(), |state| {
+            state.learn(origin, told, epoch_ms(now_ms))
+        });
+        set_result(GATE_SLOT, facts.gate_ms as f64);
+        set_result(QUOTA_SLOT, facts.quota_ms as f64);
+        set_result(OPEN_SLOT, facts.open_ms as f64);
     }
 
     /// Retries `origin`'s budget allows now, or -1 when the budget is off.

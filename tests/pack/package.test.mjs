@@ -26,6 +26,8 @@ const INTENDED_FILES = [
   'index.d.ts',
   'node.js',
   'package.json',
+  'share.d.ts',
+  'share.js',
   'web.js',
   'workerd.js',
   ...readdirSync(root).filter((name) => /^LICEN[CS]E/i.test(name)),
@@ -92,6 +94,22 @@ console.log(JSON.stringify({ resolved: import.meta.resolve('http-verdict'), verd
   assert.equal(out.verdict.retryAfterMs, 2000);
   assert.deepEqual(out.error, { name: 'RangeError', code: 'ERR_STATUS_RANGE' });
   assert.ok(out.rows >= 20);
+});
+
+test('"http-verdict/share" from the tarball: ESM and CommonJS, two states sharing a throttle', async () => {
+  const script = (load) => `${load}
+const policy = new RetryPolicy();
+const [a, b] = [0, 1].map(() => new ClientState({ share: shareAcrossTabs({ channel: 'pack' }) }));
+policy.decide({ status: 429, responseHeaders: { 'retry-after': '5' }, origin: 'https://api.example' }, a);
+setTimeout(() => console.log(JSON.stringify(b.admit(policy, { origin: 'https://api.example' }))), 50);
+`;
+  write('share.mjs', script("import { ClientState, RetryPolicy } from 'http-verdict';\nimport { shareAcrossTabs } from 'http-verdict/share';"));
+  write('share.cjs', script("const { ClientState, RetryPolicy } = require('http-verdict');\nconst { shareAcrossTabs } = require('http-verdict/share');"));
+  for (const file of ['share.mjs', 'share.cjs']) {
+    const admission = JSON.parse(await node(['--no-warnings', file]));
+    assert.equal(admission.reason, 'throttled', file);
+    assert.ok(admission.waitMs > 4_000, `${file}: ${admission.waitMs} ms`);
+  }
 });
 
 test('Node CommonJS: require("http-verdict") works (require of ESM, Node >= 20.19)', async () => {

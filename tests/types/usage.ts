@@ -87,6 +87,20 @@ new RetryPolicy({methods: [1]});
 // @ts-expect-error failFast is a boolean
 new ClientState({circuitBreaker: {failFast: 'yes'}});
 
+// ---- sharing ------------------------------------------------------------------------------------
+import {shareAcrossTabs, shareThrough, type ShareAcrossTabsOptions} from 'http-verdict/share';
+import type {SharedFact} from 'http-verdict';
+
+const tabsOptions: ShareAcrossTabsOptions = {channel: 'app', storage: {get: () => null, set() {}}, now: Date.now};
+const tabs = shareAcrossTabs(tabsOptions);
+const sharedState = new ClientState({share: tabs, circuitBreaker: {openMs: 5000}});
+const facts: SharedFact[] = [];
+const custom = new ClientState({share: shareThrough({publish: fact => void facts.push(fact), subscribe: () => () => {}})});
+tabs.close();
+void [sharedState, custom];
+// @ts-expect-error a store with publish and subscribe goes through shareThrough()
+new ClientState({share: {publish() {}, subscribe() {}}});
+
 // ---- createFetch --------------------------------------------------------------------------------
 import {
   createFetch,
