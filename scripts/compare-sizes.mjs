@@ -195,7 +195,9 @@ if (entries.length === 0) fail('pkg/package.json\'s exports map has no JS entry 
 for (const entry of entries) {
 	entry.file = toPosix(relative(pkgDir, join(pkgDir, entry.target)));
 	const modules = loadedModules(entry.file);
-	const files = [...modules.map(measureFile), ...wasm];
+	// The wasm counts for entries that load it (a subpath such as ./share is plain JS).
+	entry.wasm = modules.some((file) => readFileSync(join(pkgDir, file), 'utf8').includes('.wasm')) ? wasm : [];
+	const files = [...modules.map(measureFile), ...entry.wasm];
 	entry.shipped = { files, rawBytes: sum(files, 'rawBytes'), gzipBytes: sum(files, 'gzipBytes') };
 
 	const { bytes, inputs } = await bundleOrFail(`./${entry.file}`, { platform: entry.platform, resolveDir: pkgDir });
@@ -203,9 +205,9 @@ for (const entry of entries) {
 	entry.minified = {
 		bundleRawBytes: bytes.length,
 		bundleGzipBytes,
-		wasmFiles,
-		rawBytes: bytes.length + sum(wasm, 'rawBytes'),
-		gzipBytes: bundleGzipBytes + sum(wasm, 'gzipBytes'),
+		wasmFiles: entry.wasm.length > 0 ? wasmFiles : [],
+		rawBytes: bytes.length + sum(entry.wasm, 'rawBytes'),
+		gzipBytes: bundleGzipBytes + sum(entry.wasm, 'gzipBytes'),
 	};
 	// esbuild follows imports with a real parser: if it read other pkg/ files than the scan above,
 	// the shipped figure is wrong, so say so rather than print it silently.
@@ -230,7 +232,7 @@ const rows = [];
 for (const entry of entries) {
 	const label = `\`${entry.subpath}\` ${entry.conditions.join('+')} → ${entry.file}`;
 	rows.push({ library: manifest.name, version: manifest.version, entry: `${label}: shipped files (${entry.shipped.files.length})`, rawBytes: entry.shipped.rawBytes, gzipBytes: entry.shipped.gzipBytes });
-	rows.push({ library: manifest.name, version: manifest.version, entry: `${label}: min bundle + wasm${entry.platform === 'node' ? ' (platform node)' : ''}`, rawBytes: entry.minified.rawBytes, gzipBytes: entry.minified.gzipBytes });
+	rows.push({ library: manifest.name, version: manifest.version, entry: `${label}: min bundle${entry.wasm.length > 0 ? ' + wasm' : ''}${entry.platform === 'node' ? ' (platform node)' : ''}`, rawBytes: entry.minified.rawBytes, gzipBytes: entry.minified.gzipBytes });
 }
 for (const lib of libraries) {
 	rows.push({ library: lib.name, version: lib.version, entry: `min bundle${lib.platform === 'node' ? ' (platform node: Node-only)' : ''}`, rawBytes: lib.rawBytes, gzipBytes: lib.gzipBytes });
@@ -245,7 +247,7 @@ for (const cols of table.slice(1)) console.log(line(cols));
 console.log();
 console.log(`Measured with \`${COMMAND}\` from pkg/ as built (not rebuilt) and node_modules: esbuild ${esbuild.version} `
 	+ '(bundle, minify, format esm, platform browser unless noted, `node:*` external) of `export * from \'<entry>\'` '
-	+ `(plus its default export, if any); gzip -9 (node:zlib); 1 KB = 1024 B. http-verdict rows include ${wasmFiles.join(', ') || 'no wasm'}; `
+	+ `(plus its default export, if any); gzip -9 (node:zlib); 1 KB = 1024 B. http-verdict rows of entries that load it include ${wasmFiles.join(', ') || 'no wasm'}; `
 	+ '"shipped files" = the entry and every module it statically imports, each gzipped separately, summed.');
 if (skipped.length > 0) console.log(`Not measured: ${skipped.join(', ')}.`);
 
