@@ -336,7 +336,8 @@ export type DecisionReason =
 	| 'budget_exhausted'
 	| 'circuit_open'
 	| 'method_not_retried'
-	| 'declined';
+	| 'declined'
+	| 'offline';
 
 /** What happened to one attempt. Give exactly one of `verdict`, `response`, `status` or `error`. */
 export interface Outcome {
@@ -401,6 +402,13 @@ export interface Outcome {
 	 * budget and the breaker; never a success, an abort or an exhausted quota.
 	 */
 	shouldRetry?: boolean;
+	/**
+	 * The device was offline when the attempt failed (`navigator.onLine === false`; `createFetch`
+	 * passes it). A network failure is then the device's: the decision is `offline` (retry the same
+	 * attempt once back online), spending no attempt, budget or breaker count.
+	 * @default false
+	 */
+	offline?: boolean;
 }
 
 /** What to do after an attempt, and why. Frozen. */

@@ -4,7 +4,7 @@
 // key, so nothing is classified twice.
 
 import * as core from './http_verdict.js';
-import {ADMISSION, DELAY, GATE, HINT, LIMIT, OPEN, QUOTA, result, RETRY} from './results.js';
+import {ADMISSION, BREAKER, BUDGET, DELAY, GATE, HINT, LIMIT, OPEN, QUOTA, result, RETRY} from './results.js';
 import {decisionSentence} from './sentences.js';
 import {METHOD_NAMES, REASON_IDS, table} from './tables.js';
 import {rangeError, typeError} from './errors.js';
@@ -15,7 +15,7 @@ import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js'
 import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './verdict.js';
 
 const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
-const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'sentMs', 'previousDelayMs', 'origin', 'salt', 'shouldRetry']);
+const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'sentMs', 'previousDelayMs', 'origin', 'salt', 'shouldRetry', 'offline']);
 const OTHER_METHOD = 255;
 // Admission codes of the core (src/wasm/policy.rs; tests/boundary_codes.rs pins every code and bit
 // below to it): 0 allowed, 1 wait, 2 + reason index refused.
@@ -35,6 +35,7 @@ const HAS_IDEMPOTENCY_KEY = 1;
 const BODY_REPLAYABLE = 2;
 const CALLER_RETRIES = 4;
 const CALLER_DECLINES = 8;
+const OFFLINE = 16;
 
 let reasonIds;
 let methodNames;
@@ -176,6 +177,11 @@ function outcomeVerdict(outcome, profile, nowMs) {
 	return classifyError(error);
 }
 
+/** Asks a client state's core what it knows of `origin` (into the result slots). */
+function readOrigin(stateCore, origin, nowMs) {
+	stateCore.share(String(origin), nonNegative(nowMs, 'nowMs', 0), 0, 0, 0);
+}
+
 /**
  * What to do after an attempt. A class rather than a literal so that `message`, which costs more to
  * build than the decision itself, is built on first read from the parts the core returned.
@@ -308,7 +314,7 @@ export class RetryPolicy {
 			throw typeError('ERR_INVALID_ARGUMENT', 'Expected `state` to be a ClientState.');
 		}
 
-		const {attempt = 1, method = 'GET', bodyReplayable = true, origin = '', shouldRetry} = outcome;
+		const {attempt = 1, method = 'GET', bodyReplayable = true, origin = '', shouldRetry, offline = false} = outcome;
 		if (!Number.isInteger(attempt) || attempt < 1 || attempt > 0xFF_FF_FF_FF) {
 			throw expectation('attempt', 'a positive integer', attempt);
 		}
@@ -323,6 +329,10 @@ export class RetryPolicy {
 
 		if (shouldRetry !== undefined && typeof shouldRetry !== 'boolean') {
 			throw expectation('shouldRetry', 'a boolean', shouldRetry);
+		}
+
+		if (typeof offline !== 'boolean') {
+			throw expectation('offline', 'a boolean', offline);
 		}
 
 		if (typeof origin !== 'string' || origin.length > 2048) {
@@ -340,15 +350,15 @@ export class RetryPolicy {
 		const retryAfterMs = verdict.retryAfterMs ?? -1;
 		const flags = (hasHeader(outcome.requestHeaders, 'idempotency-key') ? HAS_IDEMPOTENCY_KEY : 0)
 			| (bodyReplayable ? BODY_REPLAYABLE : 0)
-			| (shouldRetry === undefined ? 0 : (shouldRetry ? CALLER_RETRIES : CALLER_DECLINES));
+			| (shouldRetry === undefined ? 0 : (shouldRetry ? CALLER_RETRIES : CALLER_DECLINES))
+			| (offline ? OFFLINE : 0);
 		// The caller's `delay` is asked only about a failure, the only outcome that may wait.
 		const backoffMs = this.#delay === undefined || verdict.status < 400 && verdict.status !== null ? -1 : this.#ownDelayMs(attempt);
-		const originOrNone = origin === '' ? undefined : origin;
-		const reasonIndex = core.decide(policyCore, state === undefined ? none() : state.core, key, retryAfterMs, attempt, code, flags, elapsedMs, nowMs, sentMs, previousDelayMs, originOrNone, salt, backoffMs);
+		const reasonIndex = core.decide(policyCore, state === undefined ? none() : state.core, key, retryAfterMs, attempt, code, flags, elapsedMs, nowMs, sentMs, previousDelayMs, origin, salt, backoffMs);
 		const reason = reasonId(reasonIndex);
 		const parts = [reason, verdict, result(DELAY), attempt, this.#maxAttempts, methodNames[code], result(HINT), result(LIMIT)];
 		const decision = new Decision(result(RETRY) === 1, reason, verdict, parts);
-		if (originOrNone !== undefined && state?.sharing) {
+		if (origin !== '' && state?.sharing) {
 			try {
 				state.sharing.told(origin, nowMs);
 			} catch {}
@@ -464,12 +474,14 @@ export class ClientState {
 	}
 
 	breakerState(origin, nowMs = Date.now()) {
+		readOrigin(this.core, origin, nowMs);
 		// The core answers with the state's index in `BreakerState::ALL` (src/breaker.rs).
-		return ['closed', 'open', 'half_open'][this.core.breakerState(String(origin), nonNegative(nowMs, 'nowMs', 0))];
+		return ['closed', 'open', 'half_open'][result(BREAKER)];
 	}
 
 	retriesAvailable(origin, nowMs = Date.now()) {
-		const available = this.core.retriesAvailable(String(origin), nonNegative(nowMs, 'nowMs', 0));
+		readOrigin(this.core, origin, nowMs);
+		const available = result(BUDGET);
 		return available < 0 ? Infinity : available;
 	}
 

@@ -79,6 +79,8 @@ reasons! {
     MethodNotRetried = "method_not_retried", false;
     /// The caller declined the retry (`Outcome::should_retry`, createFetch's `shouldRetry`).
     Declined = "declined", false;
+    /// The device is offline: the same attempt is sent again once it is back online.
+    Offline = "offline", true;
 }
 
 impl Reason {

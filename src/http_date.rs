@@ -6,7 +6,7 @@
 //! core is compiled to wasm under a size budget), and it works on bytes so that no input, however
 //! strange, can make it panic. Anything that is not clearly a date is rejected rather than guessed.
 
-use crate::text::{split_byte, split_once_byte};
+use crate::text::{split_blanks, split_byte, split_once_byte};
 
 const MS_PER_DAY: i64 = 86_400_000;
 const MS_PER_DAY_U64: u64 = 86_400_000;
@@ -60,7 +60,7 @@ const LONG_WEEKDAYS: [&str; 7] = [
 /// assert_eq!(parse_http_date("1994-11-06T08:49:37Z", now_ms), None);
 /// ```
 pub fn parse_http_date(text: &str, now_ms: u64) -> Option<i64> {
-    let mut tokens = text.split_ascii_whitespace();
+    let mut tokens = split_blanks(text);
     let first = tokens.next()?;
     // The comma after the weekday is what tells the IMF and RFC 850 forms from asctime.
     let (weekday, has_comma) = match first.strip_suffix(',') {

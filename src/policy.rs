@@ -75,6 +75,11 @@ pub struct Outcome<'a> {
     /// the policy's `base_delay_ms`, `multiplier` and jitter; a longer wait the server asked for
     /// still wins.
     pub backoff_ms: Option<u64>,
+    /// Whether the device was offline when the attempt failed (a browser's `navigator.onLine`
+    /// false). A network failure then says nothing about the origin: the same attempt is sent again
+    /// once the device is back online (reason `offline`), spending no attempt, no retry budget and
+    /// no breaker count.
+    pub offline: bool,
 }
 
 impl<'a> Outcome<'a> {
@@ -94,6 +99,7 @@ impl<'a> Outcome<'a> {
             salt: 0,
             should_retry: None,
             backoff_ms: None,
+            offline: false,
         }
     }
 }
@@ -225,6 +231,8 @@ impl RetryPolicy {
         let method = Method::parse(outcome.method);
         let step = match state {
             None => self.judge(outcome, attempt, method),
+            // NOTE: the device's own failure: nothing to record about the origin.
+            Some(_) if is_offline(outcome) => self.judge(outcome, attempt, method),
             Some(state) => {
                 // NOTE: a wait this policy refuses to honour (above `max_retry_after_ms`) must not
                 // close the gate either: one hostile `Retry-After: 99999999999` would otherwise
@@ -362,6 +370,9 @@ impl RetryPolicy {
             || verdict.never_processed();
         if !repeatable {
             return Step::only(Reason::NotIdempotent);
+        }
+        if is_offline(outcome) {
+            return self.within_deadline(outcome.elapsed_ms, Step::only(Reason::Offline));
         }
         if attempt >= options.max_attempts {
             return Step::only(Reason::MaxAttempts);
@@ -519,6 +530,11 @@ impl RetryPolicy {
             _ => scope,
         }
     }
+}
+
+/// Whether the attempt failed below HTTP while the device was offline (see [`Outcome::offline`]).
+fn is_offline(outcome: &Outcome) -> bool {
+    outcome.offline && outcome.verdict.kind == Kind::NetworkError
 }
 
 /// The positive jitter on a server's wait: up to a tenth of it, at most [`MAX_HINT_JITTER_MS`].

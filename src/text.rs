@@ -101,6 +101,36 @@ impl<'a> Iterator for SplitByte<'a> {
     }
 }
 
+/// The runs of `text` between spaces and tabs (HTTP's whitespace), empty ones skipped.
+// NOTE: rather than `split_ascii_whitespace`, whose generic adapters were twice the code.
+pub fn split_blanks(text: &str) -> SplitBlanks<'_> {
+    SplitBlanks { rest: text }
+}
+
+/// See [`split_blanks`].
+pub struct SplitBlanks<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for SplitBlanks<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let is_blank = |byte: &u8| *byte == b' ' || *byte == b'\t';
+        let bytes = self.rest.as_bytes();
+        let start = bytes.iter().position(|byte| !is_blank(byte))?;
+        let end = bytes
+            .iter()
+            .skip(start)
+            .position(is_blank)
+            .map_or(bytes.len(), |length| start + length);
+        // NOTE: only ASCII bytes are cut at, so both cuts fall on character boundaries.
+        let token = self.rest.get(start..end)?;
+        self.rest = self.rest.get(end..).unwrap_or("");
+        Some(token)
+    }
+}
+
 /// The parts of `text` before and after the first `separator`, an ASCII byte.
 pub fn split_once_byte(text: &str, separator: u8) -> Option<(&str, &str)> {
     let bytes = text.as_bytes();

@@ -49,13 +49,14 @@ const JS: [(&str, &str); 5] = [
 ];
 
 /// Each Rust constant and the JS constant that must hold the same 32-bit value.
-const PAIRS: [(&str, &str); 16] = [
+const PAIRS: [(&str, &str); 22] = [
     ("ADMISSION_WAIT", "ADMISSION_WAIT"),
     ("ADMISSION_REJECTED", "ADMISSION_REJECTED"),
     ("HAS_IDEMPOTENCY_KEY", "HAS_IDEMPOTENCY_KEY"),
     ("BODY_REPLAYABLE", "BODY_REPLAYABLE"),
     ("CALLER_RETRIES", "CALLER_RETRIES"),
     ("CALLER_DECLINES", "CALLER_DECLINES"),
+    ("OFFLINE", "OFFLINE"),
     ("JITTER_GIVEN", "JITTER_GIVEN"),
     ("NO_STATE", "NO_STATE"),
     ("RETRY_AFTER_SLOT", "RETRY_AFTER"),
@@ -64,6 +65,11 @@ const PAIRS: [(&str, &str); 16] = [
     ("HINT_SLOT", "HINT"),
     ("LIMIT_SLOT", "LIMIT"),
     ("ADMISSION_SLOT", "ADMISSION"),
+    ("GATE_SLOT", "GATE"),
+    ("QUOTA_SLOT", "QUOTA"),
+    ("OPEN_SLOT", "OPEN"),
+    ("BREAKER_SLOT", "BREAKER"),
+    ("BUDGET_SLOT", "BUDGET"),
     ("INVALID_STATUS_KEY", "INVALID_STATUS_KEY"),
     ("TABLES_KEY", "TABLES_KEY"),
 ];

@@ -801,12 +801,19 @@ fn reason_ids_are_stable() {
             "circuit_open",
             "method_not_retried",
             "declined",
+            "offline",
         ]
     );
     for (index, reason) in Reason::ALL.iter().enumerate() {
         assert_eq!(Reason::from_id(reason.id()), Some(*reason));
         assert_eq!(reason.index(), index);
-        assert_eq!(reason.retries(), index < 5, "{}", reason.id());
+        // The retrying reasons: the first five, and `offline` (added last: indices never move).
+        assert_eq!(
+            reason.retries(),
+            index < 5 || reason.id() == "offline",
+            "{}",
+            reason.id()
+        );
     }
     assert_eq!(Reason::from_id("Retry_After"), None);
 }
@@ -1500,4 +1507,68 @@ fn a_callers_backoff_replaces_the_policys_but_not_the_servers_wait() {
     );
     let long = with_backoff(throttled, 9_000);
     assert_eq!(long.delay_ms, 9_000);
+}
+
+/// A network failure while the device is offline (`Outcome::offline`): the same attempt again once
+/// back online, whatever attempt it was, and nothing recorded about the origin.
+#[test]
+fn an_offline_network_failure_waits_for_the_network_and_spends_nothing() {
+    let policy = RetryPolicy::default();
+    let offline_failure = Outcome {
+        attempt: 3,
+        offline: true,
+        origin: "https://api.example",
+        now_ms: NOW_MS,
+        ..Outcome::new("GET", failure("Failed to fetch"))
+    };
+    let decision = policy.decide(&offline_failure, None);
+    assert_eq!(
+        (decision.retry, decision.reason, decision.delay_ms),
+        (true, Reason::Offline, 0)
+    );
+    assert_eq!(
+        decision.message(),
+        "Network Error (fetch_failed); the device is offline; attempt 3 is sent again once it is back online"
+    );
+
+    // Twenty offline failures: the breaker (2 unreachable in a row open it) and the budget see none.
+    let mut state = http_verdict::ClientState::default();
+    let before = state.retries_available("https://api.example", NOW_MS);
+    for _ in 0..20 {
+        assert_eq!(
+            policy.decide(&offline_failure, Some(&mut state)).reason,
+            Reason::Offline
+        );
+    }
+    assert_eq!(state.tracked_origins(), 0);
+    assert_eq!(
+        state.retries_available("https://api.example", NOW_MS),
+        before
+    );
+
+    // Still bounded: past the deadline, offline or not, the call ends.
+    let bounded = make_policy(RetryOptions {
+        deadline_ms: Some(1_000),
+        ..Default::default()
+    });
+    let late = Outcome {
+        elapsed_ms: 2_000,
+        ..offline_failure
+    };
+    assert_eq!(bounded.decide(&late, None).reason, Reason::Deadline);
+    // Only network failures: a 503 while offline (a service worker's?) is judged as ever, and a
+    // POST that may have been processed is not sent again.
+    let status_offline = Outcome {
+        offline: true,
+        ..Outcome::new("GET", status(503))
+    };
+    assert_eq!(
+        policy.decide(&status_offline, None).reason,
+        Reason::RetryableStatus
+    );
+    let post = Outcome {
+        offline: true,
+        ..Outcome::new("POST", failure("Failed to fetch"))
+    };
+    assert_eq!(policy.decide(&post, None).reason, Reason::NotIdempotent);
 }

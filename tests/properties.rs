@@ -121,6 +121,7 @@ struct OutcomeParts {
     previous_delay_ms: u64,
     origin: &'static str,
     salt: u64,
+    offline: bool,
 }
 
 impl OutcomeParts {
@@ -139,6 +140,7 @@ impl OutcomeParts {
             should_retry: None,
             backoff_ms: None,
             sent_ms: None,
+            offline: self.offline,
         }
     }
 }
@@ -155,10 +157,11 @@ prop_compose! {
         previous_delay_ms in prop_oneof![3 => 0u64..=20_000, 1 => any::<u64>()],
         origin in prop::sample::select(vec!["https://a.example", "https://b.example", ""]),
         salt in prop_oneof![Just(0u64), any::<u64>()],
+        offline in prop::bool::weighted(0.1),
     ) -> OutcomeParts {
         OutcomeParts {
             attempt, method, has_idempotency_key, body_replayable, verdict, elapsed_ms, now_ms,
-            previous_delay_ms, origin, salt,
+            previous_delay_ms, origin, salt, offline,
         }
     }
 }
@@ -178,6 +181,13 @@ fn check(
     prop_assert!(decision.delay_ms <= MAX_WAIT_MS);
     prop_assert!(!decision.message().is_empty());
     if !decision.retry {
+        prop_assert_eq!(decision.delay_ms, 0);
+        return Ok(());
+    }
+    // Offline, a network failure is the device's: the same attempt again once online, at once.
+    if decision.reason == http_verdict::Reason::Offline {
+        prop_assert!(parts.offline);
+        prop_assert_eq!(verdict.kind, http_verdict::Kind::NetworkError);
         prop_assert_eq!(decision.delay_ms, 0);
         return Ok(());
     }

@@ -13,6 +13,9 @@ import {bareVerdict, discard, peek} from './responses.js';
 import {expire, followCaller, unlink} from './signals.js';
 import {addValidators, fromStore, storeResponse} from './store.js';
 
+// The longest setTimeout delay; past it a timer fires at once.
+const MAX_TIMER_MS = 2_147_483_647;
+
 export class Call {
 	constructor(client, input, init) {
 		if (init.signal?.aborted) {
@@ -140,6 +143,13 @@ export class Call {
 
 			if (!decision.retry) {
 				return this.giveUp(decision);
+			}
+
+			if (decision.reason === 'offline') {
+				// The same attempt again once the device is back online: no attempt, budget or wait spent.
+				await this.untilOnline();
+				this.attempt--;
+				continue;
 			}
 
 			discard(response);
@@ -300,6 +310,8 @@ export class Call {
 			previousDelayMs: this.previousDelayMs,
 			origin: this.origin,
 			salt: this.salt,
+			// A browser that knows it is offline: the failure is the device's, not the origin's.
+			offline: verdict.kind === 'network_error' && globalThis.navigator?.onLine === false,
 		};
 		return this.shouldRetry === undefined ? this.policy.decide(outcome, this.client.state) : this.ask(outcome);
 	}
@@ -377,6 +389,39 @@ export class Call {
 
 	wait(ms) {
 		return this.client.sleep(ms, this.signal);
+	}
+
+	/**
+	 * Resolves when the browser says it is online again, or when what is left of the totalTimeout has
+	 * passed (the loop then ends with a TimeoutError); rejects when the caller aborts.
+	 */
+	untilOnline() {
+		const {client, signal} = this;
+		const leftMs = client.totalTimeoutMs - (client.now() - this.startMs);
+		return new Promise((resolve, reject) => {
+			const done = () => {
+				clearTimeout(timer);
+				removeEventListener('online', done);
+				signal?.removeEventListener('abort', aborted);
+				resolve();
+			};
+
+			const aborted = () => {
+				done();
+				reject(signal.reason);
+			};
+
+			// NOTE: a real timer, not the injectable sleep: a sleep that returns at once (tests, a
+			// caller's own) would spin a loop of offline attempts. Only browsers and workers report
+			// themselves offline, and their global scope has the `online` event.
+			const timer = leftMs < MAX_TIMER_MS ? setTimeout(done, leftMs) : undefined;
+			addEventListener('online', done);
+			if (signal?.aborted) {
+				aborted();
+			} else {
+				signal?.addEventListener('abort', aborted);
+			}
+		});
 	}
 
 	async giveUp(decision) {

@@ -185,6 +185,7 @@ impl Strategy for Library {
             salt: request.salt,
             should_retry: None,
             backoff_ms: None,
+            offline: false,
         };
         let decision = self.policy.decide(&outcome, self.state.as_mut());
         if decision.retry {

@@ -46,15 +46,17 @@ pub(crate) const ADMISSION_SLOT: usize = 5;
 pub(crate) const GATE_SLOT: usize = 6;
 pub(crate) const QUOTA_SLOT: usize = 7;
 pub(crate) const OPEN_SLOT: usize = 8;
+pub(crate) const BREAKER_SLOT: usize = 9;
+pub(crate) const BUDGET_SLOT: usize = 10;
 
 /// Results that do not fit in a call's return value (the last classify's wait, the last
-/// decision's delay, hint and limit, the last admission's wait, the facts `share` read), as `f64`
-/// bits. JS reads them
+/// decision's delay, hint and limit, the last admission's wait, what `share` read of an origin),
+/// as `f64` bits. JS reads them
 /// through one `Float64Array` view of wasm memory right after the call: no call per value, and no
 /// export (with its glue) per value either.
 // NOTE: atomics only avoid `unsafe` for a plain `static mut`; wasm is single-threaded here. An
 // `AtomicU64` has the size and alignment of an `f64`, so the array reads as a `Float64Array`.
-pub(crate) static RESULTS: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
+pub(crate) static RESULTS: [AtomicU64; 11] = [const { AtomicU64::new(0) }; 11];
 
 /// Stores a number in a result slot.
 pub(crate) fn set_result(slot: usize, value: f64) {

@@ -55,13 +55,6 @@ impl CoreObject {
         }
     }
 
-    pub(crate) fn as_state(&self) -> Option<&ClientState> {
-        match &self.held {
-            Held::State(state) => state.as_deref(),
-            _ => None,
-        }
-    }
-
     pub(crate) fn as_state_mut(&mut self) -> Option<&mut ClientState> {
         match &mut self.held {
             Held::State(state) => state.as_deref_mut(),

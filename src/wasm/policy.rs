@@ -13,7 +13,8 @@ use super::object::CoreObject;
 use super::profile::profile_from;
 use super::{
     duration_ms, epoch_ms, optional_ms, set_result, set_wait, verdict_from_key, ADMISSION_SLOT,
-    DELAY_SLOT, GATE_SLOT, HINT_SLOT, LIMIT_SLOT, OPEN_SLOT, QUOTA_SLOT, RETRY_SLOT,
+    BREAKER_SLOT, BUDGET_SLOT, DELAY_SLOT, GATE_SLOT, HINT_SLOT, LIMIT_SLOT, OPEN_SLOT, QUOTA_SLOT,
+    RETRY_SLOT,
 };
 use crate::breaker::BreakerState;
 use crate::client_state::{Admission, ClientState};
@@ -34,6 +35,8 @@ const HAS_IDEMPOTENCY_KEY: u32 = 1;
 const BODY_REPLAYABLE: u32 = 2;
 const CALLER_RETRIES: u32 = 4;
 const CALLER_DECLINES: u32 = 8;
+/// The bit of `decide`'s `flags` that says the device was offline (`Outcome::offline`).
+const OFFLINE: u32 = 16;
 
 /// The bit of `createPolicy`'s `given` that says a jitter was given (above the numeric options').
 const JITTER_GIVEN: u32 = 1 << 31;
@@ -102,7 +105,7 @@ pub fn decide(
     now_ms: f64,
     sent_ms: f64,
     previous_delay_ms: f64,
-    origin: Option<String>,
+    origin: &str,
     salt: f64,
     backoff_ms: f64,
 ) -> u32 {
@@ -121,7 +124,7 @@ pub fn decide(
         now_ms: epoch_ms(now_ms),
         previous_delay_ms: duration_ms(previous_delay_ms),
         sent_ms: optional_ms(sent_ms),
-        origin: origin.as_deref().unwrap_or(""),
+        origin,
         salt: duration_ms(salt),
         should_retry: match flags & (CALLER_RETRIES | CALLER_DECLINES) {
             CALLER_RETRIES => Some(true),
@@ -129,6 +132,7 @@ pub fn decide(
             _ => None,
         },
         backoff_ms: optional_ms(backoff_ms),
+        offline: flags & OFFLINE != 0,
     };
     let decision = policy.decide(&outcome, state.as_state_mut());
     set_result(RETRY_SLOT, f64::from(u8::from(decision.retry)));
@@ -206,39 +210,31 @@ impl CoreObject {
         })
     }
 
-    /// The breaker state of `origin` as its index in `BreakerState::ALL` (0 closed, 1 open, 2
-    /// half-open).
-    // NOTE: an index, not the id: a returned string brings its own glue on both sides.
-    #[wasm_bindgen(js_name = breakerState)]
-    pub fn breaker_state(&self, origin: &str, now_ms: f64) -> u32 {
-        self.as_state().map_or(BreakerState::Closed, |state| {
-            state.breaker_state(origin, epoch_ms(now_ms))
-        }) as u32
-    }
-
     /// Merges the facts another client told about `origin` (waits left in ms; all 0 when only
-    /// asking), then leaves what this state knows of it in the `GATE_SLOT`, `QUOTA_SLOT` and
-    /// `OPEN_SLOT` results (all 0 for the no-state stand-in).
-    // NOTE: one export both ways: every export has its own glue on both sides of the boundary.
+    /// asking), then leaves what this state knows of it in the results: the facts in `GATE_SLOT`,
+    /// `QUOTA_SLOT` and `OPEN_SLOT`, the breaker's phase as its index in `BreakerState::ALL` (0
+    /// closed, 1 open, 2 half-open) in `BREAKER_SLOT`, and the retries its budget allows in
+    /// `BUDGET_SLOT` (-1: the budget is off). All 0 (and -1) for the no-state stand-in.
+    // NOTE: one export for all of it: every export has its own glue on both sides of the boundary.
     pub fn share(&mut self, origin: &str, now_ms: f64, gate_ms: f64, quota_ms: f64, open_ms: f64) {
         let told = SharedFacts {
             gate_ms: duration_ms(gate_ms),
             quota_ms: duration_ms(quota_ms),
             open_ms: duration_ms(open_ms),
         };
-        let facts = self.as_state_mut().map_or(SharedFacts::default(), |state| {
-            state.learn(origin, told, epoch_ms(now_ms))
-        });
+        let now_ms = epoch_ms(now_ms);
+        let (facts, breaker, budget) = match self.as_state_mut() {
+            Some(state) => (
+                state.learn(origin, told, now_ms),
+                state.breaker_state(origin, now_ms),
+                state.retries_available(origin, now_ms),
+            ),
+            None => (SharedFacts::default(), BreakerState::Closed, None),
+        };
         set_result(GATE_SLOT, facts.gate_ms as f64);
         set_result(QUOTA_SLOT, facts.quota_ms as f64);
         set_result(OPEN_SLOT, facts.open_ms as f64);
-    }
-
-    /// Retries `origin`'s budget allows now, or -1 when the budget is off.
-    #[wasm_bindgen(js_name = retriesAvailable)]
-    pub fn retries_available(&self, origin: &str, now_ms: f64) -> f64 {
-        self.as_state()
-            .and_then(|state| state.retries_available(origin, epoch_ms(now_ms)))
-            .map_or(-1.0, f64::from)
+        set_result(BREAKER_SLOT, f64::from(breaker as u8));
+        set_result(BUDGET_SLOT, budget.map_or(-1.0, f64::from));
     }
 }
