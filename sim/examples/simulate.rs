@@ -29,7 +29,7 @@ mod report {
     use std::process::ExitCode;
 
     use http_verdict_sim::{
-        dominating, render_dominance, render_table, render_targets, run_library, run_scenario,
+        dominating, render_dominance, render_table, render_targets, run_scenario, run_variant,
         runs_csv, scenario, self_check, series_csv, variants, PolicyKind, SimReport, SCENARIOS,
         VARIANT_SCENARIOS,
     };
@@ -173,7 +173,7 @@ mod report {
                 .iter()
                 .map(|variant| {
                     let runs = (1..=args.seeds)
-                        .map(|seed| run_library(&scenario, &variant.retry, variant.state, seed))
+                        .map(|seed| run_variant(&scenario, variant, seed))
                         .collect();
                     (variant.label.to_owned(), runs)
                 })

@@ -82,6 +82,9 @@ struct Engine<'a> {
     attempts: Vec<Attempt>,
     attempt_records: Vec<AttemptRecord>,
     compliance: Compliance,
+    /// Tabs per browser sharing their state's facts (`ClientState`'s `share` across tabs); 0 or 1:
+    /// none.
+    tabs_per_browser: u32,
 }
 
 /// Makes one client's strategy from the client's seed.
@@ -93,6 +96,7 @@ pub(crate) fn simulate(
     policy: PolicyKind,
     seed: u64,
     factory: Factory,
+    tabs_per_browser: u32,
 ) -> SimReport {
     let mut clients = Vec::new();
     let mut first_client = Vec::new();
@@ -120,6 +124,7 @@ pub(crate) fn simulate(
         attempts: Vec::new(),
         attempt_records: Vec::new(),
         compliance: Compliance::default(),
+        tabs_per_browser,
     };
     for population in 0..scenario.fleet.len() {
         engine.schedule_arrival(population);
@@ -424,6 +429,7 @@ impl Engine<'_> {
             return;
         };
         let next = client.strategy.after(&view, &seen);
+        self.tell_browser(client_index, now_ms);
         if seen.is_success() {
             self.end(request, true);
             return;
@@ -436,6 +442,34 @@ impl Engine<'_> {
                 self.queue.after(delay_ms, Event::Try(request));
             }
             Next::Stop => self.end(request, false),
+        }
+    }
+
+    /// Shares what a tab's state knows with the other tabs of its browser (tabs are grouped by
+    /// index, `tabs_per_browser` at a time), at once: a `BroadcastChannel` message takes well under
+    /// the engine's millisecond.
+    fn tell_browser(&mut self, client_index: usize, now_ms: u64) {
+        let size = self.tabs_per_browser as usize;
+        let first = self.first_client.get(TABS).copied().unwrap_or(0);
+        let Some(client) = self.clients.get(client_index) else {
+            return;
+        };
+        if size < 2 || client.population != TABS {
+            return;
+        }
+        let facts = client.strategy.facts(now_ms);
+        if facts.is_empty() {
+            return;
+        }
+        let browser_first = first + (client_index - first) / size * size;
+        for sibling in browser_first..browser_first + size {
+            if sibling == client_index {
+                continue;
+            }
+            match self.clients.get_mut(sibling) {
+                Some(tab) if tab.population == TABS => tab.strategy.learn(facts, now_ms),
+                _ => {}
+            }
         }
     }
 

@@ -225,9 +225,13 @@ pub fn run_scenario(
 
 /// Runs any scenario, including one built or changed by hand.
 pub fn run(scenario: &Scenario, policy: PolicyKind, seed: u64) -> SimReport {
-    engine::simulate(scenario, policy, seed, &|client_seed| {
-        make_strategy(policy, client_seed)
-    })
+    engine::simulate(
+        scenario,
+        policy,
+        seed,
+        &|client_seed| make_strategy(policy, client_seed),
+        0,
+    )
 }
 
 /// Runs this crate's engine with other options, to weigh a default against its alternatives:
@@ -251,7 +255,41 @@ pub fn run_library(
     state: Option<ClientStateOptions>,
     seed: u64,
 ) -> SimReport {
-    engine::simulate(scenario, PolicyKind::Tuned, seed, &|client_seed| {
-        Box::new(strategy::Library::new(retry, state, client_seed))
-    })
+    run_variant(
+        scenario,
+        &Variant {
+            label: "",
+            retry: retry.clone(),
+            state,
+            tabs_per_browser: 0,
+        },
+        seed,
+    )
+}
+
+/// Runs this crate's engine as `variant` configures it, its browser tabs grouped
+/// `variant.tabs_per_browser` to a browser whose tabs share their state's facts (the `share` option
+/// with `shareAcrossTabs`). The report's policy is [`PolicyKind::Tuned`].
+///
+/// ```
+/// use http_verdict_sim::{run_variant, scenario, variants};
+/// let quota = scenario("quota", 0.05).ok_or("no such scenario")?;
+/// let shared = variants().into_iter().find(|v| v.tabs_per_browser > 1).ok_or("no variant")?;
+/// assert!(run_variant(&quota, &shared, 1).all.requests > 0);
+/// # Ok::<(), &str>(())
+/// ```
+pub fn run_variant(scenario: &Scenario, variant: &Variant, seed: u64) -> SimReport {
+    engine::simulate(
+        scenario,
+        PolicyKind::Tuned,
+        seed,
+        &|client_seed| {
+            Box::new(strategy::Library::new(
+                &variant.retry,
+                variant.state,
+                client_seed,
+            ))
+        },
+        variant.tabs_per_browser,
+    )
 }

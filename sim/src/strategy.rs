@@ -13,6 +13,7 @@ use http_verdict::client_state::{Admission, ClientState, ClientStateOptions};
 use http_verdict::headers::HeaderBlock;
 use http_verdict::options::RetryOptions;
 use http_verdict::policy::{Outcome, RetryPolicy};
+use http_verdict::shared::SharedFacts;
 use http_verdict::transport::ErrorShape;
 
 use super::population::{HttpMethod, Runtime};
@@ -108,6 +109,14 @@ pub(crate) trait Strategy {
 
     /// After each attempt, successes included (strategies with state learn from them).
     fn after(&mut self, request: &RequestView, seen: &Seen) -> Next;
+
+    /// What the client's state would tell the other tabs of its browser at `now_ms` (sim time).
+    fn facts(&self, _now_ms: u64) -> SharedFacts {
+        SharedFacts::default()
+    }
+
+    /// Merges what another tab of the client's browser told.
+    fn learn(&mut self, _facts: SharedFacts, _now_ms: u64) {}
 }
 
 /// This crate's engine, one `ClientState` (or none) per client.
@@ -136,6 +145,18 @@ impl Library {
 }
 
 impl Strategy for Library {
+    fn facts(&self, now_ms: u64) -> SharedFacts {
+        self.state.as_ref().map_or(SharedFacts::default(), |state| {
+            state.facts(ORIGIN, EPOCH_MS + now_ms)
+        })
+    }
+
+    fn learn(&mut self, facts: SharedFacts, now_ms: u64) {
+        if let Some(state) = self.state.as_mut() {
+            state.learn(ORIGIN, facts, EPOCH_MS + now_ms);
+        }
+    }
+
     fn admit(&mut self, request: &RequestView) -> Gate {
         let Some(state) = self.state.as_mut() else {
             return Gate::Send;

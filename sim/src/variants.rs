@@ -16,11 +16,21 @@ pub struct Variant {
     pub retry: RetryOptions,
     /// The shared state of each client; `None`: no `ClientState` at all.
     pub state: Option<ClientStateOptions>,
+    /// Browser tabs per browser that share their state's facts (throttle gate, quota lock, open
+    /// breaker) through `share: shareAcrossTabs()`; 0 or 1: each tab on its own.
+    pub tabs_per_browser: u32,
 }
 
 /// The scenarios the variants are compared on.
 pub const VARIANT_SCENARIOS: &[&str] = &[
-    "spike", "outage", "brownout", "sweep-5", "sweep-20", "sweep-50",
+    "spike",
+    "spike-throttle",
+    "outage",
+    "brownout",
+    "quota",
+    "sweep-5",
+    "sweep-20",
+    "sweep-50",
 ];
 
 /// The defaults, then one change each.
@@ -35,17 +45,26 @@ pub fn variants() -> Vec<Variant> {
             circuit_breaker: Some(breaker),
             ..state
         }),
+        tabs_per_browser: 0,
     };
     vec![
         Variant {
             label: "defaults",
             retry: retry.clone(),
             state: Some(state),
+            tabs_per_browser: 0,
+        },
+        Variant {
+            label: "tabs share, 4 per browser",
+            retry: retry.clone(),
+            state: Some(state),
+            tabs_per_browser: 4,
         },
         Variant {
             label: "no ClientState",
             retry: retry.clone(),
             state: None,
+            tabs_per_browser: 0,
         },
         Variant {
             label: "maxAttempts 2",
@@ -54,6 +73,7 @@ pub fn variants() -> Vec<Variant> {
                 ..retry.clone()
             },
             state: Some(state),
+            tabs_per_browser: 0,
         },
         Variant {
             label: "maxAttempts 4",
@@ -62,6 +82,7 @@ pub fn variants() -> Vec<Variant> {
                 ..retry.clone()
             },
             state: Some(state),
+            tabs_per_browser: 0,
         },
         Variant {
             label: "no retry budget",
@@ -70,6 +91,7 @@ pub fn variants() -> Vec<Variant> {
                 retry_budget: None,
                 ..state
             }),
+            tabs_per_browser: 0,
         },
         Variant {
             label: "no circuit breaker",
@@ -78,6 +100,7 @@ pub fn variants() -> Vec<Variant> {
                 circuit_breaker: None,
                 ..state
             }),
+            tabs_per_browser: 0,
         },
         with_breaker(
             "breaker failFast (opt-in)",
@@ -108,6 +131,7 @@ pub fn variants() -> Vec<Variant> {
                 ..retry
             },
             state: Some(state),
+            tabs_per_browser: 0,
         },
     ]
 }

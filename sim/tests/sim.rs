@@ -282,3 +282,35 @@ fn the_dominance_table_names_what_beats_the_defaults_on_both_figures() {
         .collect();
     assert_eq!(beaten_by, ["fail-fast"]);
 }
+
+/// Tabs of one browser sharing their states' facts (`share: shareAcrossTabs()`, 4 tabs a browser):
+/// a quota lock or an open breaker met by one tab holds its three siblings too, so the tabs send far
+/// fewer doomed requests, and lose no success for it.
+#[test]
+fn tabs_that_share_send_fewer_doomed_requests_in_a_quota_wall_and_an_outage() {
+    let variants = http_verdict_sim::variants();
+    let alone = variants.iter().find(|v| v.label == "defaults").unwrap();
+    let shared = variants.iter().find(|v| v.tabs_per_browser == 4).unwrap();
+    for (name, at_most) in [("quota", 0.5), ("outage", 0.9)] {
+        let scenario = scenario(name, 0.25).unwrap();
+        let (own, together) = (
+            http_verdict_sim::run_variant(&scenario, alone, 1),
+            http_verdict_sim::run_variant(&scenario, shared, 1),
+        );
+        let (own_load, shared_load) = (
+            own.tabs.amplification_fault.unwrap(),
+            together.tabs.amplification_fault.unwrap(),
+        );
+        assert!(
+            shared_load < own_load * at_most,
+            "{name}: tabs' load in the fault {shared_load:.2} shared, {own_load:.2} alone"
+        );
+        assert!(
+            together.all.success_rate >= own.all.success_rate - 0.005,
+            "{name}: success {} shared, {} alone",
+            together.all.success_rate,
+            own.all.success_rate
+        );
+        assert_eq!(together.compliance.total(), 0, "{name}");
+    }
+}
