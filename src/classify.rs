@@ -6,6 +6,7 @@ use crate::profile::Profile;
 use crate::rate_limit::rate_limit_hint;
 use crate::retry_after::retry_after_ms;
 use crate::status::reason_phrase;
+use crate::text::{contains_ignore_case, scan_window};
 use crate::transport::{classify_error_shape, ErrorShape, TransportDetail};
 use crate::variants::{
     forbidden_variant, not_found_variant, service_unavailable_variant, too_many_requests_variant,
@@ -105,9 +106,24 @@ pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>
     Verdict {
         status: Some(status),
         kind,
-        retry_after_ms: server_wait_ms(status, &headers, now_ms),
+        retry_after_ms: server_wait_ms(status, &headers, now_ms)
+            .or_else(|| documented_wait_ms(status, body)),
         detail: None,
     }
+}
+
+/// GitHub's secondary rate limit: "wait at least one minute" when the answer names no wait of its
+/// own (docs.github.com, "Exceeding the rate limit").
+const SECONDARY_LIMIT_WAIT_MS: u64 = 60_000;
+
+/// A wait an API's documentation gives for an answer that carries none: a 403 or 429 whose reply
+/// says "secondary rate limit" (GitHub) waits [`SECONDARY_LIMIT_WAIT_MS`].
+fn documented_wait_ms(status: u16, body: Option<&str>) -> Option<u64> {
+    let secondary = matches!(status, 403 | 429)
+        && body
+            .map(scan_window)
+            .is_some_and(|body| contains_ignore_case(body, "secondary rate limit"));
+    secondary.then_some(SECONDARY_LIMIT_WAIT_MS)
 }
 
 /// The server's requested wait: `Retry-After` wins; else rate-limit headers with nothing left. A

@@ -6,7 +6,7 @@
 //! core is compiled to wasm under a size budget), and it works on bytes so that no input, however
 //! strange, can make it panic. Anything that is not clearly a date is rejected rather than guessed.
 
-use crate::text::{split_blanks, split_byte, split_once_byte};
+use crate::text::{before_byte, split_blanks, split_byte, split_once_byte};
 
 const MS_PER_DAY: i64 = 86_400_000;
 const MS_PER_DAY_U64: u64 = 86_400_000;
@@ -63,7 +63,7 @@ pub fn parse_http_date(text: &str, now_ms: u64) -> Option<i64> {
     let mut tokens = split_blanks(text);
     let first = tokens.next()?;
     // The comma after the weekday is what tells the IMF and RFC 850 forms from asctime.
-    let (weekday, has_comma) = match first.strip_suffix(',') {
+    let (weekday, has_comma) = match before_byte(first, b',') {
         Some(weekday) => (weekday, true),
         None => (first, false),
     };

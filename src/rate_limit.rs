@@ -27,7 +27,7 @@ use crate::retry_after::{
     parse_delay_seconds, parse_digits, server_now_ms, trim_ows, EPOCH_MS_FROM, EPOCH_SECONDS_FROM,
     MAX_WAIT_MS,
 };
-use crate::text::{split_byte, split_once_byte};
+use crate::text::{after_byte, before_byte, split_byte, split_once_byte};
 
 /// What rate-limit headers say about the current window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -341,8 +341,8 @@ fn split_item(member: &str) -> (&str, impl Iterator<Item = (&str, Option<&str>)>
 
 /// A member name: an sf-string without escapes (`"default"`) or an sf-token (`default`).
 fn parse_name(item: &str) -> Option<&str> {
-    if let Some(quoted) = item.strip_prefix('"') {
-        let inner = quoted.strip_suffix('"')?;
+    if let Some(quoted) = after_byte(item, b'"') {
+        let inner = before_byte(quoted, b'"')?;
         let printable = inner
             .bytes()
             .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');

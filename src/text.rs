@@ -101,6 +101,24 @@ impl<'a> Iterator for SplitByte<'a> {
     }
 }
 
+/// `text` without its first byte when that is the ASCII `byte`.
+// NOTE: byte-level rather than `str::strip_prefix` with a char, whose generic pattern code was
+// several hundred bytes of the wasm module for four one-byte cuts.
+pub fn after_byte(text: &str, byte: u8) -> Option<&str> {
+    match text.as_bytes().first() {
+        Some(first) if *first == byte => text.get(1..),
+        _ => None,
+    }
+}
+
+/// `text` without its last byte when that is the ASCII `byte`.
+pub fn before_byte(text: &str, byte: u8) -> Option<&str> {
+    match text.as_bytes().last() {
+        Some(last) if *last == byte => text.get(..text.len() - 1),
+        _ => None,
+    }
+}
+
 /// The runs of `text` between spaces and tabs (HTTP's whitespace), empty ones skipped.
 // NOTE: rather than `split_ascii_whitespace`, whose generic adapters were twice the code.
 pub fn split_blanks(text: &str) -> SplitBlanks<'_> {

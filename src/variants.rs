@@ -32,8 +32,8 @@ use crate::kind::Kind;
 use crate::rate_limit::rate_limit_hint;
 use crate::retry_after::retry_after_ms;
 use crate::text::{
-    contains_any_ignore_case, contains_ignore_case, find_all_ignore_case, is_letter, is_word_char,
-    scan_window,
+    after_byte, contains_any_ignore_case, contains_ignore_case, find_all_ignore_case, is_letter,
+    is_word_char, scan_window,
 };
 
 /// A wait at least this long means a quota window rather than a per-second throttle.
@@ -213,7 +213,7 @@ fn names_missing_thing(text: &str) -> bool {
             .map_or(0, |index| index + 1);
         let subject = before.get(subject_start..).unwrap_or("");
         let after = text.get(at + "not found".len()..).unwrap_or("");
-        let object = after.strip_prefix(':').unwrap_or("");
+        let object = after_byte(after, b':').unwrap_or("");
         let object = object
             .bytes()
             .position(|byte| b"\".,}\n".contains(&byte))

@@ -10,11 +10,8 @@ import {failure, refusal, totalTimeout} from './failure.js';
 import {policyFor, readTimeout} from './options.js';
 import {applyMoves, follow, forgetMoves, mark, withoutCredentials} from './redirects.js';
 import {bareVerdict, discard, peek} from './responses.js';
-import {expire, followCaller, unlink} from './signals.js';
+import {expire, followCaller, MAX_TIMER_MS, unlink} from './signals.js';
 import {addValidators, fromStore, storeResponse} from './store.js';
-
-// The longest setTimeout delay; past it a timer fires at once.
-const MAX_TIMER_MS = 2_147_483_647;
 
 export class Call {
 	constructor(client, input, init) {
