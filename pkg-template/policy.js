@@ -354,7 +354,7 @@ export class RetryPolicy {
 			| (offline ? OFFLINE : 0);
 		// The caller's `delay` is asked only about a failure, the only outcome that may wait.
 		const backoffMs = this.#delay === undefined || verdict.status < 400 && verdict.status !== null ? -1 : this.#ownDelayMs(attempt);
-		const reasonIndex = core.decide(policyCore, state === undefined ? none() : state.core, key, retryAfterMs, attempt, code, flags, elapsedMs, nowMs, sentMs, previousDelayMs, origin, salt, backoffMs);
+		const reasonIndex = core.decide(policyCore, state === undefined ? none() : state.core, key, retryAfterMs, attempt, code, flags, elapsedMs, nowMs, sentMs, previousDelayMs, origin === '' ? undefined : origin, salt, backoffMs);
 		const reason = reasonId(reasonIndex);
 		const parts = [reason, verdict, result(DELAY), attempt, this.#maxAttempts, methodNames[code], result(HINT), result(LIMIT)];
 		const decision = new Decision(result(RETRY) === 1, reason, verdict, parts);

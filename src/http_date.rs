@@ -73,7 +73,7 @@ pub fn parse_http_date(text: &str, now_ms: u64) -> Option<i64> {
 
     let (year, month, day, time, offset_s) = if has_comma {
         let date = tokens.next()?;
-        let (year, month, day) = if date.contains('-') {
+        let (year, month, day) = if split_once_byte(date, b'-').is_some() {
             rfc850_date(date, now_ms)?
         } else {
             let day = digits(date, 1, 2)?;

@@ -14,7 +14,7 @@ use crate::error::InputError;
 use crate::headers::HeaderBlock;
 use crate::kind::Kind;
 use crate::status::status_from_number;
-use crate::text::{contains_ignore_case, push_decimal, scan_window};
+use crate::text::{contains_ignore_case, is_token_symbol, push_decimal, scan_window};
 
 /// Most rules one profile may hold; profiles are meant to be short and hand-written.
 pub const MAX_RULES: usize = 256;
@@ -149,8 +149,7 @@ pub(crate) struct HeaderParts<'a> {
 fn validate_header(index: usize, parts: HeaderParts) -> Result<HeaderRule, InputError> {
     let field = |name: &str| rule_field(index, &[".header.", name]);
     // NOTE: bytes, not chars: a token is ASCII, and std's char patterns cost the wasm module KBs.
-    let is_token_byte =
-        |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
+    let is_token_byte = |byte: u8| byte.is_ascii_alphanumeric() || is_token_symbol(byte);
     if parts.name.is_empty()
         || parts.name.len() > MAX_PATTERN_BYTES
         || !parts.name.bytes().all(is_token_byte)

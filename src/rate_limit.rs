@@ -27,7 +27,7 @@ use crate::retry_after::{
     parse_delay_seconds, parse_digits, server_now_ms, trim_ows, EPOCH_MS_FROM, EPOCH_SECONDS_FROM,
     MAX_WAIT_MS,
 };
-use crate::text::{after_byte, before_byte, split_byte, split_once_byte};
+use crate::text::{after_byte, before_byte, is_token_symbol, split_byte, split_once_byte};
 
 /// What rate-limit headers say about the current window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -142,7 +142,7 @@ fn old_ratelimit_field(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
             continue;
         };
         // A structured member has its `=` inside a parameter; this form has it in the item.
-        if key.contains(';') {
+        if split_once_byte(key, b';').is_some() {
             continue;
         }
         let Some(value) = parse_delay_seconds(value) else {
@@ -354,7 +354,7 @@ fn parse_name(item: &str) -> Option<&str> {
         .is_some_and(|b| b.is_ascii_alphabetic() || b == b'*');
     let rest_ok = item
         .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~:/".contains(&b));
+        .all(|b| b.is_ascii_alphanumeric() || is_token_symbol(b) || b == b':' || b == b'/');
     (first_ok && rest_ok).then_some(item)
 }
 

@@ -101,6 +101,29 @@ impl<'a> Iterator for SplitByte<'a> {
     }
 }
 
+/// Whether `byte` is one of the symbols an HTTP token allows besides letters and digits (RFC 9110
+/// §5.6.2 `tchar`).
+// NOTE: a `matches!`, not `b"…".contains(&byte)`, which brought memchr into the wasm module.
+pub fn is_token_symbol(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'!' | b'#'
+            | b'$'
+            | b'%'
+            | b'&'
+            | b'\''
+            | b'*'
+            | b'+'
+            | b'-'
+            | b'.'
+            | b'^'
+            | b'_'
+            | b'`'
+            | b'|'
+            | b'~'
+    )
+}
+
 /// `text` without its first byte when that is the ASCII `byte`.
 // NOTE: byte-level rather than `str::strip_prefix` with a char, whose generic pattern code was
 // several hundred bytes of the wasm module for four one-byte cuts.

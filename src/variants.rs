@@ -209,14 +209,16 @@ fn names_missing_thing(text: &str) -> bool {
         // The phrase's subject starts after the last delimiter of a clause or a JSON value.
         let subject_start = before
             .bytes()
-            .rposition(|byte| b":.{,\n>(=".contains(&byte))
+            .rposition(|byte| {
+                matches!(byte, b':' | b'.' | b'{' | b',' | b'\n' | b'>' | b'(' | b'=')
+            })
             .map_or(0, |index| index + 1);
         let subject = before.get(subject_start..).unwrap_or("");
         let after = text.get(at + "not found".len()..).unwrap_or("");
         let object = after_byte(after, b':').unwrap_or("");
         let object = object
             .bytes()
-            .position(|byte| b"\".,}\n".contains(&byte))
+            .position(|byte| matches!(byte, b'"' | b'.' | b',' | b'}' | b'\n'))
             .and_then(|end| object.get(..end))
             .unwrap_or(object);
         has_word_where(subject, GENERIC_WORDS, false)
