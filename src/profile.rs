@@ -410,7 +410,7 @@ mod tests {
     /// Byte comparisons the naive matcher makes for `profile` against a body of `body_bytes` and
     /// one header line of `header_bytes` that no pattern matches but every window almost does:
     /// one window per offset, each compared over the whole pattern before it fails on the last
-    /// byte (`find_all_ignore_case` compares a window with `eq_ignore_ascii_case`).
+    /// byte (`find_ignore_case` compares a window with `eq_ignore_ascii_case`).
     fn near_miss_comparisons(profile: &Profile, body_bytes: usize, header_bytes: usize) -> usize {
         let cost = |text_bytes: usize, pattern: &str| {
             let windows = (text_bytes + 1).saturating_sub(pattern.len());

@@ -19,25 +19,27 @@ pub fn scan_window(body: &str) -> &str {
     body.get(..end).unwrap_or("")
 }
 
-/// Byte offsets where `needle` (ASCII, lowercase) occurs in `haystack`, ignoring ASCII case.
-pub fn find_all_ignore_case<'h>(
-    haystack: &'h str,
-    needle: &'h str,
-) -> impl Iterator<Item = usize> + 'h {
-    let hay = haystack.as_bytes();
-    let pattern = needle.as_bytes();
-    let last_start = hay.len().saturating_sub(pattern.len());
-    (0..=last_start).filter(move |&start| {
-        !pattern.is_empty()
-            && hay
-                .get(start..start + pattern.len())
-                .is_some_and(|window| window.eq_ignore_ascii_case(pattern))
-    })
+/// The first byte offset at or after `from` where `needle` (ASCII, lowercase, not empty) occurs in
+/// `haystack`, ignoring ASCII case.
+// NOTE: a plain loop rather than a range filtered by a closure: the adapter was 1 KB of the wasm.
+pub fn find_ignore_case(haystack: &str, needle: &str, from: usize) -> Option<usize> {
+    let (hay, pattern) = (haystack.as_bytes(), needle.as_bytes());
+    if pattern.is_empty() {
+        return None;
+    }
+    let mut start = from;
+    while let Some(window) = hay.get(start..start + pattern.len()) {
+        if window.eq_ignore_ascii_case(pattern) {
+            return Some(start);
+        }
+        start += 1;
+    }
+    None
 }
 
 /// Whether `haystack` contains `needle` (ASCII, lowercase), ignoring ASCII case.
 pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    find_all_ignore_case(haystack, needle).next().is_some()
+    find_ignore_case(haystack, needle, 0).is_some()
 }
 
 /// Whether `haystack` contains any of `needles` (ASCII, lowercase), ignoring ASCII case.

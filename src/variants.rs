@@ -32,7 +32,7 @@ use crate::kind::Kind;
 use crate::rate_limit::rate_limit_hint;
 use crate::retry_after::retry_after_ms;
 use crate::text::{
-    after_byte, contains_any_ignore_case, contains_ignore_case, find_all_ignore_case, is_letter,
+    after_byte, contains_any_ignore_case, contains_ignore_case, find_ignore_case, is_letter,
     is_word_char, scan_window,
 };
 
@@ -129,6 +129,8 @@ const QUOTA_WORDING: &[&str] = &[
     "limit exceeded",
     "quota",
     "usage plan",
+    // Anthropic's monthly spend cap: "You have reached your monthly usage limit."
+    "usage limit",
     "daily limit",
     "monthly limit",
     "limit reached",
@@ -204,7 +206,9 @@ fn has_word(text: &str, wanted: &[&str]) -> bool {
 /// `Resource 'users/42' not found`, `Not found: order 7`), rather than only generic words
 /// (`The requested resource was not found`).
 fn names_missing_thing(text: &str) -> bool {
-    find_all_ignore_case(text, "not found").any(|at| {
+    let mut from = 0;
+    while let Some(at) = find_ignore_case(text, "not found", from) {
+        from = at + 1;
         let before = text.get(..at).unwrap_or("");
         // The phrase's subject starts after the last delimiter of a clause or a JSON value.
         let subject_start = before
@@ -221,9 +225,13 @@ fn names_missing_thing(text: &str) -> bool {
             .position(|byte| matches!(byte, b'"' | b'.' | b',' | b'}' | b'\n'))
             .and_then(|end| object.get(..end))
             .unwrap_or(object);
-        has_word_where(subject, GENERIC_WORDS, false)
+        if has_word_where(subject, GENERIC_WORDS, false)
             || has_word_where(object, GENERIC_WORDS, false)
-    })
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Which 429 this is, from the reply's wording, AWS's error type and the wait hints.
@@ -329,14 +337,16 @@ pub fn service_unavailable_variant(body: Option<&str>, headers: &HeaderBlock, no
 const NGINX_PAGE_SIGNATURE: &str = "<center>nginx";
 
 /// Whether a 403 says a rate limit: the rate-limit headers say nothing is left and when it
-/// resets, or the reply words a throttle.
+/// resets, the reply words a throttle, or it is in Google's `usageLimits` error domain (its daily
+/// quotas and its rate limits alike: `dailyLimitExceeded`, `userRateLimitExceeded`).
 fn rate_limit_evidence(body: Option<&str>, headers: &HeaderBlock, now_ms: u64) -> bool {
     let exhausted = !headers.is_empty()
         && rate_limit_hint(headers, now_ms).is_some_and(|hint| hint.exhausted_wait_ms().is_some());
     exhausted
-        || body
-            .map(scan_window)
-            .is_some_and(|body| contains_any_ignore_case(body, THROTTLE_WORDING))
+        || body.map(scan_window).is_some_and(|body| {
+            contains_any_ignore_case(body, THROTTLE_WORDING)
+                || contains_ignore_case(body, "usagelimits")
+        })
 }
 
 fn kind_for_wait(wait_ms: u64) -> Kind {
