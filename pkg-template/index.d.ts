@@ -337,7 +337,8 @@ export type DecisionReason =
 	| 'circuit_open'
 	| 'method_not_retried'
 	| 'declined'
-	| 'offline';
+	| 'offline'
+	| 'server_declined';
 
 /** What happened to one attempt. Give exactly one of `verdict`, `response`, `status` or `error`. */
 export interface Outcome {

@@ -34,6 +34,9 @@ pub struct Verdict {
     pub retry_after_ms: Option<u64>,
     /// For transport outcomes, what exactly failed.
     pub detail: Option<TransportDetail>,
+    /// The server's own word on retrying this request: `Stripe-Should-Retry` or `x-should-retry`
+    /// (OpenAI, Anthropic), `true` or `false`; `None` when it said nothing.
+    pub server_retry: Option<bool>,
 }
 
 impl Verdict {
@@ -109,6 +112,26 @@ pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>
         retry_after_ms: server_wait_ms(status, &headers, now_ms)
             .or_else(|| documented_wait_ms(status, body)),
         detail: None,
+        server_retry: server_retry(&headers),
+    }
+}
+
+/// The headers in which servers say whether a request should be retried: Stripe's, and the one
+/// OpenAI's and Anthropic's SDKs honour.
+const SHOULD_RETRY_HEADERS: [&str; 2] = ["stripe-should-retry", "x-should-retry"];
+
+/// The server's explicit verdict on retrying: `true` or `false` (ASCII case ignored) in the first
+/// of [`SHOULD_RETRY_HEADERS`] present; anything else is no verdict.
+fn server_retry(headers: &HeaderBlock) -> Option<bool> {
+    let value = SHOULD_RETRY_HEADERS
+        .iter()
+        .find_map(|name| headers.get_consistent(name))?;
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -158,5 +181,6 @@ pub fn classify_error(error: &ErrorShape) -> Verdict {
         kind: detail.kind(),
         retry_after_ms: None,
         detail: Some(detail),
+        server_retry: None,
     }
 }

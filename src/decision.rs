@@ -81,6 +81,8 @@ reasons! {
     Declined = "declined", false;
     /// The device is offline: the same attempt is sent again once it is back online.
     Offline = "offline", true;
+    /// The server said not to retry (`Stripe-Should-Retry: false`, `x-should-retry: false`).
+    ServerDeclined = "server_declined", false;
 }
 
 impl Reason {

@@ -37,6 +37,8 @@ pub const CORE_HEADER_NAMES: &[&str] = &[
     "x-rate-limit-reset",
     "x-rate-limit-limit",
     "x-amzn-errortype",
+    "stripe-should-retry",
+    "x-should-retry",
 ];
 
 /// A borrowed block of header lines, `name: value` separated by `\n` (a trailing `\r` is ignored).

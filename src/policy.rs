@@ -347,7 +347,12 @@ impl RetryPolicy {
         if outcome.should_retry == Some(false) {
             return Step::only(Reason::Declined);
         }
-        let forced = outcome.should_retry == Some(true);
+        // The server knows best whether its own failure is worth another try (Stripe: a retry with
+        // the same Idempotency-Key would replay the saved answer).
+        if verdict.server_retry == Some(false) {
+            return Step::only(Reason::ServerDeclined);
+        }
+        let forced = outcome.should_retry == Some(true) || verdict.server_retry == Some(true);
         let scope = self.scope(verdict);
         let not_retryable =
             scope == RetryScope::Never || (kind == Kind::Timeout && !options.retry_on_timeout);
@@ -365,8 +370,10 @@ impl RetryPolicy {
             || method.is_idempotent()
             || outcome.has_idempotency_key
             || options.retry_non_idempotent
-            // Listing a method in `methods` is the caller's explicit opt-in.
+            // Listing a method in `methods` is the caller's explicit opt-in, a server's
+            // `should-retry: true` the server's.
             || listed == Some(true)
+            || verdict.server_retry == Some(true)
             || verdict.never_processed();
         if !repeatable {
             return Step::only(Reason::NotIdempotent);

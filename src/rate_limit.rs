@@ -118,11 +118,21 @@ struct Policy<'a> {
 
 /// The newer draft: `RateLimit` members with `r`/`t`, matched to `RateLimit-Policy` by name.
 fn structured_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
-    let chosen = list_members(headers, "ratelimit")
-        .filter_map(parse_window)
-        // Fewest remaining first (unstated counts as unlimited), then the longest reset; among
-        // equals the first member stays.
-        .min_by_key(|w| (w.remaining.unwrap_or(u64::MAX), Reverse(w.reset_s)));
+    // Fewest remaining first (unstated counts as unlimited), then the longest reset; among equals
+    // the first member stays.
+    let order = |w: &Window| (w.remaining.unwrap_or(u64::MAX), Reverse(w.reset_s));
+    let mut chosen: Option<Window> = None;
+    for member in list_members(headers, "ratelimit") {
+        let Some(window) = parse_window(member) else {
+            continue;
+        };
+        if chosen
+            .as_ref()
+            .map_or(true, |best| order(&window) < order(best))
+        {
+            chosen = Some(window);
+        }
+    }
     let policy = policy_for(headers, "ratelimit-policy", chosen.as_ref().map(|w| w.name));
     RateLimitHint {
         remaining: chosen.as_ref().and_then(|w| w.remaining),
@@ -308,7 +318,10 @@ fn policy_for<'a>(
     name: Option<&str>,
 ) -> Option<Policy<'a>> {
     let mut first = None;
-    for policy in list_members(headers, field).filter_map(parse_policy) {
+    for member in list_members(headers, field) {
+        let Some(policy) = parse_policy(member) else {
+            continue;
+        };
         if name.is_some() && policy.name == name {
             return Some(policy);
         }

@@ -802,6 +802,7 @@ fn reason_ids_are_stable() {
             "method_not_retried",
             "declined",
             "offline",
+            "server_declined",
         ]
     );
     for (index, reason) in Reason::ALL.iter().enumerate() {
@@ -1571,4 +1572,58 @@ fn an_offline_network_failure_waits_for_the_network_and_spends_nothing() {
         ..Outcome::new("POST", failure("Failed to fetch"))
     };
     assert_eq!(policy.decide(&post, None).reason, Reason::NotIdempotent);
+}
+
+/// A server's explicit word on retrying (Stripe's `Stripe-Should-Retry`, the `x-should-retry` of
+/// OpenAI's and Anthropic's APIs): `false` is never retried, whoever asks; `true` allows a retry the
+/// status or the method alone would not, within every other rule.
+#[test]
+fn the_servers_should_retry_header_has_the_last_word() {
+    let policy = RetryPolicy::default();
+    let decide =
+        |method: &str, verdict: Verdict| policy.decide(&Outcome::new(method, verdict), None);
+
+    // Stripe: a 500 whose retry would replay the saved answer.
+    let declined = decide("GET", response(500, "stripe-should-retry: false", None));
+    assert_eq!(
+        (declined.retry, declined.reason),
+        (false, Reason::ServerDeclined)
+    );
+    assert_eq!(
+        declined.message(),
+        "500 Internal Server Error; the server said not to retry (should-retry: false); not retried"
+    );
+    let asked = Outcome {
+        should_retry: Some(true),
+        ..Outcome::new("GET", response(503, "X-Should-Retry: FALSE", None))
+    };
+    assert_eq!(policy.decide(&asked, None).reason, Reason::ServerDeclined);
+
+    // `true`: a 409 (not retryable by status) and a POST 500 (may have been processed) are retried.
+    let conflict = decide("GET", response(409, "stripe-should-retry: true", None));
+    assert_eq!(
+        (conflict.retry, conflict.reason),
+        (true, Reason::RetryableStatus)
+    );
+    assert!(decide("POST", response(500, "x-should-retry: true", None)).retry);
+    assert_eq!(decide("POST", status(500)).reason, Reason::NotIdempotent);
+    // Still within the attempts.
+    let last = Outcome {
+        attempt: 3,
+        ..Outcome::new("GET", response(409, "stripe-should-retry: true", None))
+    };
+    assert_eq!(policy.decide(&last, None).reason, Reason::MaxAttempts);
+
+    // Anything but true or false, or two lines that disagree, is no verdict.
+    for headers in [
+        "stripe-should-retry: maybe",
+        "x-should-retry: 1",
+        "stripe-should-retry: true\nstripe-should-retry: false",
+    ] {
+        assert_eq!(response(500, headers, None).server_retry, None, "{headers}");
+        assert_eq!(
+            decide("GET", response(500, headers, None)).reason,
+            Reason::RetryableStatus
+        );
+    }
 }

@@ -95,13 +95,17 @@ fn raw() -> impl Strategy<Value = Verdict> {
         prop::sample::select(Kind::ALL),
         prop::option::of(prop_oneof![0u64..=200_000, any::<u64>()]),
         prop::option::of(prop::sample::select(TransportDetail::ALL)),
+        prop::option::of(any::<bool>()),
     )
-        .prop_map(|(status, kind, retry_after_ms, detail)| Verdict {
-            status,
-            kind,
-            retry_after_ms,
-            detail,
-        })
+        .prop_map(
+            |(status, kind, retry_after_ms, detail, server_retry)| Verdict {
+                status,
+                kind,
+                retry_after_ms,
+                detail,
+                server_retry,
+            },
+        )
 }
 
 fn verdict() -> impl Strategy<Value = Verdict> {
@@ -218,11 +222,15 @@ fn check(
     ));
     prop_assert!(verdict.family() != http_verdict::Family::Success);
     let method = Method::parse(parts.method);
+    // A server that said `should-retry: true` vouches for a retry itself; one that said false is
+    // never retried.
+    prop_assert!(verdict.server_retry != Some(false));
     prop_assert!(
         method.is_idempotent()
             || parts.has_idempotency_key
             || options.retry_non_idempotent
             || verdict.never_processed()
+            || verdict.server_retry == Some(true)
     );
     Ok(())
 }

@@ -32,9 +32,12 @@ use crate::method::Method;
 use crate::text::push_decimal;
 use crate::transport::TransportDetail;
 
-// NOTE: key layout: bits 0–5 kind index, bits 6–15 status (0 = none), bits 16–20 detail index + 1.
+// NOTE: key layout: bits 0–5 kind index, bits 6–15 status (0 = none), bits 16–20 detail index + 1,
+// bits 21–22 the server's retry verdict (0 none, 1 true, 2 false).
 const KIND_BITS: u32 = 6;
 const STATUS_BITS: u32 = 10;
+const DETAIL_BITS: u32 = 5;
+const SERVER_RETRY_SHIFT: u32 = KIND_BITS + STATUS_BITS + DETAIL_BITS;
 
 /// The slots of [`RESULTS`], in the order `pkg-template/results.js` names them.
 pub(crate) const RETRY_AFTER_SLOT: usize = 0;
@@ -81,13 +84,16 @@ pub(crate) fn verdict_key(verdict: &Verdict) -> u32 {
     let kind = verdict.kind.index() as u32;
     let status = u32::from(verdict.status.unwrap_or(0));
     let detail = verdict.detail.map_or(0, |detail| detail.index() as u32 + 1);
-    kind | status << KIND_BITS | detail << (KIND_BITS + STATUS_BITS)
+    let server_retry = verdict.server_retry.map_or(0, |retry| 2 - u32::from(retry));
+    kind | status << KIND_BITS
+        | detail << (KIND_BITS + STATUS_BITS)
+        | server_retry << SERVER_RETRY_SHIFT
 }
 
 pub(crate) fn verdict_from_key(key: u32) -> Option<Verdict> {
     let kind = *Kind::ALL.get((key & ((1 << KIND_BITS) - 1)) as usize)?;
     let status = ((key >> KIND_BITS) & ((1 << STATUS_BITS) - 1)) as u16;
-    let detail_index = (key >> (KIND_BITS + STATUS_BITS)) as usize;
+    let detail_index = ((key >> (KIND_BITS + STATUS_BITS)) & ((1 << DETAIL_BITS) - 1)) as usize;
     let detail = match detail_index {
         0 => None,
         index => Some(*TransportDetail::ALL.get(index - 1)?),
@@ -97,6 +103,12 @@ pub(crate) fn verdict_from_key(key: u32) -> Option<Verdict> {
         kind,
         retry_after_ms: None,
         detail,
+        server_retry: match key >> SERVER_RETRY_SHIFT {
+            0 => None,
+            1 => Some(true),
+            2 => Some(false),
+            _ => return None,
+        },
     })
 }
 
@@ -133,6 +145,7 @@ pub(crate) fn core_tables() -> String {
             kind,
             retry_after_ms: None,
             detail: None,
+            server_retry: None,
         })
     });
     let mut tables = lines(Reason::ALL.iter().map(|reason| reason.id()));

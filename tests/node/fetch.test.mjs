@@ -47,6 +47,20 @@ describe('retries', () => {
 		assert.deepEqual(server.requests('/s503').map(r => r.method), ['GET', 'GET', 'GET']);
 	});
 
+	test('the server\'s should-retry header: false is not retried (one request), true retries a 409 and a POST', async () => {
+		const declined = server.script('/should-not', [{status: 500, headers: {'stripe-should-retry': 'false'}}, {status: 200}]);
+		const {fetch, waits} = client();
+		const error = await rejection(fetch(declined));
+		assert.equal(error.reason, 'server_declined');
+		assert.match(error.message, /the server said not to retry \(should-retry: false\); not retried/);
+		assert.deepEqual(waits, []);
+		assert.equal(server.requests('/should-not').length, 1);
+
+		const conflict = server.script('/should', [{status: 409, headers: {'x-should-retry': 'true'}}, {status: 200, body: 'ok'}]);
+		assert.equal((await client().fetch(conflict, {method: 'POST', body: 'x'})).status, 200);
+		assert.equal(server.requests('/should').length, 2);
+	});
+
 	for (const form of ['seconds', 'imf', 'rfc850', 'asctime']) {
 		test(`429 with Retry-After as ${form}: waits the hint plus at most 10 %, never less`, async () => {
 			const path = `/ra-${form}`;
