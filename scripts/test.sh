@@ -62,5 +62,5 @@ stage "build pkg/ (wasm-pack + assemble, size budget)" bash scripts/build.sh
 stage "node tests (tests/node)" node --test tests/node/
 stage "typescript (tests/types against pkg/index.d.ts)" tsc --noEmit -p tests/types/tsconfig.json
 stage "packaging (npm pack, install, ESM/CJS/bundler/browser)" node --test tests/pack/
-stage "browser (plain page in headless chromium, demo server)" node --test tests/browser/
+stage "browser (headless chromium: plain page, createFetch, tabs sharing, offline, CSP, demo)" node --test tests/browser/
 summary
