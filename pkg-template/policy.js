@@ -12,11 +12,12 @@ import {describeType, expectation, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
 import {none} from './stand-in.js';
 import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
-import {bodyText, classifyError, classifyParts, Profile, verdictKey} from './verdict.js';
+import {bodyText, classifyError, classifyParts, headerBlock, Profile, verdictKey} from './verdict.js';
 
 const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
 const OUTCOME_FIELDS = new Set(['attempt', 'method', 'requestHeaders', 'bodyReplayable', 'verdict', 'response', 'status', 'responseHeaders', 'body', 'error', 'elapsedMs', 'nowMs', 'sentMs', 'previousDelayMs', 'origin', 'salt', 'shouldRetry', 'offline']);
 const OTHER_METHOD = 255;
+const IDEMPOTENCY_KEY = new Set(['idempotency-key']);
 // Admission codes of the core (src/wasm/policy.rs; tests/boundary_codes.rs pins every code and bit
 // below to it): 0 allowed, 1 wait, 2 + reason index refused.
 const ADMISSION_WAIT = 1;
@@ -118,26 +119,6 @@ function nonNegative(value, name, fallback) {
 	return value;
 }
 
-function hasHeader(headers, name) {
-	if (headers === undefined || headers === null) {
-		return false;
-	}
-
-	if (typeof headers.has === 'function') {
-		return headers.has(name);
-	}
-
-	if (Array.isArray(headers)) {
-		return headers.some(pair => Array.isArray(pair) && String(pair[0]).toLowerCase() === name);
-	}
-
-	if (isPlainObject(headers)) {
-		return Object.keys(headers).some(key => key.toLowerCase() === name && headers[key] !== undefined && headers[key] !== null);
-	}
-
-	throw expectation('requestHeaders', 'a Headers object, a plain object or an array of [name, value] pairs', headers);
-}
-
 function rejectUnknownOutcomeFields(outcome) {
 	for (const key in outcome) {
 		if (!OUTCOME_FIELDS.has(key)) {
@@ -226,7 +207,7 @@ export class RetryPolicy {
 	constructor(options) {
 		const {profile, delay, share, plain = {}} = readOptions(options, RETRY_OPTION_FIELDS, 'retry');
 		if (share !== undefined) {
-			throw optionError('Invalid retry option: `share` is not a known field (it is a ClientState option).');
+			throw optionError('Invalid retry option: `share` is a ClientState option.');
 		}
 
 		if (profile !== undefined && !(profile instanceof Profile)) {
@@ -348,7 +329,8 @@ export class RetryPolicy {
 		const code = methodCode(method);
 		const key = verdictKey(verdict);
 		const retryAfterMs = verdict.retryAfterMs ?? -1;
-		const flags = (hasHeader(outcome.requestHeaders, 'idempotency-key') ? HAS_IDEMPOTENCY_KEY : 0)
+		// The request's headers are read as a response's are (the same shapes, bounds and errors).
+		const flags = (headerBlock(outcome.requestHeaders, IDEMPOTENCY_KEY, 'requestHeaders') === undefined ? 0 : HAS_IDEMPOTENCY_KEY)
 			| (bodyReplayable ? BODY_REPLAYABLE : 0)
 			| (shouldRetry === undefined ? 0 : (shouldRetry ? CALLER_RETRIES : CALLER_DECLINES))
 			| (offline ? OFFLINE : 0);
@@ -406,7 +388,7 @@ export class ClientState {
 		}
 
 		if (share !== undefined && typeof share?.attach !== 'function') {
-			throw optionError(`Expected \`share\` to come from http-verdict/share (shareAcrossTabs or shareThrough), got ${describeType(share)}.`);
+			throw optionError(`Expected \`share\` from http-verdict/share, got ${describeType(share)}.`);
 		}
 
 		const numbers = new Float64Array(BUDGET_NUMBERS.length + BREAKER_NUMBERS.length + STATE_NUMBERS.length);

@@ -141,7 +141,7 @@ function pairLines(name, value, wanted, counts) {
 }
 
 /** The `name:value` lines of the headers the core (and the profile) read, or undefined for none. */
-function headerBlock(headers, wanted) {
+export function headerBlock(headers, wanted, field = 'headers') {
 	if (headers === undefined || headers === null) {
 		return undefined;
 	}
@@ -162,7 +162,7 @@ function headerBlock(headers, wanted) {
 		const counts = new Map();
 		for (const [index, pair] of headers.slice(0, MAX_HEADER_ENTRIES).entries()) {
 			if (!Array.isArray(pair) || pair.length !== 2) {
-				throw typeError('ERR_INVALID_ARGUMENT', `Expected \`headers[${index}]\` to be a [name, value] pair.`);
+				throw typeError('ERR_INVALID_ARGUMENT', `Expected \`${field}[${index}]\` to be a [name, value] pair.`);
 			}
 
 			block += pairLines(pair[0], pair[1], wanted, counts);
@@ -180,7 +180,7 @@ function headerBlock(headers, wanted) {
 			}
 		}
 	} else {
-		throw expectation('headers', 'a Headers object, a plain object or an array of [name, value] pairs', headers);
+		throw expectation(field, 'a Headers object, a plain object or an array of [name, value] pairs', headers);
 	}
 
 	return block === '' ? undefined : block;

@@ -4,9 +4,9 @@ use crate::headers::HeaderBlock;
 use crate::kind::{Action, Family, Kind, RetryScope};
 use crate::profile::Profile;
 use crate::rate_limit::rate_limit_hint;
-use crate::retry_after::retry_after_ms;
+use crate::retry_after::{retry_after_ms, MAX_WAIT_MS};
 use crate::status::reason_phrase;
-use crate::text::{contains_ignore_case, scan_window};
+use crate::text::{contains_ignore_case, find_ignore_case, scan_window};
 use crate::transport::{classify_error_shape, ErrorShape, TransportDetail};
 use crate::variants::{
     forbidden_variant, not_found_variant, service_unavailable_variant, too_many_requests_variant,
@@ -110,7 +110,7 @@ pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>
         status: Some(status),
         kind,
         retry_after_ms: server_wait_ms(status, &headers, now_ms)
-            .or_else(|| documented_wait_ms(status, body)),
+            .or_else(|| body_wait_ms(status, body)),
         detail: None,
         server_retry: server_retry(&headers),
     }
@@ -139,14 +139,63 @@ fn server_retry(headers: &HeaderBlock) -> Option<bool> {
 /// own (docs.github.com, "Exceeding the rate limit").
 const SECONDARY_LIMIT_WAIT_MS: u64 = 60_000;
 
-/// A wait an API's documentation gives for an answer that carries none: a 403 or 429 whose reply
-/// says "secondary rate limit" (GitHub) waits [`SECONDARY_LIMIT_WAIT_MS`].
-fn documented_wait_ms(status: u16, body: Option<&str>) -> Option<u64> {
-    let secondary = matches!(status, 403 | 429)
-        && body
-            .map(scan_window)
-            .is_some_and(|body| contains_ignore_case(body, "secondary rate limit"));
-    secondary.then_some(SECONDARY_LIMIT_WAIT_MS)
+/// The wait a 403 or 429 states in its reply when no header does: Google's `RetryInfo` (see
+/// [`retry_info_ms`]), else GitHub's secondary rate limit ("secondary rate limit" in the reply),
+/// whose documentation asks for [`SECONDARY_LIMIT_WAIT_MS`].
+fn body_wait_ms(status: u16, body: Option<&str>) -> Option<u64> {
+    let body = scan_window(body.filter(|_| matches!(status, 403 | 429))?);
+    retry_info_ms(body).or_else(|| {
+        contains_ignore_case(body, "secondary rate limit").then_some(SECONDARY_LIMIT_WAIT_MS)
+    })
+}
+
+/// Google's `google.rpc.RetryInfo` in a JSON error reply, `"retryDelay": "17.412816s"` (a protobuf
+/// Duration: seconds, up to nine fraction digits), in ms rounded up; `None` when absent or
+/// malformed. Read from the bounded scan window like every body rule, never parsed as a whole.
+///
+/// ```
+/// # use http_verdict::classify::{classify, ResponseParts};
+/// # use http_verdict::headers::HeaderBlock;
+/// let body = r#"{"error":{"details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"17.412816s"}]}}"#;
+/// let response = ResponseParts { status: 429, headers: HeaderBlock::empty(), body: Some(body) };
+/// assert_eq!(classify(&response, 0, None).retry_after_ms, Some(17_413));
+/// ```
+fn retry_info_ms(body: &str) -> Option<u64> {
+    let at = find_ignore_case(body, "\"retrydelay\"", 0)? + "\"retrydelay\"".len();
+    // Past the colon, the spaces and the opening quote: the digits.
+    let start = at
+        + body
+            .bytes()
+            .skip(at)
+            .position(|byte| !matches!(byte, b':' | b' ' | b'\t' | b'"'))?;
+    // Whole seconds, then thousandths from the first three fraction digits; a later non-zero
+    // digit rounds up.
+    let (mut whole, mut thousandths, mut digits, mut fraction, mut beyond) =
+        (0u64, 0, 0, false, false);
+    for byte in body.bytes().skip(start) {
+        match byte {
+            b'0'..=b'9' if fraction && digits >= 3 => beyond |= byte > b'0',
+            b'0'..=b'9' if fraction => {
+                thousandths = thousandths * 10 + u64::from(byte - b'0');
+                digits += 1;
+            }
+            b'0'..=b'9' => {
+                whole = whole
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(byte - b'0'))
+            }
+            b'.' if !fraction => fraction = true,
+            b's' => {
+                for _ in digits..3 {
+                    thousandths *= 10;
+                }
+                let wait_ms = whole.saturating_mul(1000).saturating_add(thousandths);
+                return Some(wait_ms.saturating_add(u64::from(beyond)).min(MAX_WAIT_MS));
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The server's requested wait: `Retry-After` wins; else rate-limit headers with nothing left. A

@@ -378,8 +378,8 @@ fn reset_ms(headers: &HeaderBlock, name: &str, fractions: bool, now_ms: u64) -> 
     // NOTE: the Date header is parsed only when an epoch needs it, and at most once.
     let mut reference = None;
     let mut server_now = || *reference.get_or_insert_with(|| server_now_ms(headers, now_ms));
-    agreed_header_value(headers, name, |value| {
-        agreed_list_value(value, |element| {
+    agreed_header_value(headers, name, &mut |value| {
+        agreed_list_value(value, &mut |element| {
             if !fractions {
                 parse_delay_seconds(element)?;
             }

@@ -50,7 +50,7 @@ pub enum RetryAfter {
 /// assert_eq!(parse_retry_after("1.5555", now_ms), None);
 /// ```
 pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<RetryAfter> {
-    agreed_list_value(value, |element| match parse_delay_seconds(element) {
+    agreed_list_value(value, &mut |element| match parse_delay_seconds(element) {
         Some(seconds) => Some(RetryAfter::DelaySeconds(seconds)),
         None => match fractional_seconds(trim_ows(element)) {
             // NOTE: a fraction only on a delay: an instant with one is too doubtful to trust.
@@ -89,7 +89,7 @@ pub fn retry_after_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
             return Some(hint_ms.min(MAX_WAIT_MS));
         }
     }
-    let hint = agreed_header_value(headers, "retry-after", |value| {
+    let hint = agreed_header_value(headers, "retry-after", &mut |value| {
         parse_retry_after(value, now_ms)
     })?;
     match hint {
@@ -109,11 +109,15 @@ pub fn retry_after_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
 /// The instant an absolute hint (a `Retry-After` date, an epoch reset) is measured from: the
 /// response's own `Date` when it is present and valid, so that a client clock minutes off still
 /// waits what the server meant; else the client's `now_ms`.
+// NOTE: a `Date` before 1970 counts as absent: read as epoch ms it shares the `u64` readers of the
+// integer fields, one copy of the agreement loops in the wasm instead of one per type.
 pub(crate) fn reference_ms(headers: &HeaderBlock, now_ms: u64) -> i64 {
-    agreed_header_value(headers, "date", |value| {
-        agreed_list_value(value, |element| parse_http_date(element, now_ms))
-    })
-    .unwrap_or_else(|| i64::try_from(now_ms).unwrap_or(i64::MAX))
+    let date_ms = agreed_header_value(headers, "date", &mut |value| {
+        agreed_list_value(value, &mut |element| {
+            u64::try_from(parse_http_date(element, now_ms)?).ok()
+        })
+    });
+    i64::try_from(date_ms.unwrap_or(now_ms)).unwrap_or(i64::MAX)
 }
 
 /// A delay this large is an instant in epoch seconds (September 2001 onwards): no server means a
@@ -149,8 +153,8 @@ pub(crate) fn parse_delay_seconds(text: &str) -> Option<u64> {
 
 /// A non-negative integer header on which every repetition agrees.
 pub(crate) fn agreed_integer(headers: &HeaderBlock, name: &str) -> Option<u64> {
-    agreed_header_value(headers, name, |value| {
-        agreed_list_value(value, parse_delay_seconds)
+    agreed_header_value(headers, name, &mut |value| {
+        agreed_list_value(value, &mut parse_delay_seconds)
     })
 }
 
@@ -186,10 +190,12 @@ pub(crate) fn parse_digits(text: &str) -> Option<u64> {
 
 /// The value every line of header `name` agrees on, each line parsed by `parse`; `None` when the
 /// header is absent, any line fails to parse, or two lines disagree.
+// NOTE: the parser by `dyn` reference: one copy of the loop per result type in the wasm, instead of
+// one per closure.
 pub(crate) fn agreed_header_value<T: PartialEq>(
     headers: &HeaderBlock,
     name: &str,
-    mut parse: impl FnMut(&str) -> Option<T>,
+    parse: &mut dyn FnMut(&str) -> Option<T>,
 ) -> Option<T> {
     let mut values = headers.get_all(name);
     let first = parse(values.next()?)?;
@@ -207,7 +213,7 @@ pub(crate) fn agreed_header_value<T: PartialEq>(
 /// contains a comma itself.
 pub(crate) fn agreed_list_value<T: PartialEq>(
     value: &str,
-    mut parse: impl FnMut(&str) -> Option<T>,
+    parse: &mut dyn FnMut(&str) -> Option<T>,
 ) -> Option<T> {
     let mut agreed = None;
     let mut rest = value;

@@ -1529,7 +1529,7 @@ fn an_offline_network_failure_waits_for_the_network_and_spends_nothing() {
     );
     assert_eq!(
         decision.message(),
-        "Network Error (fetch_failed); the device is offline; attempt 3 is sent again once it is back online"
+        "Network Error (fetch_failed); the device is offline; attempt 3 is sent again once back online"
     );
 
     // Twenty offline failures: the breaker (2 unreachable in a row open it) and the budget see none.

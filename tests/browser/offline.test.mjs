@@ -140,7 +140,7 @@ test('the decision says so: reason offline, no wait, the same attempt again', as
 		retry: true,
 		reason: 'offline',
 		delayMs: 0,
-		message: 'Network Error (fetch_failed); the device is offline; attempt 3 is sent again once it is back online',
+		message: 'Network Error (fetch_failed); the device is offline; attempt 3 is sent again once back online',
 	});
 	await page.close();
 });
