@@ -346,8 +346,8 @@ impl ClientState {
             // The gate keeps the longer of its remaining wait and the new one; a throttle of a
             // request sent at the origin's pace slows the pace instead.
             let closes_gate = entry.pace.throttled(wait_ms, sent_ms, now_ms);
-            if closes_gate && wait_ms > entry.gate.remaining_ms(now_ms) {
-                entry.gate = Deadline::new(now_ms, wait_ms);
+            if closes_gate {
+                entry.gate.extend(now_ms, wait_ms);
             }
         } else if verdict.status.is_some()
             && !matches!(verdict.kind, Kind::Throttled | Kind::QuotaExceeded)
