@@ -28,7 +28,7 @@ const RETRY_NUMBERS = ['maxAttempts', 'baseDelayMs', 'multiplier', 'maxDelayMs',
 const BUDGET_NUMBERS = ['enabled', 'ratio', 'minRetries', 'windowMs'];
 const BREAKER_NUMBERS = ['enabled', 'failureThreshold', 'failureRatio', 'window', 'minCalls', 'openMs', 'failFast'];
 const STATE_NUMBERS = ['quotaLockMs', 'maxOrigins'];
-// The bit of createPolicy's `given` that says a jitter was given (JITTER_GIVEN in src/wasm/policy.rs).
+// The bit of a policy's `given` (core.create) that says a jitter was given (JITTER_GIVEN in src/wasm/policy.rs).
 const JITTER_GIVEN = 1 << 31;
 // The bits of decide's `flags` (src/wasm/policy.rs): an Idempotency-Key, a replayable body, and the
 // caller's own answer, retry or not.
@@ -61,7 +61,7 @@ function methodCode(method) {
  */
 function construct(concept, numbers, given, text) {
 	useCore();
-	const made = concept === 0 ? core.createPolicy(numbers, given, text) : core.createState(numbers, given);
+	const made = core.create(concept, numbers, given, text);
 	if (made === undefined) {
 		throw rangeError('ERR_INVALID_OPTION', core.rejection(concept, numbers, given, text));
 	}

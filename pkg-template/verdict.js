@@ -313,7 +313,7 @@ export function createProfile(spec) {
 
 	const ruleNumbers = new Float64Array(numbers);
 	const text = texts.join('\0');
-	const rules = core.createProfile(ruleNumbers, text);
+	const rules = core.create(2, ruleNumbers, 0, text);
 	if (rules === undefined) {
 		// The core made nothing: it names the first invalid rule field when asked (concept 2).
 		throw typeError('ERR_INVALID_PROFILE', core.rejection(2, ruleNumbers, 0, text));

@@ -469,7 +469,7 @@ impl TryFrom<ClientStateSpec> for ClientStateOptions {
     }
 }
 
-// Where each part's numbers start among those JavaScript passes (`createState`; pkg-template/
+// Where each part's numbers start among those JavaScript passes (`create`; pkg-template/
 // policy.js packs them in this order): the budget's, the breaker's, then the state's own two.
 const BUDGET_AT: usize = 0;
 const BREAKER_AT: usize = 4;

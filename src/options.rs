@@ -249,7 +249,7 @@ impl TryFrom<RetryOptionsSpec> for RetryOptions {
     }
 }
 
-// Where each retry option sits among the numbers JavaScript passes (`createPolicy`, in the order of
+// Where each retry option sits among the numbers JavaScript passes (`create`, in the order of
 // `RETRY_NUMBERS` in pkg-template/policy.js); the status overrides follow, two numbers each.
 const MAX_ATTEMPTS: u8 = 0;
 const BASE_DELAY_MS: u8 = 1;

@@ -38,9 +38,9 @@ const CALLER_DECLINES: u32 = 8;
 /// The bit of `decide`'s `flags` that says the device was offline (`Outcome::offline`).
 const OFFLINE: u32 = 16;
 
-/// The bit of `createPolicy`'s `given` that says a jitter was given (above the numeric options').
+/// The bit of `create`'s `given` for a policy that says a jitter was given (above the numeric options').
 const JITTER_GIVEN: u32 = 1 << 31;
-/// The bit of `createState`'s `given` that asks for no state at all (decisions read and record
+/// The bit of `create`'s `given` for a state that asks for no state at all (decisions read and record
 /// nothing).
 const NO_STATE: u32 = 1 << 31;
 
@@ -53,20 +53,32 @@ fn method_name(code: u32) -> &'static str {
         .unwrap_or("")
 }
 
-/// Validates retry options passed as numbers (see `RetryOptions::from_numbers`: one slot per
-/// numeric option, present when its bit of `given` is set, then the status overrides as status,
-/// retry pairs) and the jitter's name, given when bit `JITTER_GIVEN` is set. `None` when an option
-/// is out of range: `rejection` then names it.
-// NOTE: one array rather than an argument per option: each optional argument had its own glue on
-// both sides of the boundary. The jitter is a `&str` with a presence bit because an optional
-// `String` brings its own UTF-8 check and error path into the module. No `Result`: a thrown error
-// brings JS values (and their table and glue) into a module that otherwise takes only numbers and
-// strings.
-#[wasm_bindgen(js_name = createPolicy)]
-pub fn create_policy(numbers: &[f64], given: u32, jitter: &str) -> Option<CoreObject> {
-    policy_from(numbers, given, jitter)
-        .ok()
-        .map(CoreObject::policy)
+/// Makes the core object of `concept` (0 a retry policy, 1 a client state, else a profile) from
+/// its options as numbers, or `None` when one is out of range (`rejection` then names it).
+/// - A retry policy: one slot per numeric option, present when its bit of `given` is set, then the
+///   status overrides as status, retry pairs (see `RetryOptions::from_numbers`); `text` is the
+///   jitter's name, given when bit `JITTER_GIVEN` is set.
+/// - A client state (see `ClientState::from_numbers`); `given` with bit `NO_STATE` makes the
+///   stand-in for "no state" that `decide` takes when the caller passed none.
+/// - A profile: `numbers` are its rules and `text` their strings (see `profile_from`).
+// NOTE: one export for the three: every export has its own glue on both sides of the boundary,
+// and a static constructor per kind had its own too. Options cross as one array rather than an
+// argument each for the same reason; the jitter is a `&str` with a presence bit because an
+// optional `String` brings its own UTF-8 check and error path into the module. No `Result`: a
+// thrown error brings JS values (and their table and glue) into a module that otherwise takes only
+// numbers and strings.
+#[wasm_bindgen]
+pub fn create(concept: u32, numbers: &[f64], given: u32, text: &str) -> Option<CoreObject> {
+    match concept {
+        0 => policy_from(numbers, given, text)
+            .ok()
+            .map(CoreObject::policy),
+        1 if given & NO_STATE != 0 => Some(CoreObject::state(None)),
+        1 => state_from(numbers, given)
+            .ok()
+            .map(|state| CoreObject::state(Some(state))),
+        _ => profile_from(numbers, text).ok().map(CoreObject::profile),
+    }
 }
 
 fn policy_from(numbers: &[f64], given: u32, jitter: &str) -> Result<RetryPolicy, InputError> {
@@ -142,20 +154,6 @@ pub fn decide(
     set_wait(HINT_SLOT, decision.wait_hint_ms);
     set_wait(LIMIT_SLOT, decision.limit_ms);
     decision.reason.index() as u32
-}
-
-/// Validates client state options passed as numbers (see `ClientState::from_numbers`); `None` when
-/// an option is out of range (`rejection` names it).
-// NOTE: `given` with bit `NO_STATE` makes the stand-in for "no state" that `decide` takes when the
-// caller passed none; a static constructor for it had its own glue.
-#[wasm_bindgen(js_name = createState)]
-pub fn create_state(numbers: &[f64], given: u32) -> Option<CoreObject> {
-    if given & NO_STATE != 0 {
-        return Some(CoreObject::state(None));
-    }
-    state_from(numbers, given)
-        .ok()
-        .map(|state| CoreObject::state(Some(state)))
 }
 
 fn state_from(numbers: &[f64], given: u32) -> Result<ClientState, InputError> {

@@ -1,9 +1,6 @@
-//! The profile export: per-API rules, crossing in one call, validated once by the core and kept in
-//! wasm memory.
+//! Profiles from JavaScript: per-API rules, crossing in one call (`create`), validated once by the
+//! core and kept in wasm memory.
 
-use wasm_bindgen::prelude::*;
-
-use super::object::CoreObject;
 use crate::error::InputError;
 use crate::profile::{HeaderParts, Profile, ProfileBuilder, RuleParts};
 use crate::text::split_byte;
@@ -13,20 +10,13 @@ const HEADER_NAME: u32 = 1;
 const HEADER_EQUALS: u32 = 2;
 const HEADER_INCLUDES: u32 = 4;
 
-/// Builds and validates a profile; the error names the offending field. `rules` holds three numbers
-/// per rule: its status, which header fields it has (bit 1 name, 2 equals, 4 includes) and how many
-/// body patterns. `texts` holds the rules' strings in order, NUL-separated: the kind, the header
-/// fields it has, then its patterns. JS refuses strings that contain NUL.
+/// The profile these arguments describe, or why not: `rules` holds three numbers per rule (its
+/// status, which header fields it has: bit 1 name, 2 equals, 4 includes, and how many body
+/// patterns); `texts` holds the rules' strings in order, NUL-separated: the kind, the header
+/// fields it has, then its patterns. JS refuses strings that contain NUL. The rules are validated
+/// straight from the strings given: nothing is copied before it is valid.
 // NOTE: one call with two arguments instead of a class filled rule by rule and pattern by pattern:
 // every method with optional strings had its own glue on both sides of the boundary.
-/// `None` when a rule is invalid: `rejection` then names it.
-#[wasm_bindgen(js_name = createProfile)]
-pub fn create_profile(rules: &[f64], texts: &str) -> Option<CoreObject> {
-    profile_from(rules, texts).ok().map(CoreObject::profile)
-}
-
-/// The profile these arguments describe (see `create_profile`), or why not. The rules are
-/// validated straight from the strings given: nothing is copied before it is valid.
 pub(super) fn profile_from(rules: &[f64], texts: &str) -> Result<Profile, InputError> {
     let mut texts = split_byte(texts, 0);
     let mut builder = ProfileBuilder::new(rules.len() / 3)?;
