@@ -11,6 +11,8 @@
 //   importing the wasm as a module as workerd requires.
 // - share.js: the 'http-verdict/share' subpath (stores for sharing a client state between tabs,
 //   workers or hosts), minified, no wasm: not part of the browser download unless a page imports it.
+// - redis.js: the 'http-verdict/redis' subpath (the same sharing over a Redis client), minified, no
+//   wasm, never imported by the main entries.
 // - node.js: the Node entry, the same sources and the glue in one readable (unminified) module, so
 //   that `import` reads one file instead of twenty.
 // - http_verdict_bg.wasm: the optimised module with its custom sections (names) removed.
@@ -38,7 +40,7 @@ const templateDir = join(root, 'pkg-template');
 const pkgDir = join(root, 'pkg');
 const GLUE = 'http_verdict.js';
 const WASM = 'http_verdict_bg.wasm';
-const COPIED = ['package.json', 'index.d.ts', 'fetch.d.ts', 'share.d.ts'];
+const COPIED = ['package.json', 'index.d.ts', 'fetch.d.ts', 'share.d.ts', 'redis.d.ts'];
 
 function fail(message) {
 	console.error(`assemble: ${message}`);
@@ -127,6 +129,15 @@ await build({
 	platform: 'neutral',
 	minify: true,
 });
+// 'http-verdict/redis': the same sharing over the caller's Redis client (node-redis or ioredis,
+// duck-typed), minified, no wasm; never imported by the main entries.
+await build({
+	...common,
+	entryPoints: [join(templateDir, 'redis.js')],
+	outfile: join(pkgDir, 'redis.js'),
+	platform: 'neutral',
+	minify: true,
+});
 await build({
 	...common,
 	entryPoints: [join(templateDir, 'node.js')],
@@ -147,7 +158,7 @@ if (/\bfrom\s*["']|\bimport\s*["'(]/.test(web)) {
 }
 
 const browserFiles = ['web.js', WASM];
-const rows = [...browserFiles, 'node.js', 'share.js'].map(measure);
+const rows = [...browserFiles, 'node.js', 'share.js', 'redis.js'].map(measure);
 const browser = rows.filter(row => browserFiles.includes(row.file));
 const total = {
 	file: 'browser download',
