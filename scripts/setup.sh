@@ -85,4 +85,13 @@ if [ ! -x /usr/sbin/nginx ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx
 fi
 
-say "ok (wasm-bindgen $bindgen_version, wasm-pack $WASM_PACK_VERSION, $(node --version), $(/usr/bin/chromium --version 2>/dev/null | head -1), $(/usr/bin/firefox-esr --version 2>/dev/null), $(/usr/sbin/nginx -v 2>&1))"
+# 7. Debian's redis-server for tests/node/redis*.test.mjs (the fleet sharing over Redis): the tests
+# start their own on a free loopback port without persistence and stop it by its PID; the package's
+# own service is not used.
+if [ ! -x /usr/bin/redis-server ]; then
+  say "installing redis-server from Debian"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server
+fi
+
+say "ok (wasm-bindgen $bindgen_version, wasm-pack $WASM_PACK_VERSION, $(node --version), $(/usr/bin/chromium --version 2>/dev/null | head -1), $(/usr/bin/firefox-esr --version 2>/dev/null), $(/usr/sbin/nginx -v 2>&1), $(/usr/bin/redis-server --version | cut -d' ' -f1-3))"
