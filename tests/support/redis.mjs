@@ -70,13 +70,17 @@ export async function startRedis() {
 	};
 
 	const stop = async signal => {
-		if (child.exitCode !== null || child.signalCode !== null) {
+		// This server, not whichever `child` is current when a timer fires (a restart replaces it).
+		const server = child;
+		if (server.exitCode !== null || server.signalCode !== null) {
 			return;
 		}
 
-		const exited = new Promise(resolve => child.once('exit', resolve));
-		process.kill(child.pid, signal);
-		await Promise.race([exited, sleep(2000).then(() => child.kill('SIGKILL'))]);
+		const exited = new Promise(resolve => server.once('exit', resolve));
+		process.kill(server.pid, signal);
+		const timer = setTimeout(() => server.kill('SIGKILL'), 2000);
+		await exited;
+		clearTimeout(timer);
 	};
 
 	await start();
