@@ -7,13 +7,15 @@
 //!    `RateLimit: limit=100, remaining=0, reset=30`, then the older separate `RateLimit-Limit`,
 //!    `RateLimit-Remaining` and `RateLimit-Reset` (delta seconds);
 //! 2. the vendor `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`, or when none
-//!    of them is read, the same three spelled `X-Rate-Limit-*` (X, Okta).
+//!    of them is read, the same three spelled `X-Rate-Limit-*` (X, Okta), else OpenAI's pairs
+//!    `X-RateLimit-*-Requests` and `X-RateLimit-*-Tokens` (the exhausted one counts).
 //!
 //! `X-RateLimit-Reset` means different things at different vendors, so its magnitude decides: a
 //! value of at least `1_000_000_000_000` is epoch milliseconds, at least `1_000_000_000` is epoch
 //! seconds (September 2001 onwards; no real delay is 31 years long), anything smaller is delta
 //! seconds. Epoch values become a wait from the caller's clock (a reset in the past means 0). It
 //! alone may carry a fraction of up to three digits (`1.5`), rounded up to whole milliseconds.
+//! A reset may also be written out: a Go duration (`6m0s`) or an HTTP-date.
 //!
 //! Everything else is non-negative ASCII-digit integers, saturating rather than overflowing; all ms
 //! values are capped at [`MAX_WAIT_MS`]. A malformed field, or a repeated field whose repetitions
@@ -22,6 +24,7 @@
 use core::cmp::Reverse;
 
 use crate::headers::{HeaderBlock, Values, MAX_LIST_MEMBERS};
+use crate::http_date::parse_http_date;
 use crate::retry_after::{
     agreed_header_value, agreed_integer, agreed_list_value, delay_seconds_ms, fractional_seconds,
     parse_delay_seconds, parse_digits, server_now_ms, trim_ows, EPOCH_MS_FROM, EPOCH_SECONDS_FROM,
@@ -183,30 +186,57 @@ fn old_separate_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
 }
 
 /// The vendor `X-RateLimit-*` headers, else (when none of them is read) the `X-Rate-Limit-*`
-/// spelling of X and Okta (epoch seconds, read by magnitude alike).
+/// spelling of X and Okta (epoch seconds, read by magnitude alike), else OpenAI's
+/// `X-RateLimit-*-Requests` and `X-RateLimit-*-Tokens` (resets as Go durations).
 fn vendor_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
-    let family = |[remaining, reset, limit]: [&'static str; 3]| RateLimitHint {
-        remaining: agreed_integer(headers, remaining),
-        reset_ms: reset_ms(headers, reset, true, now_ms),
-        window_ms: None,
-        limit: agreed_integer(headers, limit),
-    };
-    // NOTE: the second spelling is looked up only when the first says nothing: GitHub-style
-    // headers are the common case, and each lookup scans the block.
-    let hint = family([
+    let mut kept = RateLimitHint::default();
+    for (index, [remaining, reset, limit]) in VENDOR_FAMILIES.iter().enumerate() {
+        let hint = RateLimitHint {
+            remaining: agreed_integer(headers, remaining),
+            reset_ms: reset_ms(headers, reset, true, now_ms),
+            window_ms: None,
+            limit: agreed_integer(headers, limit),
+        };
+        if hint == RateLimitHint::default() {
+            continue;
+        }
+        // NOTE: a family that says something ends the search (each lookup scans the block), except
+        // one of OpenAI's pair that is not exhausted: the other may be.
+        if index < FIRST_PAIRED_FAMILY || hint.remaining == Some(0) {
+            return hint;
+        }
+        if kept == RateLimitHint::default() {
+            kept = hint;
+        }
+    }
+    kept
+}
+
+/// The vendor families, `[remaining, reset, limit]`, in the order they are looked up.
+const VENDOR_FAMILIES: [[&str; 3]; 4] = [
+    [
         "x-ratelimit-remaining",
         "x-ratelimit-reset",
         "x-ratelimit-limit",
-    ]);
-    if hint != RateLimitHint::default() {
-        return hint;
-    }
-    family([
+    ],
+    [
         "x-rate-limit-remaining",
         "x-rate-limit-reset",
         "x-rate-limit-limit",
-    ])
-}
+    ],
+    [
+        "x-ratelimit-remaining-requests",
+        "x-ratelimit-reset-requests",
+        "x-ratelimit-limit-requests",
+    ],
+    [
+        "x-ratelimit-remaining-tokens",
+        "x-ratelimit-reset-tokens",
+        "x-ratelimit-limit-tokens",
+    ],
+];
+/// Families from this index on are OpenAI's two limits, of which the exhausted one counts.
+const FIRST_PAIRED_FAMILY: usize = 2;
 
 /// Interprets `X-RateLimit-Reset` by magnitude (see the module doc) as a wait in ms.
 fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> {
@@ -214,7 +244,10 @@ fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> 
     // Thousandths of the unit, padded: "5" → 500, "25" → 250, "125" → 125.
     let (whole, thousandths) = match parse_digits(text) {
         Some(whole) => (whole, 0),
-        None => fractional_seconds(text)?,
+        None => match fractional_seconds(text) {
+            Some(parts) => parts,
+            None => return written_reset_ms(text, now_ms),
+        },
     };
     let wait_ms = if whole >= EPOCH_MS_FROM {
         let epoch_ms = whole.saturating_add(u64::from(thousandths > 0));
@@ -227,6 +260,89 @@ fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> 
     };
     Some(wait_ms.min(MAX_WAIT_MS))
 }
+
+/// A reset written out rather than as a number: a Go duration (OpenAI's `6m0s`, `20ms`) or an
+/// HTTP-date (`RateLimit-Reset` in draft-polli-00), as a wait in ms; a date in the past means 0.
+// NOTE: Jira's ISO 8601 instants (`2026-12-07T10:05Z`) are not read: the smallest parser measured
+// +409 B gzip, over the package's budget (README "Dialects").
+fn written_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> {
+    if let Some(wait_ms) = go_duration_ms(text) {
+        return Some(wait_ms);
+    }
+    let now_ms = now_ms();
+    let at_ms = parse_http_date(text, now_ms)?;
+    let wait_ms = u64::try_from(at_ms.saturating_sub(i64::try_from(now_ms).ok()?)).unwrap_or(0);
+    Some(wait_ms.min(MAX_WAIT_MS))
+}
+
+/// A Go duration (`time.Duration`'s text: `1h2m3.5s`, `6m0s`, `20ms`, `750us`, `9ns`) in ms,
+/// rounded up and capped at [`MAX_WAIT_MS`]; `None` for anything else, a bare number included
+/// (that is seconds elsewhere).
+///
+/// ```
+/// # use http_verdict::headers::HeaderBlock;
+/// # use http_verdict::rate_limit::rate_limit_hint;
+/// let reset = |value: &str| {
+///     let headers = format!("x-ratelimit-remaining-tokens: 0\nx-ratelimit-reset-tokens: {value}");
+///     rate_limit_hint(&HeaderBlock::new(&headers), 0).and_then(|hint| hint.reset_ms)
+/// };
+/// assert_eq!(reset("6m0s"), Some(360_000));
+/// assert_eq!(reset("1h2m3.5s"), Some(3_723_500));
+/// assert_eq!(reset("20ms"), Some(20));
+/// assert_eq!(reset("0.1us"), Some(1));
+/// assert_eq!(reset("6m0"), None);
+/// assert_eq!(reset("m"), None);
+/// ```
+// NOTE: in f64, exact for every whole number of ms a server sends and the smallest code here; a
+// hostile run of whole digits only makes a larger number (at worst infinity), capped.
+fn go_duration_ms(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let (mut total_ms, mut at) = (0.0, 0);
+    while at < bytes.len() {
+        let (mut number, mut scale, mut has_digit, mut in_fraction) = (0.0, 1.0, false, false);
+        while let Some(&byte) = bytes.get(at) {
+            if byte.is_ascii_digit() {
+                // Fraction digits past the ninth cannot matter in ms (and a flood of them would
+                // make infinity over infinity).
+                if !in_fraction || scale < 1e9 {
+                    number = number * 10.0 + f64::from(byte - b'0');
+                    scale *= if in_fraction { 10.0 } else { 1.0 };
+                }
+                has_digit = true;
+            } else if byte == b'.' && !in_fraction {
+                in_fraction = true;
+            } else {
+                break;
+            }
+            at += 1;
+        }
+        let rest = bytes.get(at..)?;
+        let &(unit, unit_ms) = GO_UNITS.iter().find(|(unit, _)| rest.starts_with(unit))?;
+        if !has_digit {
+            return None;
+        }
+        at += unit.len();
+        total_ms += number / scale * unit_ms;
+    }
+    let capped_ms = if total_ms < MAX_WAIT_MS as f64 {
+        total_ms
+    } else {
+        MAX_WAIT_MS as f64
+    };
+    // NOTE: float-to-int `as` truncates (and saturates); a remainder rounds up.
+    let whole_ms = capped_ms as u64;
+    (at > 0).then(|| whole_ms + u64::from((whole_ms as f64) < capped_ms))
+}
+
+/// Go's duration units in ms, the two-letter ones first (`ms` before `m`).
+const GO_UNITS: [(&[u8], f64); 6] = [
+    (b"ms", 1.0),
+    (b"us", 0.001),
+    (b"ns", 0.000_001),
+    (b"h", 3_600_000.0),
+    (b"m", 60_000.0),
+    (b"s", 1_000.0),
+];
 
 /// Every list member of every line of header `name`, trimmed, up to [`MAX_LIST_MEMBERS`].
 // NOTE: a quoted name containing a comma is split in two; both halves are then malformed and ignored.
@@ -373,15 +489,16 @@ fn parse_name(item: &str) -> Option<&str> {
 
 /// A reset header read by magnitude (see [`vendor_reset_ms`]). An epoch is measured from the
 /// response's `Date` when it has one (the server's clock, as for `Retry-After` dates), else `now_ms`.
-/// `fractions`: whether `1.5` is allowed (the vendor form); the drafts' field takes whole seconds.
+/// `fractions`: whether `1.5` is allowed (the vendor form); the drafts' field takes whole seconds
+/// (or, in draft-polli-00, an HTTP-date).
 fn reset_ms(headers: &HeaderBlock, name: &str, fractions: bool, now_ms: u64) -> Option<u64> {
     // NOTE: the Date header is parsed only when an epoch needs it, and at most once.
     let mut reference = None;
     let mut server_now = || *reference.get_or_insert_with(|| server_now_ms(headers, now_ms));
     agreed_header_value(headers, name, &mut |value| {
         agreed_list_value(value, &mut |element| {
-            if !fractions {
-                parse_delay_seconds(element)?;
+            if !fractions && fractional_seconds(trim_ows(element)).is_some() {
+                return None;
             }
             vendor_reset_ms(element, &mut server_now)
         })

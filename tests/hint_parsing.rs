@@ -701,10 +701,102 @@ fn vendor_reset_fractions_round_up_to_whole_ms() {
     assert_eq!(reset("1795514460.5"), Some(60_500));
     assert_eq!(reset("1795514401500.2"), Some(1_501));
     for value in [
-        "1.2345", "1.", ".5", "-1", "+1", "1e3", "0x10", "1,5", "1 .5", "1. 5", "abc", "5s", "",
+        "1.2345", "1.", ".5", "-1", "+1", "1e3", "0x10", "1,5", "1 .5", "1. 5", "abc", "5S", "",
     ] {
         assert_eq!(reset(value), None, "{value:?}");
     }
+}
+
+#[test]
+fn resets_written_as_go_durations_read_as_waits_rounded_up_to_whole_ms() {
+    let reset = |value: &str| hint(&format!("X-RateLimit-Reset: {value}")).and_then(|h| h.reset_ms);
+    assert_eq!(reset("5s"), Some(5_000));
+    assert_eq!(reset("6m0s"), Some(360_000));
+    assert_eq!(reset("1h2m3.5s"), Some(3_723_500));
+    assert_eq!(reset("20ms"), Some(20));
+    assert_eq!(reset("1.5ms"), Some(2));
+    assert_eq!(reset("750us"), Some(1));
+    assert_eq!(reset("9ns"), Some(1));
+    assert_eq!(reset("0s"), Some(0));
+    assert_eq!(reset(".5s"), Some(500));
+    assert_eq!(reset("0.123456789123h"), Some(444_445));
+    // Hostile sizes are capped like every other wait, never wrapped.
+    assert_eq!(reset("99999999999999999999999h"), Some(MAX_WAIT_MS));
+    assert_eq!(reset("9999999h9999999h"), Some(2 * 9_999_999 * 3_600_000));
+    assert_eq!(reset(&format!("{}s", "9".repeat(400))), Some(MAX_WAIT_MS));
+    assert_eq!(reset(&format!("0.{}s", "9".repeat(400))), Some(1_000));
+    assert_eq!(reset(&format!("1.{}1ms", "0".repeat(400))), Some(1));
+    for value in [
+        "s", "ms", ".s", "1.5.5s", "6m0", "1x", "1 s", "-1s", "1µs", "1d", "1hh", "1s1",
+    ] {
+        assert_eq!(reset(value), None, "{value:?}");
+    }
+}
+
+#[test]
+fn resets_written_as_http_dates_count_from_the_date_header() {
+    // Measured from the Date header, 40 minutes after the client clock (NOW_MS).
+    let at = |reset: &str| {
+        hint(&format!(
+            "Date: Tue, 24 Nov 2026 10:40:00 GMT\nX-RateLimit-Remaining: 0\nX-RateLimit-Reset: {reset}"
+        ))
+        .and_then(|h| h.exhausted_wait_ms())
+    };
+    assert_eq!(at("Tue, 24 Nov 2026 10:41:00 GMT"), Some(60_000));
+    // In the past: no wait left.
+    assert_eq!(at("Tue, 24 Nov 2026 10:00:00 GMT"), Some(0));
+    // ISO 8601 instants are not read (README "Dialects": over the size budget).
+    assert_eq!(at("2026-11-24T10:45Z"), None);
+    assert_eq!(at("Tue, 31 Nov 2026 10:41:00 GMT"), None);
+}
+
+#[test]
+fn ratelimit_reset_takes_whole_seconds_or_an_http_date_not_a_fraction() {
+    let at = |reset: &str| {
+        hint(&format!(
+            "Date: Tue, 24 Nov 2026 10:40:00 GMT\nRateLimit-Remaining: 0\nRateLimit-Reset: {reset}"
+        ))
+        .and_then(|h| h.exhausted_wait_ms())
+    };
+    assert_eq!(at("50"), Some(50_000));
+    assert_eq!(at("Tue, 24 Nov 2026 10:40:50 GMT"), Some(50_000));
+    assert_eq!(at("1.5"), None);
+}
+
+#[test]
+fn openai_limits_the_exhausted_one_counts() {
+    let hint_of = |requests: (&str, &str), tokens: (&str, &str)| {
+        hint(&format!(
+            "x-ratelimit-remaining-requests: {}\nx-ratelimit-reset-requests: {}\n\
+             x-ratelimit-remaining-tokens: {}\nx-ratelimit-reset-tokens: {}",
+            requests.0, requests.1, tokens.0, tokens.1
+        ))
+        .unwrap()
+    };
+    assert_eq!(
+        hint_of(("0", "1s"), ("149984", "6m0s")).exhausted_wait_ms(),
+        Some(1_000)
+    );
+    assert_eq!(
+        hint_of(("59", "1s"), ("0", "6m0s")).exhausted_wait_ms(),
+        Some(360_000)
+    );
+    // Both spent: the requests limit is read (its reset is the first that lets a request through
+    // only when the tokens allow it too; the policy's own backoff covers the rest).
+    assert_eq!(
+        hint_of(("0", "1s"), ("0", "6m0s")).exhausted_wait_ms(),
+        Some(1_000)
+    );
+    assert_eq!(
+        hint_of(("5", "1s"), ("7", "6m0s")).exhausted_wait_ms(),
+        None
+    );
+    let tokens_only =
+        hint("x-ratelimit-remaining-tokens: 0\nx-ratelimit-reset-tokens: 20ms").unwrap();
+    assert_eq!(tokens_only.exhausted_wait_ms(), Some(20));
+    // GitHub's own headers win over the suffixed ones.
+    let both = hint("x-ratelimit-remaining: 3\nx-ratelimit-remaining-requests: 0\nx-ratelimit-reset-requests: 1s").unwrap();
+    assert_eq!(both.remaining, Some(3));
 }
 
 #[test]
