@@ -23,6 +23,8 @@ const MAX_MESSAGE_CHARS = 4096;
 // How long `ready` waits for the subscription and the start-up read before it gives up.
 const READY_BOUND_MS = 1000;
 const RESUBSCRIBE_MS = 1000;
+const REREAD_MS = 200;
+const REREAD_TRIES = 10;
 
 // KEYS: the origin's gate, quota and open keys. ARGV: their waits in ms (0: none), the value stored,
 // the channel and the message. Each key keeps the longer of its wait left and the new one, and the
@@ -244,11 +246,22 @@ export function shareThroughRedis(client, options = {}) {
 		}
 
 		// Both libraries reconnect and subscribe again by themselves once subscribed; facts published
-		// while this process was away from Redis are read again when it is back.
+		// while this process was away from Redis are read again when it is back (through `client`,
+		// which may reconnect a little later than the subscriber: a few tries).
 		let connections = 0;
+		const reread = triesLeft => {
+			if (!closed) {
+				read().then(done => {
+					if (!done && triesLeft > 1) {
+						setTimeout(reread, REREAD_MS, triesLeft - 1).unref?.();
+					}
+				});
+			}
+		};
+
 		subscriber.on?.('ready', () => {
-			if (connections++ > 0 && subscribed && !closed) {
-				read();
+			if (connections++ > 0 && subscribed) {
+				reread(REREAD_TRIES);
 			}
 		});
 		ready = bounded(subscribe, READY_BOUND_MS).then(done => done === true);

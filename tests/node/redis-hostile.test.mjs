@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
+import Redis from 'ioredis';
 import {createClient} from 'redis';
 import {ClientState, RetryPolicy} from '../../pkg/node.js';
 import {shareThroughRedis} from '../../pkg/redis.js';
@@ -47,10 +48,10 @@ function throttle(state, origin = ORIGIN, retryAfter = '5') {
 	return policy.decide({status: 429, responseHeaders: {'retry-after': retryAfter}, origin}, state);
 }
 
-/** Polls `state` until `origin` is refused for `reason` (up to 2 s); the admission, or the last one. */
-async function refusal(state, origin, reason) {
+/** Polls `state` until `origin` is refused for `reason` (up to `boundMs`); the admission, or the last one. */
+async function refusal(state, origin, reason, boundMs = 2_000) {
 	let admission;
-	for (let tries = 0; tries < 200; tries++) {
+	for (let tries = 0; tries < boundMs / 10; tries++) {
 		admission = state.admit(policy, {origin});
 		if (admission.reason === reason) {
 			break;
@@ -256,4 +257,32 @@ describe('clients that fail', () => {
 		b.free();
 		await share.close();
 	});
+});
+
+describe('a Redis that comes back', () => {
+	for (const lib of ['node-redis', 'ioredis']) {
+		test(`${lib}: after Redis restarts, the facts it holds then are read again`, async () => {
+			const own = await startRedis();
+			const user = lib === 'ioredis' ? new Redis(own.port, '127.0.0.1') : createClient({url: own.url});
+			user.on('error', () => {});
+			if (lib !== 'ioredis') {
+				await user.connect();
+			}
+
+			const share = shareThroughRedis(user, {prefix: 'back:'});
+			assert.equal(await share.ready, true);
+			const state = new ClientState({share});
+			await own.kill();
+			await own.restart();
+			// Written while the processes are still reconnecting: no message announces it.
+			await own.command('SET back:quota:https://back.example 1 PX 60000');
+			const locked = await refusal(state, 'https://back.example', 'quota_exceeded', 5_000);
+			assert.equal(locked.reason, 'quota_exceeded');
+			assert.ok(locked.retryInMs > 50_000, `${locked.retryInMs} ms`);
+			state.free();
+			await share.close();
+			await (lib === 'ioredis' ? user.quit() : user.close());
+			await own.close();
+		});
+	}
 });
