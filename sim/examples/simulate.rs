@@ -29,10 +29,72 @@ mod report {
     use std::process::ExitCode;
 
     use http_verdict_sim::{
-        dominating, render_dominance, render_table, render_targets, run_scenario, run_variant,
-        runs_csv, scenario, self_check, series_csv, variants, PolicyKind, SimReport, SCENARIOS,
-        VARIANT_SCENARIOS,
+        dominating, fleet_variants, render_dominance, render_table, render_targets, run_scenario,
+        run_variant, runs_csv, scenario, self_check, series_csv, variants, PolicyKind, Recovery,
+        SimReport, Summary, FLEET_SCENARIOS, SCENARIOS, VARIANT_SCENARIOS,
     };
+
+    /// The service fleet's table for one scenario: what its instances sent within the fault (in
+    /// the quota scenario, into the quota wall), their load and success there, and how long the
+    /// service took to recover.
+    fn fleet_table(name: &str, groups: &[(String, Vec<SimReport>)]) -> String {
+        let mut out = format!(
+            "### `{name}`, the service as a fleet\n\n| | service attempts in fault | amp. in fault, service | success in fault, service | recovery, service |\n|---|---:|---:|---:|---:|\n"
+        );
+        for (label, runs) in groups {
+            let cell = |values: Vec<f64>, scale: f64, decimals: usize, suffix: &str| {
+                Summary::of(values).map_or_else(
+                    || "—".to_owned(),
+                    |summary| {
+                        format!(
+                            "{:.decimals$}{suffix} ± {:.decimals$}",
+                            summary.mean * scale,
+                            summary.spread * scale
+                        )
+                    },
+                )
+            };
+            let attempts = cell(
+                runs.iter()
+                    .map(|run| run.service_attempts_fault as f64)
+                    .collect(),
+                1.0,
+                0,
+                "",
+            );
+            let load = cell(
+                runs.iter()
+                    .filter_map(|run| run.service.amplification_fault)
+                    .collect(),
+                1.0,
+                3,
+                "",
+            );
+            let success = cell(
+                runs.iter()
+                    .filter_map(|run| run.service.success_rate_fault)
+                    .collect(),
+                100.0,
+                1,
+                " %",
+            );
+            let recovery = cell(
+                runs.iter()
+                    .filter_map(|run| match run.service.recovery {
+                        Recovery::AfterMs(ms) => Some(ms as f64 / 1_000.0),
+                        _ => None,
+                    })
+                    .collect(),
+                1.0,
+                1,
+                " s",
+            );
+            out.push_str(&format!(
+                "| {label} | {attempts} | {load} | {success} | {recovery} |\n"
+            ));
+        }
+        out
+    }
 
     struct Args {
         seeds: u64,
@@ -182,6 +244,25 @@ mod report {
                 "{}",
                 render_table(&format!("`{name}`, variants"), &groups, true)
             );
+        }
+        println!("## What-if: the service as a fleet sharing through a store\n");
+        for name in FLEET_SCENARIOS {
+            if args.scenario.as_deref().is_some_and(|only| only != *name) {
+                continue;
+            }
+            let Some(scenario) = scenario(name, args.scale) else {
+                continue;
+            };
+            let groups: Vec<(String, Vec<SimReport>)> = fleet_variants()
+                .iter()
+                .map(|variant| {
+                    let runs = (1..=args.seeds)
+                        .map(|seed| run_variant(&scenario, variant, seed))
+                        .collect();
+                    (variant.label.to_owned(), runs)
+                })
+                .collect();
+            println!("{}", fleet_table(name, &groups));
         }
         if check.passed {
             ExitCode::SUCCESS

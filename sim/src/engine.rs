@@ -15,7 +15,9 @@ use super::population::{draw_method, exponential_ms, HttpMethod, SERVICE, TABS};
 use super::scenario::Scenario;
 use super::server::{Intake, Job, Reply, Server, Wire, FAST_REPLY_MS};
 use super::strategy::{Gate, Next, RequestView, Seen, Strategy};
+use super::variants::Store;
 use super::{PolicyKind, SimReport};
+use http_verdict::shared::SharedFacts;
 
 /// One-way network delay, in ms.
 const ONE_WAY_MS: u64 = 15;
@@ -34,6 +36,8 @@ enum Event {
     Deliver(u32),
     /// An attempt's timeout fires.
     Timeout(u32),
+    /// A fact published through the store reaches a service instance.
+    Learn(u32, SharedFacts),
 }
 
 struct Client {
@@ -42,6 +46,9 @@ struct Client {
     requests: u64,
     /// Truth: the client has been told the quota is exhausted until then.
     quota_locked_until_ms: u64,
+    /// When the gate, quota lock and open breaker it last published or learned end (sim ms):
+    /// it publishes only a wait that got longer, as `share` does.
+    published_ends_ms: [u64; 3],
 }
 
 struct Request {
@@ -85,6 +92,10 @@ struct Engine<'a> {
     /// Tabs per browser sharing their state's facts (`ClientState`'s `share` across tabs); 0 or 1:
     /// none.
     tabs_per_browser: u32,
+    /// The store the service's clients share their facts through, if they do.
+    store: Option<Store>,
+    /// Which copies of the store's messages are lost.
+    store_random: SplitMix64,
 }
 
 /// Makes one client's strategy from the client's seed.
@@ -97,6 +108,7 @@ pub(crate) fn simulate(
     seed: u64,
     factory: Factory,
     tabs_per_browser: u32,
+    store: Option<Store>,
 ) -> SimReport {
     let mut clients = Vec::new();
     let mut first_client = Vec::new();
@@ -109,6 +121,7 @@ pub(crate) fn simulate(
                 strategy: factory(client_seed),
                 requests: 0,
                 quota_locked_until_ms: 0,
+                published_ends_ms: [0; 3],
             });
         }
     }
@@ -125,6 +138,8 @@ pub(crate) fn simulate(
         attempt_records: Vec::new(),
         compliance: Compliance::default(),
         tabs_per_browser,
+        store,
+        store_random: SplitMix64::new(mix(seed ^ 0x5702_E105)),
     };
     for population in 0..scenario.fleet.len() {
         engine.schedule_arrival(population);
@@ -144,6 +159,7 @@ impl Engine<'_> {
             Event::AtServer(attempt) => self.at_server(attempt),
             Event::Served(attempt) => self.served(attempt),
             Event::Deliver(attempt) => self.deliver(attempt),
+            Event::Learn(client, facts) => self.learn(client as usize, facts),
             Event::Timeout(attempt) => {
                 if let Some(slot) = self.attempts.get_mut(attempt as usize) {
                     if !slot.resolved {
@@ -430,6 +446,7 @@ impl Engine<'_> {
         };
         let next = client.strategy.after(&view, &seen);
         self.tell_browser(client_index, now_ms);
+        self.tell_fleet(client_index, now_ms);
         if seen.is_success() {
             self.end(request, true);
             return;
@@ -469,6 +486,55 @@ impl Engine<'_> {
             match self.clients.get_mut(sibling) {
                 Some(tab) if tab.population == TABS => tab.strategy.learn(facts, now_ms),
                 _ => {}
+            }
+        }
+    }
+
+    /// Publishes what a service client's state knows through the store when one of its waits got
+    /// longer: each other client of the service hears it `latency_ms` later, unless that copy is
+    /// lost. The waits travel as they were when published (durations, as over Redis).
+    fn tell_fleet(&mut self, client_index: usize, now_ms: u64) {
+        let Some(store) = self.store else {
+            return;
+        };
+        let (Some(&first), Some(service)) = (
+            self.first_client.get(SERVICE),
+            self.scenario.fleet.get(SERVICE),
+        ) else {
+            return;
+        };
+        let Some(client) = self.clients.get_mut(client_index) else {
+            return;
+        };
+        if client.population != SERVICE {
+            return;
+        }
+        let facts = client.strategy.facts(now_ms);
+        let ends = ends_ms(facts, now_ms);
+        let longer = ends
+            .iter()
+            .zip(client.published_ends_ms)
+            .any(|(&end_ms, known_ms)| end_ms > now_ms && end_ms > known_ms.saturating_add(1));
+        if !longer {
+            return;
+        }
+        client.published_ends_ms = ends;
+        for sibling in first..first + service.clients as usize {
+            if sibling != client_index && self.store_random.next_unit() >= store.loss {
+                self.queue
+                    .after(store.latency_ms, Event::Learn(sibling as u32, facts));
+            }
+        }
+    }
+
+    /// A service client merges a fact from the store, and remembers it as known (no echo).
+    fn learn(&mut self, client_index: usize, facts: SharedFacts) {
+        let now_ms = self.queue.now_ms();
+        if let Some(client) = self.clients.get_mut(client_index) {
+            client.strategy.learn(facts, now_ms);
+            let known = ends_ms(client.strategy.facts(now_ms), now_ms);
+            for (kept_ms, known_ms) in client.published_ends_ms.iter_mut().zip(known) {
+                *kept_ms = (*kept_ms).max(known_ms);
             }
         }
     }
@@ -525,9 +591,22 @@ impl Engine<'_> {
             all: metrics::summarize(&records, &self.attempt_records, None, frame),
             tabs: metrics::summarize(&records, &self.attempt_records, Some(TABS), frame),
             service: metrics::summarize(&records, &self.attempt_records, Some(SERVICE), frame),
+            service_attempts_fault: scenario.fault.map_or(0, |fault| {
+                self.attempt_records
+                    .iter()
+                    .filter(|attempt| {
+                        attempt.population == SERVICE && fault.contains(attempt.sent_ms)
+                    })
+                    .count() as u64
+            }),
             server,
             compliance: self.compliance,
             series: metrics::series(&records, &self.attempt_records, scenario.duration_ms),
         }
     }
+}
+
+/// When each of the facts' waits ends, from `now_ms` (sim ms).
+fn ends_ms(facts: SharedFacts, now_ms: u64) -> [u64; 3] {
+    [facts.gate_ms, facts.quota_ms, facts.open_ms].map(|wait_ms| now_ms.saturating_add(wait_ms))
 }

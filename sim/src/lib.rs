@@ -50,7 +50,9 @@ pub use scenario::{scenario, Scenario, SCENARIOS, SPIKE};
 pub use server::{
     Admission, Capacity, FailureMix, Hints, Quota, ServerSpec, ServerStats, Window, EPOCH_MS,
 };
-pub use variants::{variants, Variant, VARIANT_SCENARIOS};
+pub use variants::{
+    fleet_variants, variants, Fleet, Store, Variant, FLEET_SCENARIOS, VARIANT_SCENARIOS,
+};
 
 use strategy::Strategy;
 
@@ -162,6 +164,9 @@ pub struct SimReport {
     pub tabs: Metrics,
     /// The Node service alone.
     pub service: Metrics,
+    /// Attempts the Node service sent within the fault's window (0 without a fault): in the quota
+    /// scenario, what it spent into the quota wall.
+    pub service_attempts_fault: u64,
     /// The server's work.
     pub server: ServerStats,
     /// Counters that must stay 0 for a safe policy.
@@ -231,6 +236,7 @@ pub fn run(scenario: &Scenario, policy: PolicyKind, seed: u64) -> SimReport {
         seed,
         &|client_seed| make_strategy(policy, client_seed),
         0,
+        None,
     )
 }
 
@@ -262,6 +268,7 @@ pub fn run_library(
             retry: retry.clone(),
             state,
             tabs_per_browser: 0,
+            fleet: None,
         },
         seed,
     )
@@ -269,7 +276,9 @@ pub fn run_library(
 
 /// Runs this crate's engine as `variant` configures it, its browser tabs grouped
 /// `variant.tabs_per_browser` to a browser whose tabs share their state's facts (the `share` option
-/// with `shareAcrossTabs`). The report's policy is [`PolicyKind::Tuned`].
+/// with `shareAcrossTabs`), and its service, with `variant.fleet`, as that many instances carrying
+/// the same load, sharing through a store (`http-verdict/redis`) or not. The report's policy is
+/// [`PolicyKind::Tuned`].
 ///
 /// ```
 /// use http_verdict_sim::{run_variant, scenario, variants};
@@ -279,6 +288,20 @@ pub fn run_library(
 /// # Ok::<(), &str>(())
 /// ```
 pub fn run_variant(scenario: &Scenario, variant: &Variant, seed: u64) -> SimReport {
+    let resized;
+    let scenario = match variant.fleet {
+        Some(fleet) => {
+            let mut copy = scenario.clone();
+            if let Some(service) = copy.fleet.get_mut(SERVICE) {
+                let rate_per_ms = service.rate_per_ms();
+                service.clients = fleet.instances.max(1);
+                service.interval_ms = f64::from(service.clients) / rate_per_ms;
+            }
+            resized = copy;
+            &resized
+        }
+        None => scenario,
+    };
     engine::simulate(
         scenario,
         PolicyKind::Tuned,
@@ -291,5 +314,6 @@ pub fn run_variant(scenario: &Scenario, variant: &Variant, seed: u64) -> SimRepo
             ))
         },
         variant.tabs_per_browser,
+        variant.fleet.and_then(|fleet| fleet.store),
     )
 }

@@ -19,6 +19,65 @@ pub struct Variant {
     /// Browser tabs per browser that share their state's facts (throttle gate, quota lock, open
     /// breaker) through `share: shareAcrossTabs()`; 0 or 1: each tab on its own.
     pub tabs_per_browser: u32,
+    /// The Node service as a fleet of instances, sharing through a store or not; `None`: the
+    /// scenario's service as it is, each client on its own.
+    pub fleet: Option<Fleet>,
+}
+
+/// The Node service run as `instances` instances carrying the scenario's service load between them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Fleet {
+    /// How many instances (each one client with its own `ClientState`).
+    pub instances: u32,
+    /// The store they share their state's facts through (`http-verdict/redis`); `None`: each
+    /// instance on its own.
+    pub store: Option<Store>,
+}
+
+/// A store between instances: what one publishes reaches each other instance `latency_ms` later,
+/// unless that copy is lost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Store {
+    /// From publish to delivery, in ms (the facts' waits are not shortened by it: a receiver waits
+    /// that much longer than the publisher, as with pub/sub).
+    pub latency_ms: u64,
+    /// Probability that one copy of a message is lost.
+    pub loss: f64,
+}
+
+/// The scenarios the fleet variants are compared on.
+pub const FLEET_SCENARIOS: &[&str] = &["outage", "quota"];
+
+/// A service of 40 instances (the service's load, 1 req/s each at scale 1) on their own, then
+/// sharing through a store: a fast one, and a slow one that loses a fifth of its messages.
+pub fn fleet_variants() -> Vec<Variant> {
+    let fleet = |label, store| Variant {
+        label,
+        retry: RetryOptions::default(),
+        state: Some(ClientStateOptions::default()),
+        tabs_per_browser: 0,
+        fleet: Some(Fleet {
+            instances: 40,
+            store,
+        }),
+    };
+    vec![
+        fleet("40 instances, each on its own", None),
+        fleet(
+            "40 instances sharing (store: 5 ms)",
+            Some(Store {
+                latency_ms: 5,
+                loss: 0.0,
+            }),
+        ),
+        fleet(
+            "40 instances sharing (store: 50 ms, 20 % lost)",
+            Some(Store {
+                latency_ms: 50,
+                loss: 0.2,
+            }),
+        ),
+    ]
 }
 
 /// The scenarios the variants are compared on.
@@ -46,6 +105,7 @@ pub fn variants() -> Vec<Variant> {
             ..state
         }),
         tabs_per_browser: 0,
+        fleet: None,
     };
     vec![
         Variant {
@@ -53,18 +113,21 @@ pub fn variants() -> Vec<Variant> {
             retry: retry.clone(),
             state: Some(state),
             tabs_per_browser: 0,
+            fleet: None,
         },
         Variant {
             label: "tabs share, 4 per browser",
             retry: retry.clone(),
             state: Some(state),
             tabs_per_browser: 4,
+            fleet: None,
         },
         Variant {
             label: "no ClientState",
             retry: retry.clone(),
             state: None,
             tabs_per_browser: 0,
+            fleet: None,
         },
         Variant {
             label: "maxAttempts 2",
@@ -74,6 +137,7 @@ pub fn variants() -> Vec<Variant> {
             },
             state: Some(state),
             tabs_per_browser: 0,
+            fleet: None,
         },
         Variant {
             label: "maxAttempts 4",
@@ -83,6 +147,7 @@ pub fn variants() -> Vec<Variant> {
             },
             state: Some(state),
             tabs_per_browser: 0,
+            fleet: None,
         },
         Variant {
             label: "no retry budget",
@@ -92,6 +157,7 @@ pub fn variants() -> Vec<Variant> {
                 ..state
             }),
             tabs_per_browser: 0,
+            fleet: None,
         },
         Variant {
             label: "no circuit breaker",
@@ -101,6 +167,7 @@ pub fn variants() -> Vec<Variant> {
                 ..state
             }),
             tabs_per_browser: 0,
+            fleet: None,
         },
         with_breaker(
             "breaker failFast (opt-in)",
@@ -132,6 +199,7 @@ pub fn variants() -> Vec<Variant> {
             },
             state: Some(state),
             tabs_per_browser: 0,
+            fleet: None,
         },
     ]
 }

@@ -314,3 +314,42 @@ fn tabs_that_share_send_fewer_doomed_requests_in_a_quota_wall_and_an_outage() {
         assert_eq!(together.compliance.total(), 0, "{name}");
     }
 }
+
+#[test]
+fn a_service_fleet_sharing_through_a_store_sends_fewer_attempts_into_a_quota_wall_and_an_outage() {
+    // 40 instances carrying the service's load: each on its own, each learns the quota and the
+    // outage from its own failures; sharing through a store (even a slow, lossy one), one learns
+    // for all. Summed over 3 seeds, since one seed's quota wall costs only a few dozen attempts.
+    let variants = http_verdict_sim::fleet_variants();
+    let alone = variants
+        .iter()
+        .find(|v| v.fleet.unwrap().store.is_none())
+        .unwrap();
+    for shared in variants.iter().filter(|v| v.fleet.unwrap().store.is_some()) {
+        for (name, at_most) in [("quota", 0.5), ("outage", 0.99)] {
+            let scenario = scenario(name, 0.25).unwrap();
+            let (mut own_attempts, mut shared_attempts) = (0, 0);
+            for seed in 1..=3 {
+                let (own, together) = (
+                    http_verdict_sim::run_variant(&scenario, alone, seed),
+                    http_verdict_sim::run_variant(&scenario, shared, seed),
+                );
+                own_attempts += own.service_attempts_fault;
+                shared_attempts += together.service_attempts_fault;
+                assert!(
+                    together.service.success_rate >= own.service.success_rate - 0.005,
+                    "{name}, {}: success {} shared, {} alone",
+                    shared.label,
+                    together.service.success_rate,
+                    own.service.success_rate
+                );
+                assert_eq!(together.compliance.total(), 0, "{name}, {}", shared.label);
+            }
+            assert!(
+                (shared_attempts as f64) < own_attempts as f64 * at_most,
+                "{name}, {}: {shared_attempts} service attempts in the fault shared, {own_attempts} alone",
+                shared.label
+            );
+        }
+    }
+}
