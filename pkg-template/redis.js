@@ -133,6 +133,9 @@ export function shareThroughRedis(client, options = {}) {
 	}
 
 	const send = args => (ioredis ? client.call(...args) : client.sendCommand(args));
+	// ioredis puts its `keyPrefix` option before every key it is given (the publish script's KEYS),
+	// but not before what a script finds by SCAN: the start-up read looks for the keys as stored.
+	const stored = `${ioredis && typeof client.options?.keyPrefix === 'string' ? client.options.keyPrefix : ''}${prefix}`;
 	const channel = `${prefix}facts`;
 	// Tells this process's own messages apart when they come back from Redis.
 	const sender = Math.random().toString(36).slice(2, 14);
@@ -185,12 +188,12 @@ export function shareThroughRedis(client, options = {}) {
 	// What Redis holds now: each key's PTTL is its wait left, whatever the hosts' clocks say.
 	let reading;
 	const read = () => {
-		reading ??= bounded(() => send(['EVAL', READ_SCRIPT, '0', matchPattern(prefix), String(MAX_ORIGINS)]), timeoutMs)
+		reading ??= bounded(() => send(['EVAL', READ_SCRIPT, '0', matchPattern(stored), String(MAX_ORIGINS)]), timeoutMs)
 			.then(found => {
 				const waits = new Map();
 				for (let index = 0; Array.isArray(found) && index + 2 < found.length; index += 3) {
 					const [key, ttlMs, value] = found.slice(index, index + 3);
-					const rest = typeof key === 'string' && key.startsWith(prefix) ? key.slice(prefix.length) : '';
+					const rest = typeof key === 'string' && key.startsWith(stored) ? key.slice(stored.length) : '';
 					const kind = KINDS.indexOf(rest.slice(0, rest.indexOf(':')));
 					const origin = rest.slice(rest.indexOf(':') + 1);
 					if (kind >= 0 && origin.length > 0 && String(value) === String(VERSION)) {

@@ -259,6 +259,26 @@ describe('clients that fail', () => {
 	});
 });
 
+test('ioredis with its keyPrefix option: what one process stores, a late joiner reads', async () => {
+	const prefixed = new Redis(redis.port, '127.0.0.1', {keyPrefix: 'app:'});
+	prefixed.on('error', () => {});
+	const fleet = prefix();
+	const first = shareThroughRedis(prefixed, {prefix: fleet});
+	await first.ready;
+	const state = new ClientState({share: first});
+	throttle(state, ORIGIN, '30');
+	await sleep(50);
+	assert.ok(await client.pTTL(`app:${fleet}gate:${ORIGIN}`) > 29_000, 'stored under ioredis\'s keyPrefix');
+	const late = shareThroughRedis(prefixed, {prefix: fleet});
+	assert.equal(await late.ready, true);
+	const lateState = new ClientState({share: late});
+	assert.equal(lateState.admit(policy, {origin: ORIGIN}).reason, 'throttled');
+	state.free();
+	lateState.free();
+	await Promise.all([first.close(), late.close()]);
+	prefixed.disconnect();
+});
+
 describe('a Redis that comes back', () => {
 	for (const lib of ['node-redis', 'ioredis']) {
 		test(`${lib}: after Redis restarts, the facts it holds then are read again`, async () => {
