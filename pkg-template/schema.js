@@ -8,7 +8,7 @@
 // fields under the key REQUIRED.
 
 import {typeError} from './errors.js';
-import {isPlainObject} from './input.js';
+import {describeType, isPlainObject} from './input.js';
 
 const REQUIRED = Symbol('required');
 
@@ -47,14 +47,6 @@ export const CLIENT_STATE_FIELDS = {
 	maxOrigins: 'number',
 };
 
-function describe(value) {
-	if (value === null) {
-		return 'null';
-	}
-
-	return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-}
-
 function expected(typeNames) {
 	return typeNames.split('|').map(name => (name === 'null' ? 'null' : `a ${name}`)).join(' or ');
 }
@@ -67,7 +59,7 @@ export function checkShape(value, shape, code, prefix, path = '') {
 	const where = path === '' ? 'it' : `\`${path}\``;
 	if (typeof shape === 'string') {
 		if (!shape.split('|').includes(value === null ? 'null' : typeof value)) {
-			throw typeError(code, `${prefix}expected ${where} to be ${expected(shape)}, got ${describe(value)}.`);
+			throw typeError(code, `${prefix}expected ${where} to be ${expected(shape)}, got ${describeType(value)}.`);
 		}
 
 		return;
@@ -75,7 +67,7 @@ export function checkShape(value, shape, code, prefix, path = '') {
 
 	if (Array.isArray(shape)) {
 		if (!Array.isArray(value)) {
-			throw typeError(code, `${prefix}expected ${where} to be an array, got ${describe(value)}.`);
+			throw typeError(code, `${prefix}expected ${where} to be an array, got ${describeType(value)}.`);
 		}
 
 		for (const [index, item] of value.entries()) {
@@ -86,7 +78,7 @@ export function checkShape(value, shape, code, prefix, path = '') {
 	}
 
 	if (!isPlainObject(value)) {
-		throw typeError(code, `${prefix}expected ${where} to be an object, got ${describe(value)}.`);
+		throw typeError(code, `${prefix}expected ${where} to be an object, got ${describeType(value)}.`);
 	}
 
 	for (const key of Object.keys(value)) {

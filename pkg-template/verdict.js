@@ -248,14 +248,21 @@ function readClassifyOptions(options) {
 export class Profile {
 	#rules;
 	#headerNames;
+	#bodyStatuses;
 
-	constructor(rules, ownHeaderNames = []) {
+	constructor(rules, headerNames, bodyStatuses) {
 		if (!(rules instanceof core.CoreObject)) {
 			throw typeError('ERR_INVALID_ARGUMENT', 'Use createProfile() to make a Profile.');
 		}
 
 		this.#rules = rules;
-		this.#headerNames = ownHeaderNames.length === 0 ? wantedHeaderNames() : new Set([...wantedHeaderNames(), ...ownHeaderNames]);
+		this.#headerNames = headerNames;
+		this.#bodyStatuses = bodyStatuses;
+	}
+
+	/** @internal The statuses the profile has a body rule for: createFetch reads their bodies. */
+	get bodyStatuses() {
+		return this.#bodyStatuses;
 	}
 
 	/** @internal */
@@ -297,9 +304,13 @@ export function createProfile(spec) {
 	checkShape(plain, PROFILE_FIELDS, 'ERR_INVALID_PROFILE', 'Invalid profile: ');
 	// The core validates the rules (statuses, kinds, patterns); here they only cross, in one call:
 	// three numbers per rule (status, which header fields, how many patterns) and its strings,
-	// NUL-separated (see createProfile in src/wasm/profile.rs), so no string may hold a NUL.
+	// NUL-separated (see profile_from in src/wasm/profile.rs), so no string may hold a NUL.
 	const numbers = [];
 	const texts = [];
+	const bodyStatuses = new Set();
+	// The headers classify sends the core: its own and the rules'. Each rule's name is a valid token
+	// once the core accepts the rules, so its lowercase is the core's.
+	const headerNames = new Set(wantedHeaderNames());
 	for (const [index, {status, kind, header, bodyIncludes = []}] of (plain.rules ?? []).entries()) {
 		const fields = [header?.name, header?.equals, header?.includes];
 		const strings = [kind, ...fields.filter(text => text !== undefined), ...bodyIncludes];
@@ -308,6 +319,14 @@ export function createProfile(spec) {
 		}
 
 		numbers.push(status, fields.reduce((bits, text, bit) => bits | (text === undefined ? 0 : 1 << bit), 0), bodyIncludes.length);
+		if (bodyIncludes.length > 0) {
+			bodyStatuses.add(status);
+		}
+
+		if (header !== undefined) {
+			headerNames.add(header.name.toLowerCase());
+		}
+
 		texts.push(...strings);
 	}
 
@@ -319,9 +338,7 @@ export function createProfile(spec) {
 		throw typeError('ERR_INVALID_PROFILE', core.rejection(2, ruleNumbers, 0, text));
 	}
 
-	// The core accepted every rule, so each header name is a valid token: its lowercase is the core's.
-	const headerNames = new Set((plain.rules ?? []).flatMap(({header}) => header === undefined ? [] : [header.name.toLowerCase()]));
-	return new Profile(rules, [...headerNames]);
+	return new Profile(rules, headerNames, bodyStatuses);
 }
 
 export function classify(input, options) {
@@ -336,10 +353,6 @@ export function classify(input, options) {
 	}
 
 	const text = body === undefined ? undefined : bodyText(input);
-	if (options === undefined) {
-		return classifyParts(status, headers, text, undefined, undefined);
-	}
-
 	const {profile, nowMs} = readClassifyOptions(options);
 	return classifyParts(status, headers, text, profile, nowMs);
 }

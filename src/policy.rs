@@ -2,7 +2,8 @@
 //!
 //! [`RetryPolicy::decide`] applies, in this order (the first rule that refuses gives the reason):
 //! 1. a cancelled request (aborted, 499) is never retried;
-//! 2. a success or redirect needs nothing;
+//! 2. a success or redirect needs nothing (by its kind: a 200 that a profile reads as `throttled`,
+//!    as GraphQL APIs answer their rate limits, is judged as a throttle);
 //! 3. `quota_exceeded` is never retried (and locks the origin's quota in the shared state);
 //! 4. the outcome must be retryable (a 413 is when it carries a server wait), after the per-status
 //!    overrides (which cannot touch 1–3);
@@ -335,7 +336,7 @@ impl RetryPolicy {
         if matches!(kind, Kind::Aborted | Kind::ClientClosedRequest) {
             return Step::only(Reason::Aborted);
         }
-        if matches!(verdict.family(), Family::Success | Family::Redirection) {
+        if matches!(kind.family(), Family::Success | Family::Redirection) {
             return Step::only(Reason::Success);
         }
         if kind == Kind::QuotaExceeded {

@@ -13,10 +13,20 @@
 // A case the core does not read yet says so (`"readToday": false`, with the gap): the test holds that
 // list exact both ways, so a gap cannot hide and a fix cannot go unnoticed.
 
+use http_verdict::profile::{Profile, ProfileSpec};
 use http_verdict::{classify, HeaderBlock, ResponseParts};
 use serde_json::Value;
 
 const CORPUS: &str = include_str!("dialects/corpus.json");
+/// The presets a case may name (`profile`), as the `http-verdict/presets` subpath ships them.
+const PRESETS: &str = include_str!("../pkg-template/presets.json");
+
+/// The preset `name` as a profile, built from the shipped data.
+fn preset(name: &str) -> Profile {
+    let presets: Value = serde_json::from_str(PRESETS).unwrap();
+    let spec: ProfileSpec = serde_json::from_value(presets[name].clone()).unwrap();
+    Profile::new(spec).unwrap()
+}
 /// Mon, 07 Dec 2026 10:00:00 GMT: the client's clock, the `Date` of every case.
 const NOW_MS: u64 = 1_796_637_600_000;
 
@@ -34,7 +44,8 @@ fn read_as_documented(case: &Value) -> Result<(), String> {
         headers: HeaderBlock::new(&block),
         body,
     };
-    let verdict = classify(&response, NOW_MS, None);
+    let profile = case["profile"].as_str().map(preset);
+    let verdict = classify(&response, NOW_MS, profile.as_ref());
     let kinds: Vec<&str> = case["kinds"]
         .as_array()
         .unwrap()

@@ -256,6 +256,39 @@ fn successes_and_redirects_need_nothing() {
 }
 
 #[test]
+fn a_2xx_a_profile_reads_as_a_refusal_is_judged_by_its_kind() {
+    // GraphQL APIs answer a spent rate limit with a 200 (http-verdict/presets): the kind decides.
+    let policy = make_policy(exact());
+    let read_as = |kind: Kind, retry_after_ms: Option<u64>| Verdict {
+        kind,
+        retry_after_ms,
+        ..status(200)
+    };
+    let throttled = decide(&policy, "POST", read_as(Kind::Throttled, Some(30_000)));
+    assert_retried(&throttled, Reason::RetryAfter);
+    assert!(
+        (30_000..=33_000).contains(&throttled.delay_ms),
+        "{}",
+        throttled.delay_ms
+    );
+    assert_refused(
+        &decide(&policy, "GET", read_as(Kind::BadRequest, None)),
+        Reason::NotRetryable,
+    );
+    assert_refused(
+        &decide(&policy, "GET", read_as(Kind::QuotaExceeded, Some(60_000))),
+        Reason::QuotaExceeded,
+    );
+    // A success or redirect kind on any 2xx or 3xx status still needs nothing.
+    for kind in [Kind::Ok, Kind::MovedPermanently, Kind::NotModified] {
+        assert_refused(
+            &decide(&policy, "GET", read_as(kind, None)),
+            Reason::Success,
+        );
+    }
+}
+
+#[test]
 fn client_errors_and_final_server_errors_are_not_retried() {
     let policy = RetryPolicy::default();
     for code in [

@@ -13,6 +13,10 @@ import {bareVerdict, discard, peek} from './responses.js';
 import {expire, followCaller, MAX_TIMER_MS, unlink} from './signals.js';
 import {addValidators, fromStore, storeResponse} from './store.js';
 
+// The actions of the success and redirection kinds: a response below 400 is delivered when its verdict
+// has one (the core's rule; a profile may read a 200 as a refusal, as GraphQL APIs answer their limits).
+const DELIVERED = new Set(['deliver', 'follow_redirect', 'update_url', 'use_cache']);
+
 export class Call {
 	constructor(client, input, init) {
 		if (init.signal?.aborted) {
@@ -124,7 +128,8 @@ export class Call {
 				}
 			}
 
-			if (response?.status < 400) {
+			// A profile may read a 2xx as a refusal: then it is decided on like any failure.
+			if (response?.status < 400 && DELIVERED.has(verdict.action)) {
 				this.record(verdict);
 				return this.storeKey === undefined && !this.redirected && this.movedTo === undefined ? response : this.deliver();
 			}
@@ -251,8 +256,9 @@ export class Call {
 		const {status} = response;
 		this.text = undefined;
 		// The statuses whose body the core reads: 400 for its message, 403 and 503 for a rate limit's,
-		// 404 and 429 for their variants.
-		if (status >= 400 && this.method !== 'HEAD' && response.body && (status === 400 || status === 403 || status === 404 || status === 429 || status === 503 || client.profile)) {
+		// 404 and 429 for their variants; with a profile, every error and any status it has a body
+		// rule for.
+		if (this.method !== 'HEAD' && response.body && (status >= 400 && (status === 400 || status === 403 || status === 404 || status === 429 || status === 503 || client.profile) || client.profile?.bodyStatuses.has(status))) {
 			this.text = await peek(response);
 		}
 

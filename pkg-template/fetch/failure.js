@@ -3,6 +3,8 @@
 // messages get logged), and what the server said, so that a log line alone says what failed.
 
 import {CircuitOpenError, HttpError, NetworkError, QuotaExceededError, ThrottledError, TimeoutError} from '../errors.js';
+// Waits read as in decisions (`450 ms`, `9.8 s`, `1.5 min`, `1 h`): one formatter for every sentence;
+// the core's waits are whole ms already.
 import {formatWait} from '../sentences.js';
 import {classifyError} from '../verdict.js';
 
@@ -36,11 +38,6 @@ function serverMessage(text) {
 
 	message ||= text?.trim().replaceAll(/\s+/g, ' ');
 	return message && !message.startsWith('<') ? message.slice(0, 500) : null;
-}
-
-// Waits read as in decisions (`450 ms`, `9.8 s`, `1.5 min`, `1 h`): one formatter for every sentence.
-function formatMs(ms) {
-	return formatWait(Math.round(ms));
 }
 
 function errorFields(call, decision) {
@@ -96,7 +93,7 @@ export function failure(call, decision) {
 }
 
 export async function refusal(call, reason, retryInMs) {
-	const message = `${REFUSALS[reason]}${retryInMs === null ? '' : `; it may be tried again in ${formatMs(retryInMs)}`}; not sent ${where(call)}`;
+	const message = `${REFUSALS[reason]}${retryInMs === null ? '' : `; it may be tried again in ${formatWait(retryInMs)}`}; not sent ${where(call)}`;
 	const decision = Object.freeze({retry: false, delayMs: 0, reason, message, verdict: call.verdict ?? null});
 	await call.client.onGiveUp?.(decision);
 	const fields = {...errorFields(call, decision), resetInMs: retryInMs, retryInMs};
@@ -106,7 +103,7 @@ export async function refusal(call, reason, retryInMs) {
 
 export async function totalTimeout(call) {
 	const during = call.controller?.signal.aborted;
-	const message = `Timeout; the totalTimeout of ${formatMs(call.client.totalTimeoutMs)} passed ${during ? 'during' : 'before'} attempt ${during ? call.attempt : call.attempt + 1}; not retried ${where(call)}`;
+	const message = `Timeout; the totalTimeout of ${formatWait(Math.round(call.client.totalTimeoutMs))} passed ${during ? 'during' : 'before'} attempt ${during ? call.attempt : call.attempt + 1}; not retried ${where(call)}`;
 	const decision = Object.freeze({retry: false, delayMs: 0, reason: 'deadline', message, verdict: classifyError(new DOMException('', 'TimeoutError'))});
 	await call.client.onGiveUp?.(decision);
 	call.response = undefined;

@@ -5,14 +5,11 @@ import {classify} from '../verdict.js';
 
 const MAX_PEEK_CHARS = 16_384;
 export const PEEK_WAIT_MS = 1000;
-const bareVerdicts = [];
-
 const ignore = () => {};
 
-// Without headers or body a verdict is a pure function of the status.
+// Without headers or body a verdict is a pure function of the status (classify keeps each one made).
 export function bareVerdict(status) {
-	bareVerdicts[status] ??= classify({status});
-	return bareVerdicts[status];
+	return classify({status});
 }
 
 export function discard(response) {

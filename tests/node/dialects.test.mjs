@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {classify} from '../../pkg/node.js';
+import {classify, createProfile} from '../../pkg/node.js';
+import * as presets from '../../pkg/presets.js';
 
 const corpus = JSON.parse(readFileSync(new URL('../dialects/corpus.json', import.meta.url), 'utf8'));
 // Mon, 07 Dec 2026 10:00:00 GMT: the client's clock, the Date of every case.
@@ -12,7 +13,8 @@ const NOW_MS = Date.UTC(2026, 11, 7, 10, 0, 0);
 
 /** Whether the package reads `entry` as its documentation says; else what it got instead. */
 function misread(entry) {
-	const verdict = classify({status: entry.status, headers: entry.headers, body: entry.body || undefined}, {nowMs: NOW_MS});
+	const profile = entry.profile === undefined ? undefined : createProfile(presets[entry.profile]);
+	const verdict = classify({status: entry.status, headers: entry.headers, body: entry.body || undefined}, {nowMs: NOW_MS, profile});
 	if (!entry.kinds.includes(verdict.kind)) {
 		return `kind ${verdict.kind}`;
 	}

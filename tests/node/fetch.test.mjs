@@ -21,6 +21,7 @@ import {
 	ThrottledError,
 	TimeoutError,
 } from '../../pkg/node.js';
+import {githubGraphql} from '../../pkg/presets.js';
 import {fakeClockClient, rejection} from '../support/fake-clock-client.mjs';
 import {retryAfterHeaders, startScriptedServer} from '../support/scripted-server.mjs';
 
@@ -384,10 +385,41 @@ describe('messages', () => {
 		assert.equal(error.reason, 'not_retryable');
 		assert.equal(error.serverMessage, 'validation failed: amount');
 		assert.equal(server.requests('/profiled').length, 1);
-		const ok = server.script('/profiled-ok', {status: 200, headers: {'x-throttled': 'yes'}});
-		assert.equal((await fetch(ok)).status, 200, 'a 2xx is a success whatever kind the profile gives it (the core\'s rule)');
-		assert.deepEqual(verdicts, ['bad_request', 'throttled']);
-		assert.deepEqual(waits, []);
+		const ok = server.script('/profiled-ok', [{status: 200, headers: {'x-throttled': 'yes'}}, {status: 200, body: 'done'}]);
+		const response = await fetch(ok);
+		assert.equal(await response.text(), 'done', 'a 200 the profile reads as a throttle is retried, as the throttle it is');
+		assert.deepEqual(verdicts, ['bad_request', 'throttled', 'ok']);
+		assert.equal(waits.length, 1);
+	});
+
+	test('GitHub\'s GraphQL rate limit, a 200 (http-verdict/presets): waits for x-ratelimit-reset, then delivers', async () => {
+		const {clock, fetch, waits, verdicts} = client({profile: createProfile(githubGraphql)});
+		// The reset is 30 s after the response's Date (the server's clock, which the wait counts from).
+		const dateS = Math.floor(clock.nowMs / 1000);
+		const limited = {
+			status: 200,
+			headers: {date: new Date(dateS * 1000).toUTCString(), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(dateS + 30)},
+			body: {errors: [{type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.'}]},
+		};
+		const url = server.script('/graphql', [limited, {status: 200, body: {data: {viewer: {login: 'octocat'}}}}]);
+		const response = await fetch(url, {method: 'POST', body: '{"query":"{ viewer { login } }"}'});
+		assert.deepEqual(await response.json(), {data: {viewer: {login: 'octocat'}}});
+		assert.deepEqual(verdicts, ['throttled', 'ok']);
+		// Until the reset, never earlier, plus at most 10 % (as every server wait).
+		assert.equal(waits.length, 1);
+		assert.ok(waits[0] >= 30_000 && waits[0] <= 33_000, `waited ${waits[0]} ms`);
+		assert.equal(server.requests('/graphql').length, 2);
+
+		// Spent for good: the caller gets the error with what the server said, after maxAttempts.
+		const spent = server.script('/graphql-spent', {...limited});
+		const error = await rejection(fetch(spent, {method: 'POST', body: '{}', retry: {maxAttempts: 2}}));
+		assert.ok(isThrottledError(error) || isHttpError(error));
+		assert.equal(error.verdict.kind, 'throttled');
+		assert.match(error.message, /API rate limit exceeded/);
+
+		// A 200 with data, and one of another API that mentions the words, are delivered at once.
+		const data = server.script('/graphql-data', {status: 200, body: {data: {note: 'RATE_LIMITED is an enum value'}}});
+		assert.equal((await fetch(data)).status, 200);
 	});
 
 	test('throwHttpErrors: false resolves with the final response; a function decides per status', async () => {

@@ -26,6 +26,10 @@ const INTENDED_FILES = [
   'index.d.ts',
   'node.js',
   'package.json',
+  'presets.d.ts',
+  'presets.js',
+  'redis.d.ts',
+  'redis.js',
   'share.d.ts',
   'share.js',
   'web.js',
@@ -109,6 +113,19 @@ setTimeout(() => console.log(JSON.stringify(b.admit(policy, { origin: 'https://a
     const admission = JSON.parse(await node(['--no-warnings', file]));
     assert.equal(admission.reason, 'throttled', file);
     assert.ok(admission.waitMs > 4_000, `${file}: ${admission.waitMs} ms`);
+  }
+});
+
+test('"http-verdict/presets" from the tarball: ESM and CommonJS, a preset read by createProfile', async () => {
+  const script = (load) => `${load}
+const profile = createProfile(githubGraphql);
+const body = JSON.stringify({ errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }] });
+console.log(JSON.stringify({ kind: classify({ status: 200, body }, { profile }).kind, frozen: Object.isFrozen(githubGraphql.rules[0]) }));
+`;
+  write('presets.mjs', script("import { classify, createProfile } from 'http-verdict';\nimport { githubGraphql } from 'http-verdict/presets';"));
+  write('presets.cjs', script("const { classify, createProfile } = require('http-verdict');\nconst { githubGraphql } = require('http-verdict/presets');"));
+  for (const file of ['presets.mjs', 'presets.cjs']) {
+    assert.deepEqual(JSON.parse(await node(['--no-warnings', file])), { kind: 'throttled', frozen: true }, file);
   }
 });
 

@@ -191,3 +191,11 @@ createFetch({cache: {get: () => undefined, set: () => undefined}});
 // @ts-expect-error error codes are literal
 const wrongCode: HttpError['code'] = 'ERR_NETWORK';
 void wrongCode;
+
+// ---- presets ------------------------------------------------------------------------------------
+import {githubGraphql, shopifyGraphql} from 'http-verdict/presets';
+
+const graphqlProfile: Profile = createProfile({rules: [...githubGraphql.rules ?? [], ...shopifyGraphql.rules ?? []]});
+void graphqlProfile;
+// @ts-expect-error presets are read-only
+githubGraphql.rules = [];
