@@ -180,7 +180,7 @@ export function shareThroughRedis(client, options = {}) {
 			return;
 		}
 
-		if (fact?.v === VERSION && fact.from !== sender && typeof fact.origin === 'string') {
+		if (fact?.v === VERSION && fact.from !== sender && typeof fact.origin === 'string' && fact.origin.length > 0) {
 			hand(fact.origin, [waitOf(fact.gateMs), waitOf(fact.quotaMs), waitOf(fact.openMs)]);
 		}
 	};
