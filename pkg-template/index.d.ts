@@ -558,6 +558,11 @@ export class ClientState {
 	breakerState(origin: string, nowMs?: number): 'closed' | 'open' | 'half_open';
 	/** Retries `origin`'s budget allows now (`Infinity` when the budget is off). */
 	retriesAvailable(origin: string, nowMs?: number): number;
+	/**
+	 * Spends one retry of `origin`'s budget: `true` when the budget allowed it (or is off). What a hedge
+	 * (`http-verdict/hedge`) pays; createFetch's own retries spend theirs when they are decided.
+	 */
+	spendRetry(origin: string, nowMs?: number): boolean;
 	/** Forgets every origin: budgets, breakers, gates and locks. */
 	clear(): void;
 	free(): void;

@@ -56,14 +56,16 @@ function methodCode(method) {
 
 /**
  * Makes the core's retry policy (`concept` 0) or client state (1) from options as numbers. When the
- * core makes nothing, it names the first option out of range when asked, and that sentence becomes
- * a RangeError with a code.
+ * core refuses them, the object it returns holds only the sentence naming the first option out of
+ * range, which becomes a RangeError with a code.
  */
 function construct(concept, numbers, given, text) {
 	useCore();
 	const made = core.create(concept, numbers, given, text);
-	if (made === undefined) {
-		throw rangeError('ERR_INVALID_OPTION', core.rejection(concept, numbers, given, text));
+	const refused = made.rejection();
+	if (refused !== '') {
+		made.free();
+		throw rangeError('ERR_INVALID_OPTION', refused);
 	}
 
 	return made;
@@ -158,9 +160,12 @@ function outcomeVerdict(outcome, profile, nowMs) {
 	return classifyError(error);
 }
 
-/** Asks a client state's core what it knows of `origin` (into the result slots). */
-function readOrigin(stateCore, origin, nowMs) {
-	stateCore.share(String(origin), nonNegative(nowMs, 'nowMs', 0), 0, 0, 0);
+/**
+ * Asks a client state's core what it knows of `origin` (into the result slots), after spending one
+ * retry of its budget when `spendRetry`.
+ */
+function readOrigin(stateCore, origin, nowMs, spendRetry = false) {
+	stateCore.share(String(origin), nonNegative(nowMs, 'nowMs', 0), 0, 0, 0, spendRetry);
 }
 
 /**
@@ -399,7 +404,7 @@ export class ClientState {
 		this.#core = construct(...this.#made);
 		// The store's door to the core: merge what it was told, say what this state knows.
 		this.#sharing = share?.attach((origin, nowMs, gateMs, quotaMs, openMs) => {
-			this.#core?.share(origin, nowMs, gateMs, quotaMs, openMs);
+			this.#core?.share(origin, nowMs, gateMs, quotaMs, openMs, false);
 			return this.#core && [result(GATE), result(QUOTA), result(OPEN)];
 		});
 	}
@@ -459,6 +464,15 @@ export class ClientState {
 		readOrigin(this.core, origin, nowMs);
 		// The core answers with the state's index in `BreakerState::ALL` (src/breaker.rs).
 		return ['closed', 'open', 'half_open'][result(BREAKER)];
+	}
+
+	/**
+	 * Spends one retry from `origin`'s budget: true when the budget allowed it (or is off). For a
+	 * hedge (http-verdict/hedge): a second copy of a slow request costs what a retry costs.
+	 */
+	spendRetry(origin, nowMs = Date.now()) {
+		readOrigin(this.core, origin, nowMs, true);
+		return result(RETRY) === 1;
 	}
 
 	retriesAvailable(origin, nowMs = Date.now()) {

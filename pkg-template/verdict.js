@@ -330,12 +330,12 @@ export function createProfile(spec) {
 		texts.push(...strings);
 	}
 
-	const ruleNumbers = new Float64Array(numbers);
-	const text = texts.join('\0');
-	const rules = core.create(2, ruleNumbers, 0, text);
-	if (rules === undefined) {
-		// The core made nothing: it names the first invalid rule field when asked (concept 2).
-		throw typeError('ERR_INVALID_PROFILE', core.rejection(2, ruleNumbers, 0, text));
+	const rules = core.create(2, numbers, 0, texts.join('\0'));
+	const refused = rules.rejection();
+	if (refused !== '') {
+		// The core made nothing: it names the first invalid rule field.
+		rules.free();
+		throw typeError('ERR_INVALID_PROFILE', refused);
 	}
 
 	return new Profile(rules, headerNames, bodyStatuses);

@@ -357,8 +357,12 @@ impl ClientState {
         entry.pace.started_after(sent_ms)
     }
 
-    /// Spends one retry from `origin`'s budget; always true when the budget is off.
-    pub(crate) fn try_retry(&mut self, origin: &str, now_ms: u64) -> bool {
+    /// Spends one retry from `origin`'s budget; always true when the budget is off. A retry's
+    /// decision spends its own; a hedge (a second copy of a slow request) spends one here, so that a
+    /// slow server is never sent more than the budget allows.
+    // NOTE: not inlined: a decision and a hedge both call it, one copy in the wasm.
+    #[inline(never)]
+    pub fn try_retry(&mut self, origin: &str, now_ms: u64) -> bool {
         self.entry_mut(origin, now_ms)
             .and_then(|entry| entry.budget.as_mut())
             .map_or(true, |budget| budget.try_retry(now_ms))

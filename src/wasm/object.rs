@@ -1,11 +1,12 @@
 //! The one type JavaScript holds in wasm memory: a retry policy, a client state (or the stand-in for
-//! none) or a profile.
+//! none), a profile, or why `create` made none of them.
 //!
 //! Each exported Rust type brings its own JS class, free function and finalization registry into the
 //! glue of every download, so the three share one; the JS wrappers (`RetryPolicy`, `ClientState`,
 //! `Profile`) keep each kind apart, and every export given the wrong kind answers as if given none.
 
 use alloc::boxed::Box;
+use alloc::string::String;
 
 use wasm_bindgen::prelude::*;
 
@@ -27,6 +28,8 @@ enum Held {
     /// `None`: the stand-in for "no state" (or "no profile") that exports take in its place.
     State(Option<Box<ClientState>>),
     Profile(Profile),
+    /// What `create` refused, as the sentence naming the first value out of range.
+    Rejected(String),
 }
 
 impl CoreObject {
@@ -48,6 +51,12 @@ impl CoreObject {
         }
     }
 
+    pub(crate) fn rejected(message: String) -> Self {
+        Self {
+            held: Held::Rejected(message),
+        }
+    }
+
     pub(crate) fn as_policy(&self) -> Option<&RetryPolicy> {
         match &self.held {
             Held::Policy(policy) => Some(policy),
@@ -66,6 +75,18 @@ impl CoreObject {
         match &self.held {
             Held::Profile(profile) => Some(profile),
             _ => None,
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl CoreObject {
+    /// Why `create` made nothing: the sentence naming the first value out of range; empty for an
+    /// object it made.
+    pub fn rejection(&self) -> String {
+        match &self.held {
+            Held::Rejected(message) => message.clone(),
+            _ => String::new(),
         }
     }
 }

@@ -54,7 +54,8 @@ fn method_name(code: u32) -> &'static str {
 }
 
 /// Makes the core object of `concept` (0 a retry policy, 1 a client state, else a profile) from
-/// its options as numbers, or `None` when one is out of range (`rejection` then names it).
+/// its options as numbers; when one is out of range, an object that holds only why (its
+/// `rejection`), which every export takes as none.
 /// - A retry policy: one slot per numeric option, present when its bit of `given` is set, then the
 ///   status overrides as status, retry pairs (see `RetryOptions::from_numbers`); `text` is the
 ///   jitter's name, given when bit `JITTER_GIVEN` is set.
@@ -66,19 +67,16 @@ fn method_name(code: u32) -> &'static str {
 // argument each for the same reason; the jitter is a `&str` with a presence bit because an
 // optional `String` brings its own UTF-8 check and error path into the module. No `Result`: a
 // thrown error brings JS values (and their table and glue) into a module that otherwise takes only
-// numbers and strings.
+// numbers and strings; the refusal rides in the object instead, checked once here.
 #[wasm_bindgen]
-pub fn create(concept: u32, numbers: &[f64], given: u32, text: &str) -> Option<CoreObject> {
-    match concept {
-        0 => policy_from(numbers, given, text)
-            .ok()
-            .map(CoreObject::policy),
-        1 if given & NO_STATE != 0 => Some(CoreObject::state(None)),
-        1 => state_from(numbers, given)
-            .ok()
-            .map(|state| CoreObject::state(Some(state))),
-        _ => profile_from(numbers, text).ok().map(CoreObject::profile),
-    }
+pub fn create(concept: u32, numbers: &[f64], given: u32, text: &str) -> CoreObject {
+    let made = match concept {
+        0 => policy_from(numbers, given, text).map(CoreObject::policy),
+        1 if given & NO_STATE != 0 => Ok(CoreObject::state(None)),
+        1 => state_from(numbers, given).map(|state| CoreObject::state(Some(state))),
+        _ => profile_from(numbers, text).map(CoreObject::profile),
+    };
+    made.unwrap_or_else(|error| CoreObject::rejected(error.message()))
 }
 
 fn policy_from(numbers: &[f64], given: u32, jitter: &str) -> Result<RetryPolicy, InputError> {
@@ -160,20 +158,6 @@ fn state_from(numbers: &[f64], given: u32) -> Result<ClientState, InputError> {
     ClientState::from_numbers(numbers, given)
 }
 
-/// What `concept` (0 retry policy, 1 client state, else a profile) says about these arguments:
-/// the sentence naming the first value out of range, or an empty string when they are valid.
-/// Asked only after a constructor returned nothing, so the error path costs a second check instead
-/// of JS error values in every module.
-#[wasm_bindgen]
-pub fn rejection(concept: u32, numbers: &[f64], given: u32, text: &str) -> String {
-    let refused = match concept {
-        0 => policy_from(numbers, given, text).err(),
-        1 => state_from(numbers, given).err(),
-        _ => profile_from(numbers, text).err(),
-    };
-    refused.map_or(String::new(), |error| error.message())
-}
-
 #[wasm_bindgen]
 impl CoreObject {
     /// One step of the policy's plan: its own wait after attempt `attempt` when the wait before it
@@ -211,26 +195,41 @@ impl CoreObject {
     }
 
     /// Merges the facts another client told about `origin` (waits left in ms; all 0 when only
-    /// asking), then leaves what this state knows of it in the results: the facts in `GATE_SLOT`,
-    /// `QUOTA_SLOT` and `OPEN_SLOT`, the breaker's phase as its index in `BreakerState::ALL` (0
-    /// closed, 1 open, 2 half-open) in `BREAKER_SLOT`, and the retries its budget allows in
-    /// `BUDGET_SLOT` (-1: the budget is off). All 0 (and -1) for the no-state stand-in.
+    /// asking), spends one retry from its budget when `spend_retry` (a hedge's: 1 in `RETRY_SLOT`
+    /// when the budget allowed it or is off, else 0), then leaves what this state knows of it in the
+    /// results: the facts in `GATE_SLOT`, `QUOTA_SLOT` and `OPEN_SLOT`, the breaker's phase as its
+    /// index in `BreakerState::ALL` (0 closed, 1 open, 2 half-open) in `BREAKER_SLOT`, and the retries
+    /// its budget allows in `BUDGET_SLOT` (-1: the budget is off). All 0 (and -1) for the no-state
+    /// stand-in, which has no budget to refuse a hedge.
     // NOTE: one export for all of it: every export has its own glue on both sides of the boundary.
-    pub fn share(&mut self, origin: &str, now_ms: f64, gate_ms: f64, quota_ms: f64, open_ms: f64) {
+    pub fn share(
+        &mut self,
+        origin: &str,
+        now_ms: f64,
+        gate_ms: f64,
+        quota_ms: f64,
+        open_ms: f64,
+        spend_retry: bool,
+    ) {
         let told = SharedFacts {
             gate_ms: duration_ms(gate_ms),
             quota_ms: duration_ms(quota_ms),
             open_ms: duration_ms(open_ms),
         };
         let now_ms = epoch_ms(now_ms);
+        let mut spent = true;
         let (facts, breaker, budget) = match self.as_state_mut() {
-            Some(state) => (
-                state.learn(origin, told, now_ms),
-                state.breaker_state(origin, now_ms),
-                state.retries_available(origin, now_ms),
-            ),
+            Some(state) => {
+                spent = !spend_retry || state.try_retry(origin, now_ms);
+                (
+                    state.learn(origin, told, now_ms),
+                    state.breaker_state(origin, now_ms),
+                    state.retries_available(origin, now_ms),
+                )
+            }
             None => (SharedFacts::default(), BreakerState::Closed, None),
         };
+        set_result(RETRY_SLOT, f64::from(u8::from(spent)));
         set_result(GATE_SLOT, facts.gate_ms as f64);
         set_result(QUOTA_SLOT, facts.quota_ms as f64);
         set_result(OPEN_SLOT, facts.open_ms as f64);

@@ -22,6 +22,8 @@ const pkgDir = join(root, 'pkg');
 const INTENDED_FILES = [
   'README.md',
   'fetch.d.ts',
+  'hedge.d.ts',
+  'hedge.js',
   'http_verdict_bg.wasm',
   'index.d.ts',
   'node.js',
@@ -116,16 +118,18 @@ setTimeout(() => console.log(JSON.stringify(b.admit(policy, { origin: 'https://a
   }
 });
 
-test('"http-verdict/presets" from the tarball: ESM and CommonJS, a preset read by createProfile', async () => {
+test('"http-verdict/presets" and "http-verdict/hedge" from the tarball: ESM and CommonJS', async () => {
   const script = (load) => `${load}
 const profile = createProfile(githubGraphql);
 const body = JSON.stringify({ errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }] });
-console.log(JSON.stringify({ kind: classify({ status: 200, body }, { profile }).kind, frozen: Object.isFrozen(githubGraphql.rules[0]) }));
+const state = new ClientState();
+const fetch = createFetch({ state, fetch: hedged({ state, afterMs: 'p95' }) });
+console.log(JSON.stringify({ kind: classify({ status: 200, body }, { profile }).kind, frozen: Object.isFrozen(githubGraphql.rules[0]), hedges: typeof fetch }));
 `;
-  write('presets.mjs', script("import { classify, createProfile } from 'http-verdict';\nimport { githubGraphql } from 'http-verdict/presets';"));
-  write('presets.cjs', script("const { classify, createProfile } = require('http-verdict');\nconst { githubGraphql } = require('http-verdict/presets');"));
-  for (const file of ['presets.mjs', 'presets.cjs']) {
-    assert.deepEqual(JSON.parse(await node(['--no-warnings', file])), { kind: 'throttled', frozen: true }, file);
+  write('subpaths.mjs', script("import { ClientState, classify, createFetch, createProfile } from 'http-verdict';\nimport { githubGraphql } from 'http-verdict/presets';\nimport { hedged } from 'http-verdict/hedge';"));
+  write('subpaths.cjs', script("const { ClientState, classify, createFetch, createProfile } = require('http-verdict');\nconst { githubGraphql } = require('http-verdict/presets');\nconst { hedged } = require('http-verdict/hedge');"));
+  for (const file of ['subpaths.mjs', 'subpaths.cjs']) {
+    assert.deepEqual(JSON.parse(await node(['--no-warnings', file])), { kind: 'throttled', frozen: true, hedges: 'function' }, file);
   }
 });
 

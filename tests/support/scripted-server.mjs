@@ -217,7 +217,11 @@ export async function startScriptedServer({ cors = false, crossOrigin = false, f
 
   async function respond(step, req, res, record, pathCors) {
     const socket = req.socket;
-    if (!(await pause(step.delayMs ?? 0, socket))) return;
+    if (!(await pause(step.delayMs ?? 0, socket))) {
+      // The client gave up (or close()) before the answer was due.
+      record.outcome = 'closed';
+      return;
+    }
     const cors = corsResponseHeaders(corsOptions(step.cors !== undefined ? step.cors : pathCors), req);
 
     if (step.reset === 'before-headers' || step.reset === 'after-request-body') {

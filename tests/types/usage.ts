@@ -199,3 +199,13 @@ const graphqlProfile: Profile = createProfile({rules: [...githubGraphql.rules ??
 void graphqlProfile;
 // @ts-expect-error presets are read-only
 githubGraphql.rules = [];
+
+// ---- hedging ------------------------------------------------------------------------------------
+import {hedged} from 'http-verdict/hedge';
+
+const hedgeState = new ClientState();
+const hedgingFetch = createFetch({state: hedgeState, fetch: hedged({state: hedgeState, afterMs: 'p95', minSamples: 10})});
+const spentOne: boolean = hedgeState.spendRetry('https://api.example');
+void [hedgingFetch, spentOne];
+// @ts-expect-error afterMs is a number or 'p95'
+hedged({state: hedgeState, afterMs: 'p99'});
