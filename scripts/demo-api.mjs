@@ -37,7 +37,15 @@
 //       `Authorization: Bearer fresh` (a refreshed token): then 200.
 //   GET /api/bad-gateway
 //       502 {"message": "Bad Gateway"}, every time.
-//   DELETE /api/(flaky|throttled|reset|slow)/:key
+//   GET /api/limited/:key[?retryAfter=3&from=A]
+//       a scripted rate limiter for the demo page's two frames: the first request with this key closes
+//       a window of `retryAfter` seconds (1-60) in which every request gets 429 {"message": "Too Many
+//       Requests"} with Retry-After: the whole seconds left; after it, 200 {"message": "ok", "from",
+//       "request": n}. `from` names the sender ([A-Za-z0-9_-], up to 16) for the count.
+//   GET /api/limited/:key/count
+//       200 {"received", "refused", "by": {"A": n, ...}}: the requests this key has received (this one
+//       not included), so that a page can show that a request which waited was never sent.
+//   DELETE /api/(flaky|throttled|reset|slow|limited)/:key
 //       204; forgets the key's request count.
 //   Any other path under /api/: 404 {"message": "No route: METHOD /path"} (an invalid route).
 //
@@ -62,6 +70,8 @@ const ITEMS = [
   { id: 3, name: 'third' },
 ];
 const MAX_SLOW_MS = 60_000;
+// Senders counted per limited key; more names than this count as "other" (the names come from the URL).
+const MAX_LIMITED_SENDERS = 8;
 
 function sendJson(req, res, status, body, headers = {}) {
   const noBody = NO_BODY.has(status);
@@ -109,6 +119,9 @@ export function createDemoApi() {
     attempts.set(`${scenario}/${key}`, attempt);
     return attempt;
   };
+  // The limited scenario's runs: key → {closedUntilMs, received, refused, by}.
+  const limited = new Map();
+  const emptyRun = () => ({ closedUntilMs: undefined, received: 0, refused: 0, by: {} });
 
   const routes = [
     {
@@ -272,10 +285,45 @@ export function createDemoApi() {
     },
     fixed(/^\/api\/bad-gateway$/, 502, { message: 'Bad Gateway' }),
     {
+      method: 'GET',
+      pattern: /^\/api\/limited\/([\w-]+)$/,
+      handle(req, res, url, [key]) {
+        const retryAfter = intParam(url, 'retryAfter', 3, 1, 60);
+        const from = url.searchParams.get('from') ?? 'unnamed';
+        if (retryAfter === null || !/^[\w-]{1,16}$/.test(from)) {
+          return sendJson(req, res, 400, { message: 'retryAfter must be 1-60 and from 1-16 of [A-Za-z0-9_-]' });
+        }
+        const run = limited.get(key) ?? emptyRun();
+        limited.set(key, run);
+        const sender = from in run.by || Object.keys(run.by).length < MAX_LIMITED_SENDERS ? from : 'other';
+        run.received += 1;
+        run.by[sender] = (run.by[sender] ?? 0) + 1;
+        const nowMs = Date.now();
+        run.closedUntilMs ??= nowMs + retryAfter * 1000;
+        const leftMs = run.closedUntilMs - nowMs;
+        if (leftMs > 0) {
+          run.refused += 1;
+          return sendJson(req, res, 429, { message: 'Too Many Requests' }, {
+            'retry-after': String(Math.ceil(leftMs / 1000)),
+          });
+        }
+        sendJson(req, res, 200, { message: 'ok', from, request: run.received });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/limited\/([\w-]+)\/count$/,
+      handle(req, res, url, [key]) {
+        const { received, refused, by } = limited.get(key) ?? emptyRun();
+        sendJson(req, res, 200, { received, refused, by });
+      },
+    },
+    {
       method: 'DELETE',
-      pattern: /^\/api\/(flaky|throttled|reset|slow)\/([\w-]+)$/,
+      pattern: /^\/api\/(flaky|throttled|reset|slow|limited)\/([\w-]+)$/,
       handle(req, res, url, [scenario, key]) {
-        attempts.delete(`${scenario}/${key}`);
+        if (scenario === 'limited') limited.delete(key);
+        else attempts.delete(`${scenario}/${key}`);
         sendJson(req, res, 204);
       },
     },

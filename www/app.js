@@ -3,6 +3,7 @@
 // The package's web entry by path, as a plain page loads it; no inline import map, so the page also
 // runs under a strict Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval').
 import {classify, codes, plan} from '/pkg/web.js';
+import {setUpFrames} from './frames.js';
 import {setUpLiveRetries} from './live.js';
 import {svgElement} from './svg.js';
 import {setUpSimulator} from './simulator.js';
@@ -171,5 +172,6 @@ $('lab').addEventListener('input', drawPlan);
 drawPlan();
 updateClassifier();
 setUpLiveRetries();
+setUpFrames();
 await setUpSimulator();
 document.body.dataset.ready = 'true';

@@ -1,6 +1,7 @@
 // The live-retries section: one createFetch client per run against the demo server's scripted
 // endpoints, drawn as a timeline from the wrapper's own hooks (onVerdict, beforeRetry, onGiveUp).
 import {createFetch} from '/pkg/web.js';
+import {abortableSleep} from './sleep.js';
 
 const $ = id => document.querySelector(`#${id}`);
 let runNumber = 0;
@@ -29,26 +30,6 @@ const cacheStore = {
 		cache.delete(key);
 	},
 };
-
-function abortableSleep(ms, signal) {
-	return new Promise((resolve, reject) => {
-		if (signal?.aborted) {
-			reject(signal.reason);
-			return;
-		}
-
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(signal.reason);
-		};
-
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		signal?.addEventListener('abort', onAbort, {once: true});
-	});
-}
 
 function addStep(kind, text) {
 	const item = document.createElement('li');
@@ -91,7 +72,8 @@ async function runScenario(name) {
 		beforeRetry({decision}) {
 			const text = `wait ${seconds(decision.delayMs)} (${decision.reason}): ${decision.message}`;
 			if (waitStep) {
-				waitStep.textContent = `${waitStep.textContent.split(' ')[0]} ${text}`;
+				// Keeps the step's start time ("+1.23 s"), replaces the rest.
+				waitStep.textContent = `${waitStep.textContent.split(' ').slice(0, 2).join(' ')} ${text}`;
 			} else {
 				addStep('wait', `${at()} ${text}`);
 			}
