@@ -121,6 +121,13 @@ function onFrameMessage(event) {
 	refreshCount();
 }
 
+/** A frame the browser refused to show (or that failed to load) holds an error page of no origin. */
+function checkLoaded(name, element) {
+	if (element.getAttribute('src') !== null && element.contentDocument === null) {
+		$('frames-error').textContent = `Frame ${name} did not load: the browser refused to frame it or could not fetch it. A Content-Security-Policy with frame-ancestors 'none' forbids framing even this site's own pages; the section needs frame-ancestors 'self'.`;
+	}
+}
+
 function openFrames() {
 	newRun();
 	for (const [name, id] of Object.entries(FRAMES)) {
@@ -149,6 +156,10 @@ export function setUpFrames() {
 			showNetwork();
 			refreshCount();
 		});
+	}
+
+	for (const [name, id] of Object.entries(FRAMES)) {
+		$(id).addEventListener('load', () => checkLoaded(name, $(id)));
 	}
 
 	$('frames-open').addEventListener('click', openFrames);

@@ -15,8 +15,10 @@ import {launchChromium} from '../support/chromium.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = join(root, 'tests/artifacts');
 const MOUNTS = [{prefix: '/', dir: join(root, 'www')}, {prefix: '/pkg/', dir: join(root, 'pkg')}, {prefix: '/sim/', dir: join(root, 'target/wasm-sim')}];
-// csp.test.mjs's policy, but for frame-ancestors: a page that frames its own pages needs 'self' there.
-const STRICT_FRAMING_SELF = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
+// csp.test.mjs's policy (frame-ancestors 'none'), and the same with the one change a page that frames
+// its own pages needs.
+const STRICT = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const STRICT_FRAMING_SELF = STRICT.replace("frame-ancestors 'none'", "frame-ancestors 'self'");
 
 let server;
 let browser;
@@ -140,6 +142,7 @@ test('the browser really offline (Playwright\'s setOffline): the page says so, a
 	await frame('B').locator('#send').click();
 	await frame('B').locator('#steps li[data-kind=offline]').waitFor();
 	assert.deepEqual(await serverCount(), before, 'nothing reached the server');
+	await page.locator('section[aria-labelledby=frames-heading]').screenshot({path: join(artifacts, 'demo-frames-browser-offline.png')});
 
 	await browser.context.setOffline(false);
 	const delivered = await result('B');
@@ -149,25 +152,36 @@ test('the browser really offline (Playwright\'s setOffline): the page says so, a
 	guard.assertClean();
 });
 
-test('under a strict CSP that lets the page frame itself, the section works with no violation', async () => {
-	const strict = await startStaticServer({
+/** The demo server with a Content-Security-Policy header on every response. */
+function serveWithPolicy(policy) {
+	return startStaticServer({
 		mounts: MOUNTS,
 		handlers: [
 			(request, response) => {
-				response.setHeader('content-security-policy', STRICT_FRAMING_SELF);
+				response.setHeader('content-security-policy', policy);
 				return false;
 			},
 			createDemoApi(),
 		],
 	});
+}
+
+/** A page that records the console's CSP violations. */
+async function watchedPage() {
+	const {page: target, guard: targetGuard} = await browser.newPage({allowUrl: url => new URL(url).pathname.startsWith('/api/')});
+	const violations = [];
+	target.on('console', message => {
+		if (/Content Security Policy/i.test(message.text())) {
+			violations.push(message.text());
+		}
+	});
+	return {target, targetGuard, violations};
+}
+
+test('under a strict CSP that lets the page frame itself, the section works with no violation', async () => {
+	const strict = await serveWithPolicy(STRICT_FRAMING_SELF);
 	try {
-		const {page: target, guard: targetGuard} = await browser.newPage({allowUrl: url => new URL(url).pathname.startsWith('/api/')});
-		const violations = [];
-		target.on('console', message => {
-			if (/Content Security Policy/i.test(message.text())) {
-				violations.push(message.text());
-			}
-		});
+		const {target, targetGuard, violations} = await watchedPage();
 		await openSection(target, strict.url);
 		await target.fill('#frames-retry-after', '1');
 		await target.dispatchEvent('#frames-retry-after', 'change');
@@ -176,6 +190,25 @@ test('under a strict CSP that lets the page frame itself, the section works with
 		await a.locator('#result [data-result=ok]').waitFor({timeout: 20_000});
 		assert.deepEqual(violations, []);
 		targetGuard.assertClean();
+		await target.close();
+	} finally {
+		await strict.close();
+	}
+});
+
+test('under frame-ancestors \'none\' the frames are refused, and the section says why', async () => {
+	const strict = await serveWithPolicy(STRICT);
+	try {
+		const {target, violations} = await watchedPage();
+		await target.goto(strict.url);
+		await target.waitForSelector('body[data-ready=true]', {timeout: 30_000});
+		// Until asked for, the frames are not loaded: csp.test.mjs's run of this page meets no violation.
+		assert.deepEqual(violations, []);
+		await target.click('#frames-open');
+		await target.waitForFunction(() => document.querySelector('#frames-error').textContent !== '');
+		assert.match(await target.textContent('#frames-error'), /did not load: .*frame-ancestors 'none'/);
+		assert.ok(violations.some(text => /frame-ancestors 'none'/.test(text)), JSON.stringify(violations));
+		assert.equal(await target.getAttribute('#frames-demo', 'data-frames-ready'), null);
 		await target.close();
 	} finally {
 		await strict.close();
