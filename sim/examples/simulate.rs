@@ -14,7 +14,9 @@
 //! Prints the self-check first (naive 4-attempt retries under independent failures with p = 0.5
 //! must give an amplification of 1.875 ± 0.02, or nothing below is to be trusted), then two
 //! Markdown tables per scenario (mean ± sample standard deviation over seeds 1..=N, default 10), then
-//! the what-if tables: this crate's engine with one option changed at a time. With `--csv DIR`
+//! the what-if tables: this crate's engine with one option changed at a time, then hedged GETs
+//! (hedging off, at a fixed delay, at the observed p95, without the budget) in the slow-tail
+//! scenarios and the outage. With `--csv DIR`
 //! it also writes `DIR/<scenario>.csv` (one row per policy and seed) and `DIR/<scenario>-series.csv`
 //! (attempts, successes and failures per second). Exits with status 1 when the self-check fails.
 
@@ -29,10 +31,89 @@ mod report {
     use std::process::ExitCode;
 
     use http_verdict_sim::{
-        dominating, fleet_variants, render_dominance, render_table, render_targets, run_scenario,
-        run_variant, runs_csv, scenario, self_check, series_csv, variants, PolicyKind, Recovery,
-        SimReport, Summary, FLEET_SCENARIOS, SCENARIOS, VARIANT_SCENARIOS,
+        dominating, fleet_variants, hedge_variants, render_dominance, render_table, render_targets,
+        run_scenario, run_variant, runs_csv, scenario, self_check, series_csv, variants,
+        PolicyKind, Recovery, SimReport, Summary, FLEET_SCENARIOS, HEDGE_SCENARIOS, SCENARIOS,
+        VARIANT_SCENARIOS,
     };
+
+    /// `values`' mean ± spread times `scale`, with `decimals` and a `suffix`; `—` for none.
+    fn mean_cell(values: Vec<f64>, scale: f64, decimals: usize, suffix: &str) -> String {
+        Summary::of(values).map_or_else(
+            || "—".to_owned(),
+            |summary| {
+                format!(
+                    "{:.decimals$}{suffix} ± {:.decimals$}",
+                    summary.mean * scale,
+                    summary.spread * scale
+                )
+            },
+        )
+    }
+
+    /// The hedging table for one scenario: latency of the GETs (the requests hedging touches), of
+    /// the tabs and the service apart too (a client needs responses before it has a p95), the load
+    /// the server saw per request the clients issued (a hedge is one more request to the server)
+    /// over the run, in the fault and after it, of the tabs and the service apart, the hedges sent
+    /// and won, success and wasted work.
+    fn hedge_table(name: &str, groups: &[(String, Vec<SimReport>)]) -> String {
+        let mut out = format!(
+            "### `{name}`, hedged GETs\n\n| | p50 GET | p99 GET | p99 GET, tabs / service | p99 all | load (server ÷ client requests) | load in fault / after | load, tabs / service | hedges per request | hedges won | success | wasted work |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        );
+        for (label, runs) in groups {
+            let values = |figure: &dyn Fn(&SimReport) -> Option<f64>| -> Vec<f64> {
+                runs.iter().filter_map(figure).collect()
+            };
+            let ms = |figure: fn(&SimReport) -> Option<u64>| {
+                values(&|run| figure(run).map(|ms| ms as f64))
+            };
+            let mean = |values: Vec<f64>, decimals: usize| {
+                Summary::of(values).map_or_else(
+                    || "—".to_owned(),
+                    |summary| format!("{:.decimals$}", summary.mean),
+                )
+            };
+            let cells = [
+                mean_cell(ms(|run| run.all.get_latency_p50_ms), 1.0, 0, " ms"),
+                mean_cell(ms(|run| run.all.get_latency_p99_ms), 1.0, 0, " ms"),
+                format!(
+                    "{} / {} ms",
+                    mean(ms(|run| run.tabs.get_latency_p99_ms), 0),
+                    mean(ms(|run| run.service.get_latency_p99_ms), 0)
+                ),
+                mean_cell(ms(|run| run.all.latency_p99_ms), 1.0, 0, " ms"),
+                mean_cell(values(&|run| Some(run.all.amplification)), 1.0, 3, ""),
+                format!(
+                    "{} / {}",
+                    mean(values(&|run| run.all.amplification_fault), 3),
+                    mean(values(&|run| run.all.amplification_after), 3)
+                ),
+                format!(
+                    "{} / {}",
+                    mean(values(&|run| Some(run.tabs.amplification)), 3),
+                    mean(values(&|run| Some(run.service.amplification)), 3)
+                ),
+                mean_cell(
+                    values(&|run| Some(run.hedges as f64 / run.all.requests.max(1) as f64)),
+                    100.0,
+                    1,
+                    " %",
+                ),
+                mean_cell(
+                    values(&|run| {
+                        (run.hedges > 0).then(|| run.hedges_won as f64 / run.hedges as f64)
+                    }),
+                    100.0,
+                    0,
+                    " %",
+                ),
+                mean_cell(values(&|run| Some(run.all.success_rate)), 100.0, 2, " %"),
+                mean_cell(values(&|run| Some(run.server.wasted_share)), 100.0, 1, " %"),
+            ];
+            out.push_str(&format!("| {label} | {} |\n", cells.join(" | ")));
+        }
+        out
+    }
 
     /// The service fleet's table for one scenario: what its instances sent within the fault (in
     /// the quota scenario, into the quota wall), their load and success there, and how long the
@@ -263,6 +344,25 @@ mod report {
                 })
                 .collect();
             println!("{}", fleet_table(name, &groups));
+        }
+        println!("## What-if: hedged GETs (issue 13 item 4)\n");
+        for name in HEDGE_SCENARIOS {
+            if args.scenario.as_deref().is_some_and(|only| only != *name) {
+                continue;
+            }
+            let Some(scenario) = scenario(name, args.scale) else {
+                continue;
+            };
+            let groups: Vec<(String, Vec<SimReport>)> = hedge_variants()
+                .iter()
+                .map(|variant| {
+                    let runs = (1..=args.seeds)
+                        .map(|seed| run_variant(&scenario, variant, seed))
+                        .collect();
+                    (variant.label.to_owned(), runs)
+                })
+                .collect();
+            println!("{}", hedge_table(name, &groups));
         }
         if check.passed {
             ExitCode::SUCCESS

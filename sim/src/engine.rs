@@ -6,6 +6,13 @@
 //! every attempt the client's strategy may send, wait or refuse; after it, the strategy may retry
 //! after a wait. The compliance counters are checked when a retry is sent, against the truth of
 //! the reply that preceded it.
+//!
+//! A hedged GET attempt has two copies in flight: the strategy names a delay when the attempt is
+//! sent, and if no outcome has come by then and the strategy admits it, a second copy goes. The
+//! first response settles the attempt and aborts the other copy (the client stops waiting; the
+//! server's work on it goes on and counts as wasted); a copy refused or reset leaves the attempt
+//! to the other; the attempt's one timeout, started with its first copy, ends both. A hedge is an
+//! attempt sent to the server (it counts in the load) but not a new attempt of the request.
 
 use http_verdict::random::{mix, SplitMix64};
 
@@ -36,6 +43,8 @@ enum Event {
     Deliver(u32),
     /// An attempt's timeout fires.
     Timeout(u32),
+    /// An attempt's hedge delay has passed.
+    Hedge(u32),
     /// A fact published through the store reaches a service instance.
     Learn(u32, SharedFacts),
 }
@@ -68,12 +77,20 @@ struct Request {
     end: Option<(u64, bool)>,
 }
 
+/// One copy of an attempt on its way (an attempt has one, or two when hedged).
 struct Attempt {
     request: u32,
     number: u32,
     service_ms: u64,
+    /// This copy's outcome is no longer wanted: it came, or the attempt was settled without it.
     resolved: bool,
     reply: Option<Reply>,
+    /// The attempt's first copy (itself for a first copy).
+    lead: u32,
+    /// On a first copy: its hedge, once sent.
+    hedge: Option<u32>,
+    /// On a first copy: the attempt's outcome has reached the client.
+    settled: bool,
 }
 
 struct Engine<'a> {
@@ -96,6 +113,9 @@ struct Engine<'a> {
     store: Option<Store>,
     /// Which copies of the store's messages are lost.
     store_random: SplitMix64,
+    /// Hedges sent, and those whose outcome settled their attempt.
+    hedges: u64,
+    hedges_won: u64,
 }
 
 /// Makes one client's strategy from the client's seed.
@@ -140,6 +160,8 @@ pub(crate) fn simulate(
         tabs_per_browser,
         store,
         store_random: SplitMix64::new(mix(seed ^ 0x5702_E105)),
+        hedges: 0,
+        hedges_won: 0,
     };
     for population in 0..scenario.fleet.len() {
         engine.schedule_arrival(population);
@@ -161,14 +183,60 @@ impl Engine<'_> {
             Event::Deliver(attempt) => self.deliver(attempt),
             Event::Learn(client, facts) => self.learn(client as usize, facts),
             Event::Timeout(attempt) => {
-                if let Some(slot) = self.attempts.get_mut(attempt as usize) {
-                    if !slot.resolved {
-                        slot.resolved = true;
-                        self.settle(attempt, None);
-                    }
+                if self.close_attempt(attempt) {
+                    self.settle(attempt, None);
                 }
             }
+            Event::Hedge(attempt) => self.hedge(attempt),
         }
+    }
+
+    /// Settles the attempt led by `lead`: both its copies are no longer wanted. Returns false when
+    /// it was settled already.
+    fn close_attempt(&mut self, lead: u32) -> bool {
+        let Some(slot) = self.attempts.get_mut(lead as usize) else {
+            return false;
+        };
+        if slot.settled {
+            return false;
+        }
+        slot.settled = true;
+        slot.resolved = true;
+        if let Some(hedge) = slot.hedge {
+            if let Some(copy) = self.attempts.get_mut(hedge as usize) {
+                copy.resolved = true;
+            }
+        }
+        true
+    }
+
+    /// The hedge delay of the attempt led by `lead` has passed: one more copy, when its first
+    /// copy is still out and the strategy admits it.
+    fn hedge(&mut self, lead: u32) {
+        let Some(slot) = self.attempts.get(lead as usize) else {
+            return;
+        };
+        if slot.settled || slot.resolved || slot.hedge.is_some() {
+            return;
+        }
+        let (request, number) = (slot.request, slot.number);
+        let Some(view) = self.view(request, number) else {
+            return;
+        };
+        let Some(state) = self.requests.get(request as usize) else {
+            return;
+        };
+        let Some(client) = self.clients.get_mut(state.client as usize) else {
+            return;
+        };
+        if !client.strategy.admit_hedge(&view) {
+            return;
+        }
+        let copy = self.dispatch(request, number, Some(lead));
+        if let Some(slot) = self.attempts.get_mut(lead as usize) {
+            slot.hedge = Some(copy);
+        }
+        self.hedges += 1;
     }
 
     fn spike_factor(&self, at_ms: u64) -> f64 {
@@ -254,6 +322,7 @@ impl Engine<'_> {
             now_ms,
             previous_delay_ms: state.previous_delay_ms,
             sent_ms: now_ms,
+            lead_sent_ms: now_ms,
             runtime: self.scenario.fleet.get(client.population)?.runtime,
         })
     }
@@ -283,9 +352,6 @@ impl Engine<'_> {
         };
         state.attempts += 1;
         let number = state.attempts;
-        let Some(client) = self.clients.get(state.client as usize) else {
-            return;
-        };
         if number > 1 {
             if now_ms < state.not_before_ms {
                 self.compliance.early_retries += 1;
@@ -294,24 +360,53 @@ impl Engine<'_> {
                 self.compliance.non_retryable_retries += 1;
             }
         }
-        if now_ms < client.quota_locked_until_ms {
+        let attempt = self.dispatch(request, number, None);
+        self.queue
+            .after(self.scenario.timeout_ms, Event::Timeout(attempt));
+        let hedge_delay_ms = self.view(request, number).and_then(|view| {
+            let state = self.requests.get(request as usize)?;
+            let client = self.clients.get(state.client as usize)?;
+            client.strategy.hedge_delay_ms(&view)
+        });
+        if let Some(delay_ms) = hedge_delay_ms.filter(|ms| *ms < self.scenario.timeout_ms) {
+            self.queue.after(delay_ms.max(1), Event::Hedge(attempt));
+        }
+    }
+
+    /// Puts one copy of attempt `number` of `request` on the wire (a hedge of `lead`, if given)
+    /// and returns its id.
+    fn dispatch(&mut self, request: u32, number: u32, lead: Option<u32>) -> u32 {
+        let now_ms = self.queue.now_ms();
+        let attempt = self.attempts.len() as u32;
+        let population = self
+            .requests
+            .get(request as usize)
+            .and_then(|state| self.clients.get(state.client as usize))
+            .map_or(TABS, |client| client.population);
+        if self
+            .requests
+            .get(request as usize)
+            .and_then(|state| self.clients.get(state.client as usize))
+            .is_some_and(|client| now_ms < client.quota_locked_until_ms)
+        {
             self.compliance.locked_quota_attempts += 1;
         }
-        let attempt = self.attempts.len() as u32;
         self.attempts.push(Attempt {
             request,
             number,
             service_ms: 0,
             resolved: false,
             reply: None,
+            lead: lead.unwrap_or(attempt),
+            hedge: None,
+            settled: false,
         });
         self.attempt_records.push(AttemptRecord {
-            population: client.population,
+            population,
             sent_ms: now_ms,
         });
         self.queue.after(ONE_WAY_MS, Event::AtServer(attempt));
-        self.queue
-            .after(self.scenario.timeout_ms, Event::Timeout(attempt));
+        attempt
     }
 
     fn job(&self, attempt: u32) -> Option<Job> {
@@ -320,6 +415,7 @@ impl Engine<'_> {
             attempt,
             request: u64::from(slot.request),
             number: slot.number,
+            copy: u32::from(slot.lead != attempt),
         })
     }
 
@@ -382,7 +478,25 @@ impl Engine<'_> {
         }
         slot.resolved = true;
         let reply = slot.reply.take();
-        self.settle(attempt, reply);
+        let lead = slot.lead;
+        let hedge = slot.hedge;
+        let other = if lead == attempt { hedge } else { Some(lead) };
+        let other_out = other
+            .and_then(|other| self.attempts.get(other as usize))
+            .is_some_and(|slot| !slot.resolved);
+        let no_response = reply
+            .as_ref()
+            .is_some_and(|reply| matches!(reply.wire, Wire::Refused | Wire::Reset));
+        if no_response && other_out {
+            // The other copy may still answer: this one failed without a response.
+            return;
+        }
+        if self.close_attempt(lead) {
+            if lead != attempt {
+                self.hedges_won += 1;
+            }
+            self.settle(attempt, reply);
+        }
     }
 
     /// An attempt's outcome reaches its client: a reply, or `None` for its timeout.
@@ -391,7 +505,7 @@ impl Engine<'_> {
         let Some(slot) = self.attempts.get(attempt as usize) else {
             return;
         };
-        let (request, number) = (slot.request, slot.number);
+        let (request, number, lead) = (slot.request, slot.number, slot.lead);
         let Some(state) = self.requests.get_mut(request as usize) else {
             return;
         };
@@ -440,6 +554,9 @@ impl Engine<'_> {
         };
         if let Some(record) = self.attempt_records.get(attempt as usize) {
             view.sent_ms = record.sent_ms;
+        }
+        if let Some(record) = self.attempt_records.get(lead as usize) {
+            view.lead_sent_ms = record.sent_ms;
         }
         let Some(client) = self.clients.get_mut(client_index) else {
             return;
@@ -562,6 +679,7 @@ impl Engine<'_> {
                     end_ms: end,
                     success,
                     retry_safe: request.method.is_idempotent() || request.keyed,
+                    get: request.method == HttpMethod::Get,
                 }
             })
             .collect();
@@ -600,6 +718,8 @@ impl Engine<'_> {
                     .count() as u64
             }),
             server,
+            hedges: self.hedges,
+            hedges_won: self.hedges_won,
             compliance: self.compliance,
             series: metrics::series(&records, &self.attempt_records, scenario.duration_ms),
         }

@@ -48,10 +48,12 @@ pub use report::{
 };
 pub use scenario::{scenario, Scenario, SCENARIOS, SPIKE};
 pub use server::{
-    Admission, Capacity, FailureMix, Hints, Quota, ServerSpec, ServerStats, Window, EPOCH_MS,
+    Admission, Capacity, Crowding, FailureMix, Hints, Quota, ServerSpec, ServerStats, SlowTail,
+    Window, EPOCH_MS,
 };
 pub use variants::{
-    fleet_variants, variants, Fleet, Store, Variant, FLEET_SCENARIOS, VARIANT_SCENARIOS,
+    fleet_variants, hedge_variants, variants, Fleet, HedgeDelay, Hedging, Store, Variant,
+    FLEET_SCENARIOS, HEDGE_FIXED_MS, HEDGE_SCENARIOS, VARIANT_SCENARIOS,
 };
 
 use strategy::Strategy;
@@ -169,6 +171,10 @@ pub struct SimReport {
     pub service_attempts_fault: u64,
     /// The server's work.
     pub server: ServerStats,
+    /// Hedges sent (each a second copy of a GET attempt; counted in `attempts` too).
+    pub hedges: u64,
+    /// Hedges whose outcome settled their attempt (the first copy lost).
+    pub hedges_won: u64,
     /// Counters that must stay 0 for a safe policy.
     pub compliance: Compliance,
     /// Per second, the whole fleet: attempts sent, requests succeeded, requests given up.
@@ -269,6 +275,7 @@ pub fn run_library(
             state,
             tabs_per_browser: 0,
             fleet: None,
+            hedging: None,
         },
         seed,
     )
@@ -276,9 +283,9 @@ pub fn run_library(
 
 /// Runs this crate's engine as `variant` configures it, its browser tabs grouped
 /// `variant.tabs_per_browser` to a browser whose tabs share their state's facts (the `share` option
-/// with `shareAcrossTabs`), and its service, with `variant.fleet`, as that many instances carrying
-/// the same load, sharing through a store (`http-verdict/redis`) or not. The report's policy is
-/// [`PolicyKind::Tuned`].
+/// with `shareAcrossTabs`), its service, with `variant.fleet`, as that many instances carrying
+/// the same load, sharing through a store (`http-verdict/redis`) or not, and its GETs hedged as
+/// `variant.hedging` says. The report's policy is [`PolicyKind::Tuned`].
 ///
 /// ```
 /// use http_verdict_sim::{run_variant, scenario, variants};
@@ -307,11 +314,10 @@ pub fn run_variant(scenario: &Scenario, variant: &Variant, seed: u64) -> SimRepo
         PolicyKind::Tuned,
         seed,
         &|client_seed| {
-            Box::new(strategy::Library::new(
-                &variant.retry,
-                variant.state,
-                client_seed,
-            ))
+            Box::new(
+                strategy::Library::new(&variant.retry, variant.state, client_seed)
+                    .hedged(variant.hedging),
+            )
         },
         variant.tabs_per_browser,
         variant.fleet.and_then(|fleet| fleet.store),

@@ -58,6 +58,10 @@ pub struct Metrics {
     pub latency_p50_ms: Option<u64>,
     /// 99th percentile of the same.
     pub latency_p99_ms: Option<u64>,
+    /// Median time from issue to success of GET requests (the ones hedging may touch), in ms.
+    pub get_latency_p50_ms: Option<u64>,
+    /// 99th percentile of the same.
+    pub get_latency_p99_ms: Option<u64>,
     /// Median time from issue to giving up, in ms.
     pub give_up_p50_ms: Option<u64>,
     /// 99th percentile of the same.
@@ -111,6 +115,7 @@ pub(crate) struct RequestRecord {
     pub end_ms: u64,
     pub success: bool,
     pub retry_safe: bool,
+    pub get: bool,
 }
 
 /// An attempt sent.
@@ -183,16 +188,21 @@ pub(crate) fn summarize(
             (ok + u64::from(request.success), all + 1)
         });
     let mut latencies: Vec<u64> = Vec::new();
+    let mut get_latencies: Vec<u64> = Vec::new();
     let mut give_ups: Vec<u64> = Vec::new();
     for request in &requests {
         let took_ms = request.end_ms.saturating_sub(request.issued_ms);
         if request.success {
             latencies.push(took_ms);
+            if request.get {
+                get_latencies.push(took_ms);
+            }
         } else {
             give_ups.push(took_ms);
         }
     }
     latencies.sort_unstable();
+    get_latencies.sort_unstable();
     give_ups.sort_unstable();
     Metrics {
         requests: requests.len() as u64,
@@ -206,6 +216,8 @@ pub(crate) fn summarize(
         recovery: recovery(&requests, frame),
         latency_p50_ms: percentile(&latencies, 0.5),
         latency_p99_ms: percentile(&latencies, 0.99),
+        get_latency_p50_ms: percentile(&get_latencies, 0.5),
+        get_latency_p99_ms: percentile(&get_latencies, 0.99),
         give_up_p50_ms: percentile(&give_ups, 0.5),
         give_up_p99_ms: percentile(&give_ups, 0.99),
     }
@@ -295,6 +307,7 @@ mod tests {
             end_ms: issued_s * 1_000 + 500,
             success,
             retry_safe: true,
+            get: true,
         }
     }
 

@@ -10,7 +10,9 @@
 //! retries, but not against four attempts per request.
 
 use super::population::{fleet, scaled_count, Population};
-use super::server::{Admission, Capacity, FailureMix, Hints, Quota, ServerSpec, Window};
+use super::server::{
+    Admission, Capacity, Crowding, FailureMix, Hints, Quota, ServerSpec, SlowTail, Window,
+};
 use super::{MAX_SCALE, MIN_SCALE};
 
 /// One scenario, ready to run.
@@ -56,6 +58,13 @@ pub const SCENARIOS: &[&str] = &[
     "quota",
     "hostile-hints",
 ];
+
+/// The latency tail of the hedging scenarios: 3 % of copies take 1–3 s.
+const SLOW_TAIL: SlowTail = SlowTail {
+    share: 0.03,
+    min_ms: 1_000,
+    max_ms: 3_000,
+};
 
 /// The traffic spike of the spike scenarios: six times the normal rate for 6 s from 60 s.
 pub const SPIKE: (Window, f64) = (Window::seconds(60, 66), 6.0);
@@ -220,6 +229,30 @@ pub fn scenario(name: &str, scale: f64) -> Option<Scenario> {
             },
             fault: Some(Window::seconds(60, 90)),
             spike: Some((Window::seconds(60, 90), 2.0)),
+            ..base
+        },
+        "slow-tail" => Scenario {
+            name: "slow-tail",
+            summary: "a healthy server with a heavy tail: 3 % of copies, independently, take 1–3 s",
+            server: ServerSpec {
+                slow_tail: Some(SLOW_TAIL),
+                ..ServerSpec::healthy()
+            },
+            duration_ms: 120_000,
+            ..base
+        },
+        "slow-tail-load" => Scenario {
+            name: "slow-tail-load",
+            summary: "the same tail on a server that slows with load (beyond 12 in service, processor sharing), traffic ×1.5 for 30 s from 60 s",
+            server: ServerSpec {
+                slow_tail: Some(SLOW_TAIL),
+                crowding: Some(Crowding {
+                    knee: scaled_count(12.0, scale),
+                }),
+                ..ServerSpec::healthy()
+            },
+            fault: Some(Window::seconds(60, 90)),
+            spike: Some((Window::seconds(60, 90), 1.5)),
             ..base
         },
         _ => return None,

@@ -7,7 +7,10 @@
 //! attempt at once after a short random latency; `Queue` is a FIFO served by a fixed number of
 //! workers whose service time grows with the backlog (memory pressure, lock contention) and
 //! doubles in a brownout. Nothing is cancelled when a client gives up: a completion after the
-//! client's timeout is wasted work. Served attempts then fail independently with a probability
+//! client's timeout (or of a hedge's losing copy) is wasted work. Two optional layers shape latency
+//! for the hedging scenarios: a slow tail (a share of attempts, drawn per copy, take seconds) and
+//! crowding (every service started while more than a knee of attempts are in service takes longer,
+//! in proportion: processor sharing, fixed when the service starts). Served attempts then fail independently with a probability
 //! (a mix of 5xx and resets) or get their request's own non-retryable answer (a bad request stays
 //! bad). Every reply carries the truth the compliance counters are checked against: whether the
 //! side effect happened, whether the class is retryable per contract §1, the valid server wait it
@@ -122,6 +125,27 @@ pub struct Quota {
     pub reset_ms: u64,
 }
 
+/// A heavy latency tail: each copy of each attempt, independently, is slow with probability
+/// `share`, its service then uniform in `min_ms..max_ms` (a cold cache, a slow replica, a GC pause).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SlowTail {
+    /// Probability that one copy is slow.
+    pub share: f64,
+    /// Shortest slow service, in ms.
+    pub min_ms: u64,
+    /// Longest slow service, in ms.
+    pub max_ms: u64,
+}
+
+/// Load-dependent slowness: a service that starts while `in_service` attempts (itself included)
+/// are being served takes `max(1, in_service / knee)` times as long, as under processor sharing,
+/// so that every extra request in flight slows all of them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Crowding {
+    /// Attempts in service the server handles at full speed.
+    pub knee: u32,
+}
+
 /// Everything a server model is made of.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ServerSpec {
@@ -141,6 +165,10 @@ pub struct ServerSpec {
     pub outage: Option<Window>,
     /// A brownout: capacity times the factor.
     pub brownout: Option<(Window, f64)>,
+    /// A heavy latency tail.
+    pub slow_tail: Option<SlowTail>,
+    /// Load-dependent slowness.
+    pub crowding: Option<Crowding>,
 }
 
 impl ServerSpec {
@@ -158,6 +186,8 @@ impl ServerSpec {
             quota: None,
             outage: None,
             brownout: None,
+            slow_tail: None,
+            crowding: None,
         }
     }
 }
@@ -216,6 +246,8 @@ pub(crate) struct Job {
     pub request: u64,
     /// 1-based attempt number.
     pub number: u32,
+    /// 0 for an attempt's first copy, 1 for its hedge.
+    pub copy: u32,
 }
 
 /// What the server did, summed over a run.
@@ -230,6 +262,8 @@ pub struct ServerStats {
     pub wasted_share: f64,
     /// Attempts answered by a fast rejection (quota, rate limit, queue limit, outage).
     pub rejected: u64,
+    /// Most attempts in service at once.
+    pub peak_in_service: u32,
 }
 
 /// Streams of the server's random draws.
@@ -237,13 +271,17 @@ const SERVICE_DRAW: u64 = 0x5E41_71CE;
 const FAILURE_DRAW: u64 = 0xFA11_0BAD;
 const STICKY_DRAW: u64 = 0x571C_C0DE;
 const HINT_DRAW: u64 = 0x4144_7200;
+const TAIL_DRAW: u64 = 0x7A11_5A0E;
+const TAIL_LENGTH_DRAW: u64 = 0x7A11_1E6E;
 
 /// A running server.
 pub(crate) struct Server {
     spec: ServerSpec,
     seed: u64,
     busy: u32,
-    queue: VecDeque<u32>,
+    /// Attempts being served now (whatever the capacity model), for crowding.
+    in_service: u32,
+    queue: VecDeque<Job>,
     tokens: f64,
     tokens_at_ms: u64,
     quota_used: u64,
@@ -259,6 +297,7 @@ impl Server {
             spec,
             seed: mix(seed ^ 0x005E_4EE4),
             busy: 0,
+            in_service: 0,
             queue: VecDeque::new(),
             tokens_at_ms: 0,
             quota_used: 0,
@@ -314,16 +353,16 @@ impl Server {
         }
         match self.spec.capacity {
             Capacity::Unbounded { .. } => Intake::Serve {
-                service_ms: self.service_ms(now_ms, job.attempt),
+                service_ms: self.service_ms(now_ms, job),
             },
             Capacity::Queue { workers, .. } if self.busy < workers => {
                 self.busy = self.busy.saturating_add(1);
                 Intake::Serve {
-                    service_ms: self.service_ms(now_ms, job.attempt),
+                    service_ms: self.service_ms(now_ms, job),
                 }
             }
             Capacity::Queue { .. } => {
-                self.queue.push_back(job.attempt);
+                self.queue.push_back(job);
                 Intake::Queued
             }
         }
@@ -340,11 +379,12 @@ impl Server {
         if wasted {
             self.stats.wasted_ms = self.stats.wasted_ms.saturating_add(service_ms);
         }
+        self.in_service = self.in_service.saturating_sub(1);
         if !matches!(self.spec.capacity, Capacity::Queue { .. }) {
             return None;
         }
         match self.queue.pop_front() {
-            Some(attempt) => Some((attempt, self.service_ms(now_ms, attempt))),
+            Some(job) => Some((job.attempt, self.service_ms(now_ms, job))),
             None => {
                 self.busy = self.busy.saturating_sub(1);
                 None
@@ -403,9 +443,11 @@ impl Server {
     }
 
     /// The service time of an attempt starting now, and its cost to the server.
-    fn service_ms(&mut self, now_ms: u64, attempt: u32) -> u64 {
-        let draw = self.unit(SERVICE_DRAW, u64::from(attempt));
-        let base_ms = match self.spec.capacity {
+    fn service_ms(&mut self, now_ms: u64, job: Job) -> u64 {
+        self.in_service = self.in_service.saturating_add(1);
+        self.stats.peak_in_service = self.stats.peak_in_service.max(self.in_service);
+        let draw = self.unit(SERVICE_DRAW, u64::from(job.attempt));
+        let mut base_ms = match self.spec.capacity {
             Capacity::Unbounded { min_ms, max_ms } => {
                 min_ms as f64 + draw * max_ms.saturating_sub(min_ms) as f64
             }
@@ -420,6 +462,22 @@ impl Server {
                 service_ms as f64 * (0.5 + draw) * slowdown
             }
         };
+        if let Some(tail) = self.spec.slow_tail {
+            // NOTE: addressed by request, attempt and copy (not by the attempt's slot), so that a
+            // request meets the same luck with hedging on or off, and a hedge its own.
+            let index = job.request.saturating_mul(128)
+                | u64::from(job.number.min(63)) << 1
+                | u64::from(job.copy.min(1));
+            if self.unit(TAIL_DRAW, index) < tail.share {
+                let length = self.unit(TAIL_LENGTH_DRAW, index);
+                base_ms =
+                    tail.min_ms as f64 + length * tail.max_ms.saturating_sub(tail.min_ms) as f64;
+            }
+        }
+        if let Some(crowding) = self.spec.crowding {
+            let load = f64::from(self.in_service) / f64::from(crowding.knee.max(1));
+            base_ms *= load.max(1.0);
+        }
         let factor = match self.spec.brownout {
             Some((window, factor)) if window.contains(now_ms) && factor > 0.0 => factor,
             _ => 1.0,

@@ -22,6 +22,79 @@ pub struct Variant {
     /// The Node service as a fleet of instances, sharing through a store or not; `None`: the
     /// scenario's service as it is, each client on its own.
     pub fleet: Option<Fleet>,
+    /// Hedged GETs (issue 13 item 4); `None`: no hedging.
+    pub hedging: Option<Hedging>,
+}
+
+/// Hedged GETs: when no response headers have come `delay` after a GET attempt was sent, one more
+/// copy goes, the first response wins and the other copy is aborted (its client stops waiting for
+/// it; the server finishes the work anyway). A copy that fails without a response (refused, reset)
+/// leaves the attempt to the other; the attempt's timeout, started with its first copy, ends both.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hedging {
+    /// When to send the hedge.
+    pub delay: HedgeDelay,
+    /// Whether a hedge draws one retry from the client state's retry budget (the library's rule:
+    /// when the budget refuses, no hedge goes); `false` only to show why it does.
+    pub draws_budget: bool,
+}
+
+/// The delay before a hedge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HedgeDelay {
+    /// A fixed delay, in ms.
+    FixedMs(u64),
+    /// The p95 of the client's last 100 response-header latencies (each from its attempt's first
+    /// send); no hedge until it has seen `min_samples` responses.
+    ObservedP95 {
+        /// Responses needed before a p95 is trusted.
+        min_samples: u32,
+    },
+}
+
+/// The scenarios hedging is compared on: a latency tail, the same tail on a server that slows
+/// with load, and the outage (hedging must not make an outage worse).
+pub const HEDGE_SCENARIOS: &[&str] = &["slow-tail", "slow-tail-load", "outage"];
+
+/// The fixed hedge delay of [`hedge_variants`], in ms: above the body of a healthy answer
+/// (30 ms on the wire and 20–80 ms of service), below the slow tail.
+pub const HEDGE_FIXED_MS: u64 = 200;
+
+/// Hedging off, then on at a fixed delay, at the observed p95, and at the fixed delay without the
+/// budget; the defaults otherwise.
+pub fn hedge_variants() -> Vec<Variant> {
+    let hedged = |label, hedging| Variant {
+        label,
+        retry: RetryOptions::default(),
+        state: Some(ClientStateOptions::default()),
+        tabs_per_browser: 0,
+        fleet: None,
+        hedging,
+    };
+    vec![
+        hedged("hedging off", None),
+        hedged(
+            "hedging, fixed 200 ms",
+            Some(Hedging {
+                delay: HedgeDelay::FixedMs(HEDGE_FIXED_MS),
+                draws_budget: true,
+            }),
+        ),
+        hedged(
+            "hedging at p95",
+            Some(Hedging {
+                delay: HedgeDelay::ObservedP95 { min_samples: 20 },
+                draws_budget: true,
+            }),
+        ),
+        hedged(
+            "hedging, fixed 200 ms, no budget",
+            Some(Hedging {
+                delay: HedgeDelay::FixedMs(HEDGE_FIXED_MS),
+                draws_budget: false,
+            }),
+        ),
+    ]
 }
 
 /// The Node service run as `instances` instances carrying the scenario's service load between them.
@@ -60,6 +133,7 @@ pub fn fleet_variants() -> Vec<Variant> {
             instances: 40,
             store,
         }),
+        hedging: None,
     };
     vec![
         fleet("40 instances, each on its own", None),
@@ -106,6 +180,7 @@ pub fn variants() -> Vec<Variant> {
         }),
         tabs_per_browser: 0,
         fleet: None,
+        hedging: None,
     };
     vec![
         Variant {
@@ -114,6 +189,7 @@ pub fn variants() -> Vec<Variant> {
             state: Some(state),
             tabs_per_browser: 0,
             fleet: None,
+            hedging: None,
         },
         Variant {
             label: "tabs share, 4 per browser",
@@ -121,6 +197,7 @@ pub fn variants() -> Vec<Variant> {
             state: Some(state),
             tabs_per_browser: 4,
             fleet: None,
+            hedging: None,
         },
         Variant {
             label: "no ClientState",
@@ -128,6 +205,7 @@ pub fn variants() -> Vec<Variant> {
             state: None,
             tabs_per_browser: 0,
             fleet: None,
+            hedging: None,
         },
         Variant {
             label: "maxAttempts 2",
@@ -138,6 +216,7 @@ pub fn variants() -> Vec<Variant> {
             state: Some(state),
             tabs_per_browser: 0,
             fleet: None,
+            hedging: None,
         },
         Variant {
             label: "maxAttempts 4",
@@ -148,6 +227,7 @@ pub fn variants() -> Vec<Variant> {
             state: Some(state),
             tabs_per_browser: 0,
             fleet: None,
+            hedging: None,
         },
         Variant {
             label: "no retry budget",
@@ -158,6 +238,7 @@ pub fn variants() -> Vec<Variant> {
             }),
             tabs_per_browser: 0,
             fleet: None,
+            hedging: None,
         },
         Variant {
             label: "no circuit breaker",
@@ -168,6 +249,7 @@ pub fn variants() -> Vec<Variant> {
             }),
             tabs_per_browser: 0,
             fleet: None,
+            hedging: None,
         },
         with_breaker(
             "breaker failFast (opt-in)",
@@ -200,6 +282,7 @@ pub fn variants() -> Vec<Variant> {
             state: Some(state),
             tabs_per_browser: 0,
             fleet: None,
+            hedging: None,
         },
     ]
 }
