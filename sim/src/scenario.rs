@@ -7,7 +7,9 @@
 //! keeps its shape at any scale; durations never scale. A congestible server's service slows by
 //! 0.5 % per queued request per worker, up to 1.5 times (memory pressure, contention): with 20
 //! workers of 100 ms (200 req/s, 2.5 times the normal load) a backlog still drains without
-//! retries, but not against four attempts per request.
+//! retries, but not against four attempts per request. The hedging scenarios' server has a heavy
+//! tail (3 % of copies take 1–3 s); in `slow-tail-load` it also slows past 12 attempts in service
+//! (scaled like a capacity), which it reaches only when clients add load in a spike.
 
 use super::population::{fleet, scaled_count, Population};
 use super::server::{
@@ -82,8 +84,10 @@ fn congestible(workers: f64, scale: f64) -> ServerSpec {
     }
 }
 
-/// The scenario called `name` at `scale` (see [`SCENARIOS`]); `None` for an unknown name or a
-/// scale outside [`MIN_SCALE`]`..=`[`MAX_SCALE`].
+/// The scenario called `name` at `scale` (see [`SCENARIOS`], and the hedging scenarios
+/// `slow-tail` and `slow-tail-load` of [`crate::HEDGE_SCENARIOS`], which the policy tables and the
+/// demo page's list leave out); `None` for an unknown name or a scale outside
+/// [`MIN_SCALE`]`..=`[`MAX_SCALE`].
 pub fn scenario(name: &str, scale: f64) -> Option<Scenario> {
     if !(MIN_SCALE..=MAX_SCALE).contains(&scale) {
         return None;
