@@ -11,6 +11,7 @@ import {jsonWindow} from './json-window.js';
 import {useCore} from './ready.js';
 import {none} from './stand-in.js';
 import {checkShape, PROFILE_FIELDS} from './schema.js';
+import VERDICT_TEXT from '../target/verdict-text/table.json';
 
 // The core ignores longer header values and reads only the start of a body; cutting them here
 // keeps a hostile multi-megabyte reply from being copied into wasm memory at all.
@@ -28,6 +29,13 @@ const MAX_ERROR_TEXT_LENGTH = 512;
 // Keys from here up say why a status is invalid (INVALID_STATUS_KEY in src/wasm/classify.rs): the
 // core describes them with that sentence.
 const INVALID_STATUS_KEY = 0xFF_FF_FF_FE;
+// A verdict key's bits (src/wasm/mod.rs): the kind's index, the status, the transport detail's index + 1.
+const KIND_BITS = 6;
+const STATUS_BITS = 10;
+const DETAIL_BITS = 5;
+// A kind's retry scope in the vocabulary table: never retried, idempotent methods only, any method.
+const SCOPE_NEVER = 0;
+const SCOPE_ANY_METHOD = 2;
 
 const templates = new Map();
 // Verdicts of bare statuses (no headers, body or profile), by status: a pure function of the status,
@@ -59,10 +67,27 @@ function makeVerdict(template, retryAfterMs, key) {
 	});
 }
 
-// The core describes a verdict as tab-separated fields (see `describe` in src/wasm/classify.rs).
+/**
+ * The fields of the verdict a core key stands for, from the core's own vocabulary (written by
+ * examples/verdict_text.rs at build time; tests/node/verdict-text.test.mjs holds every field equal
+ * to the core's description), so that the wasm carries none of the words.
+ */
 function describe(key) {
-	const [status, kind, family, title, description, retryable, action, neverProcessed, detail] = core.describe(key).split('\t');
-	return {status: status === '' ? null : Number(status), kind, family, title, description, retryable: retryable === '1', action, neverProcessed: neverProcessed === '1', detail: detail || null};
+	const [kind, kindFamily, kindTitle, description, scope, action, documentedStatus] = VERDICT_TEXT.kinds[key & ((1 << KIND_BITS) - 1)];
+	const status = (key >>> KIND_BITS) & ((1 << STATUS_BITS) - 1) || null;
+	const detail = VERDICT_TEXT.details[((key >>> (KIND_BITS + STATUS_BITS)) & ((1 << DETAIL_BITS) - 1)) - 1];
+	return {
+		status,
+		kind,
+		family: status === null ? kindFamily : VERDICT_TEXT.classes[Math.floor(status / 100) - 1],
+		// The API's title at its documented status, else the status's reason phrase.
+		title: status === null || status === documentedStatus ? kindTitle : VERDICT_TEXT.phrases[status] ?? kindTitle,
+		description,
+		retryable: scope !== SCOPE_NEVER,
+		action,
+		neverProcessed: scope === SCOPE_ANY_METHOD || detail?.[1] === true,
+		detail: detail?.[0] ?? null,
+	};
 }
 
 function templateFor(key) {

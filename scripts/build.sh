@@ -9,6 +9,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
+# The verdict vocabulary the package's JavaScript bundles (kinds' words, reason phrases), written by
+# the core natively so that the words stay in one place and out of the wasm.
+cargo run --quiet --example verdict_text -- target/verdict-text
+
 wasm-pack build --release --target web --mode no-install --no-pack \
   --out-dir target/wasm-pack --out-name http_verdict -- --features package
 # wasm-pack's own wasm-opt run is off (Cargo.toml): this one keeps the names (-g) in a twin that the

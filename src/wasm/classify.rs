@@ -1,17 +1,17 @@
-//! Classification exports: responses and thrown values to verdict keys, keys to their text.
+//! Classification exports: responses and thrown values to verdict keys; special keys to their text.
 
 use alloc::string::String;
 
 use wasm_bindgen::prelude::*;
 
 use super::object::CoreObject;
-use super::{epoch_ms, set_wait, verdict_from_key, verdict_key, RETRY_AFTER_SLOT};
+use super::{epoch_ms, set_wait, verdict_key, RETRY_AFTER_SLOT};
 use crate::classify::{classify, classify_error, ResponseParts};
 use crate::error::InputError;
 use crate::headers::HeaderBlock;
 use crate::profile::Profile;
 use crate::status::{status_problem, NOT_AN_INTEGER, OUT_OF_RANGE};
-use crate::text::{push_decimal, split_byte};
+use crate::text::split_byte;
 use crate::transport::ErrorShape;
 
 /// Keys at or above this mean "not a status": one per problem of [`status_problem`] (in the order
@@ -87,42 +87,19 @@ pub fn classify_error_shape(parts: &str) -> u32 {
     verdict_key(&classify_error(&shape))
 }
 
-/// The fields of the verdict for `key`, tab-separated in the order JS reads them: status (empty for
-/// none), kind, family, title, description, retryable (`1`/`0`), action, neverProcessed (`1`/`0`),
-/// detail (empty for none). For an invalid-status key, the sentence saying why; for `TABLES_KEY`,
-/// the core's tables; empty for any other unknown key.
-// NOTE: one string, not an object: building objects from Rust needs js-sys glue in every download,
-// and this runs once per distinct verdict.
+/// What a special key stands for: for `TABLES_KEY` the core's tables, for an invalid-status key the
+/// sentence saying why; empty for any other key. A verdict key's words are not here: JS reads them
+/// from the vocabulary table written at build time (examples/verdict_text.rs), so the wasm carries
+/// none of them.
+// NOTE: one string export for both: every export has its own glue on both sides of the boundary.
 #[wasm_bindgen]
 pub fn describe(key: u32) -> String {
     if key == TABLES_KEY {
         return super::core_tables();
     }
-    let Some(verdict) = verdict_from_key(key) else {
-        return key
-            .checked_sub(INVALID_STATUS_KEY)
-            .and_then(|index| STATUS_PROBLEMS.get(index as usize))
-            .map_or(String::new(), |problem| {
-                InputError::status(problem).message()
-            });
-    };
-    let flag = |on: bool| if on { "1" } else { "0" };
-    let mut fields = String::with_capacity(160);
-    if let Some(status) = verdict.status {
-        push_decimal(&mut fields, u64::from(status));
-    }
-    for field in [
-        verdict.kind.id(),
-        verdict.family().id(),
-        verdict.title(),
-        verdict.description(),
-        flag(verdict.retryable()),
-        verdict.action().id(),
-        flag(verdict.never_processed()),
-        verdict.detail.map_or("", |detail| detail.id()),
-    ] {
-        fields.push('\t');
-        fields.push_str(field);
-    }
-    fields
+    key.checked_sub(INVALID_STATUS_KEY)
+        .and_then(|index| STATUS_PROBLEMS.get(index as usize))
+        .map_or(String::new(), |problem| {
+            InputError::status(problem).message()
+        })
 }

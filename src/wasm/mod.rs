@@ -3,10 +3,11 @@
 //! Everything crosses the boundary as numbers and short strings, never as objects, because each
 //! object built here costs far more than the decision itself and every kind of value that crosses
 //! adds glue to the download. A verdict leaves as a compact key (kind, status, transport detail
-//! packed into one integer); the JS side asks `describe` once per key for its text fields and reuses
-//! the frozen object it builds. Results that do not fit in one number are left in result slots
-//! that JS reads through a view of wasm memory right after the call. A rejected option or profile throws a plain `Error` carrying
-//! the core's sentence, which JS rethrows as its own `TypeError`/`RangeError` with a stable code.
+//! packed into one integer); the JS side reads its text fields from the vocabulary table written at
+//! build time (examples/verdict_text.rs) once per key and reuses the frozen object it builds.
+//! Results that do not fit in one number are left in result slots that JS reads through a view of
+//! wasm memory right after the call. A rejected option or profile comes back as an object holding
+//! only the core's sentence, which JS throws as its own `TypeError`/`RangeError` with a stable code.
 //! Numeric options cross as one `Float64Array` with a bit per option given, read by each concept's
 //! table of checks, so the core's checks are the only range checks.
 //! One file per exported concern; the simulator's own bindings live in its crate (sim/).
