@@ -136,12 +136,16 @@ function openFrames() {
 
 	$('frames-demo').hidden = false;
 	$('frames-open').hidden = true;
+	// The button that had focus is gone: keep the keyboard in the section.
+	$('frames-retry-after').focus();
 	showNetwork();
 }
 
 function startOver() {
 	newRun();
 	busy.clear();
+	clearInterval(poll);
+	poll = undefined;
 	ready.clear();
 	delete $('frames-demo').dataset.framesReady;
 	for (const target of frameWindows()) {
@@ -164,7 +168,7 @@ export function setUpFrames() {
 
 	$('frames-open').addEventListener('click', openFrames);
 	$('frames-restart').addEventListener('click', startOver);
-	$('frames-retry-after').addEventListener('change', configureFrames);
+	$('frames-retry-after').addEventListener('input', configureFrames);
 	$('frames-offline').addEventListener('change', () => {
 		configureFrames();
 		showNetwork();

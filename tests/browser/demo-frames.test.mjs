@@ -86,7 +86,6 @@ test('the limiter: a run\'s first request closes it for Retry-After seconds; the
 
 test('frame A\'s 429 makes frame B wait without sending; both deliver when the gate opens', async () => {
 	await page.fill('#frames-retry-after', '3');
-	await page.dispatchEvent('#frames-retry-after', 'change');
 	await frame('A').locator('#send').click();
 	// A was answered 429 and waits to retry.
 	await frame('A').locator('#steps li[data-kind=wait]').waitFor();
@@ -178,13 +177,25 @@ async function watchedPage() {
 	return {target, targetGuard, violations};
 }
 
+test('start over: a new run, fresh frames; the limiter refuses the new run\'s first request again', async () => {
+	const previous = await page.getAttribute('#frames-demo', 'data-run');
+	await page.click('#frames-restart');
+	await page.waitForSelector('#frames-demo[data-frames-ready=true]');
+	assert.notEqual(await page.getAttribute('#frames-demo', 'data-run'), previous);
+	assert.equal(await page.getAttribute('#frames-count', 'data-received'), '0');
+	assert.equal(await frame('A').locator('#steps li').count(), 0);
+	await frame('A').locator('#send').click();
+	await frame('A').locator('#steps li[data-kind=wait]').waitFor();
+	assert.deepEqual(await serverCount(), {received: 1, refused: 1, by: {A: 1}});
+	guard.assertClean();
+});
+
 test('under a strict CSP that lets the page frame itself, the section works with no violation', async () => {
 	const strict = await serveWithPolicy(STRICT_FRAMING_SELF);
 	try {
 		const {target, targetGuard, violations} = await watchedPage();
 		await openSection(target, strict.url);
 		await target.fill('#frames-retry-after', '1');
-		await target.dispatchEvent('#frames-retry-after', 'change');
 		const a = target.frameLocator('#frame-a');
 		await a.locator('#send').click();
 		await a.locator('#result [data-result=ok]').waitFor({timeout: 20_000});
