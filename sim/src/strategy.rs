@@ -11,20 +11,19 @@
 //! Hedging (issue 13 item 4) is the strategy's too: when a GET attempt is sent it names the delay
 //! after which one more copy should go if no response headers have come ([`Strategy::hedge_delay_ms`]),
 //! and when that delay passes it says whether the copy may go ([`Strategy::admit_hedge`]): the
-//! library adapter draws one retry from the client state's retry budget for it, as the JS wrapper
-//! does, and sends none when the budget refuses.
+//! library adapter spends one retry of the client state's retry budget on it
+//! (`ClientState::try_retry`, as `http-verdict/hedge` does through `spendRetry`), and sends none
+//! when the budget refuses.
 
 use std::collections::VecDeque;
 
-use http_verdict::breaker::BreakerState;
-use http_verdict::classify::{classify, classify_error, ResponseParts, Verdict};
+use http_verdict::classify::{classify, classify_error, ResponseParts};
 use http_verdict::client_state::{Admission, ClientState, ClientStateOptions};
 use http_verdict::headers::HeaderBlock;
 use http_verdict::options::RetryOptions;
 use http_verdict::policy::{Outcome, RetryPolicy};
 use http_verdict::shared::SharedFacts;
 use http_verdict::transport::ErrorShape;
-use http_verdict::Kind;
 
 use super::population::{HttpMethod, Runtime};
 use super::server::EPOCH_MS;
@@ -145,15 +144,16 @@ pub(crate) trait Strategy {
     }
 }
 
-/// Response-header latencies a client keeps for its p95: the last this many.
-const LATENCY_SAMPLES: usize = 100;
+/// Response-header latencies a client keeps for its p95: the last this many (as
+/// 'http-verdict/hedge' keeps per origin).
+const LATENCY_SAMPLES: usize = 64;
 
 /// This crate's engine, one `ClientState` (or none) per client.
 pub(crate) struct Library {
     policy: RetryPolicy,
     state: Option<ClientState>,
     hedging: Option<Hedging>,
-    /// The client's last response-header latencies, each from its attempt's first send, in ms.
+    /// The client's last response-header latencies, each from its answering copy's send, in ms.
     latencies_ms: VecDeque<u64>,
 }
 
@@ -195,42 +195,6 @@ impl Library {
     }
 }
 
-/// Spends one retry from `origin`'s budget in `state`, as `ClientState::try_retry` does for the JS
-/// wrapper's hedges; returns whether the budget allowed it.
-// NOTE: `ClientState::try_retry` is crate-private in the core, and this crate may not change the
-// core, so the draw goes through the one public path that reaches it: `decide` on an outcome that
-// records nothing (a second attempt, so no new request for the budget; an unknown transport error:
-// no status for the pace, no gate, neutral to a closed breaker) and that the policy would retry at
-// once (the server's own `should-retry: true`, no backoff, no time elapsed), so that the budget is
-// the only thing left to refuse it. Called only while the breaker is closed and no gate or quota
-// lock holds (see `admit_hedge`); the unit test below checks that it spends exactly one retry and
-// changes nothing else. With `try_retry` public this becomes that one call.
-pub(crate) fn spend_retry(
-    policy: &RetryPolicy,
-    state: &mut ClientState,
-    origin: &str,
-    now_ms: u64,
-) -> bool {
-    let verdict = Verdict {
-        status: None,
-        kind: Kind::UnknownError,
-        retry_after_ms: None,
-        detail: None,
-        server_retry: Some(true),
-    };
-    let outcome = Outcome {
-        attempt: 2,
-        origin,
-        now_ms,
-        sent_ms: Some(now_ms),
-        elapsed_ms: 0,
-        backoff_ms: Some(0),
-        should_retry: Some(true),
-        ..Outcome::new("GET", verdict)
-    };
-    policy.decide(&outcome, Some(state)).retry
-}
-
 impl Strategy for Library {
     fn facts(&self, now_ms: u64) -> SharedFacts {
         self.state.as_ref().map_or(SharedFacts::default(), |state| {
@@ -259,19 +223,14 @@ impl Strategy for Library {
         let Some(hedging) = self.hedging else {
             return false;
         };
-        let Some(state) = self.state.as_mut() else {
-            return !hedging.draws_budget;
-        };
-        let now_ms = EPOCH_MS + request.now_ms;
-        // A hedge is one more send to the origin: it waits for nothing, so a closed gate, a quota
-        // lock or a breaker that is not closed mean no hedge at all.
-        let admitted = self.policy.admit(state, ORIGIN, now_ms, request.elapsed_ms)
-            == Admission::Allowed
-            && state.breaker_state(ORIGIN, now_ms) == BreakerState::Closed;
-        if !admitted {
-            return false;
+        // As 'http-verdict/hedge' asks `ClientState.spendRetry`: the budget alone says, and a
+        // client without a state has no budget to refuse a hedge.
+        match self.state.as_mut() {
+            Some(state) if hedging.draws_budget => {
+                state.try_retry(ORIGIN, EPOCH_MS + request.now_ms)
+            }
+            _ => true,
         }
-        !hedging.draws_budget || spend_retry(&self.policy, state, ORIGIN, now_ms)
     }
 
     fn admit(&mut self, request: &RequestView) -> Gate {
@@ -294,13 +253,12 @@ impl Strategy for Library {
     fn after(&mut self, request: &RequestView, seen: &Seen) -> Next {
         let now_ms = EPOCH_MS + request.now_ms;
         if self.hedging.is_some() && matches!(seen, Seen::Response { .. }) {
-            // NOTE: from the attempt's first send, not the winning copy's: a hedge that won is fast
-            // from its own send, and counting it so would pull the p95 down and hedge ever more.
+            // NOTE: from the answering copy's own send, as 'http-verdict/hedge' measures it.
             if self.latencies_ms.len() >= LATENCY_SAMPLES {
                 self.latencies_ms.pop_front();
             }
             self.latencies_ms
-                .push_back(request.now_ms.saturating_sub(request.lead_sent_ms));
+                .push_back(request.now_ms.saturating_sub(request.sent_ms));
         }
         let verdict = match *seen {
             Seen::Response {
@@ -381,54 +339,5 @@ pub(crate) struct NoRetry;
 impl Strategy for NoRetry {
     fn after(&mut self, _request: &RequestView, _seen: &Seen) -> Next {
         Next::Stop
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spending_a_retry_for_a_hedge_takes_one_from_the_budget_and_nothing_else() {
-        let policy = RetryPolicy::default();
-        let mut state = ClientState::default();
-        let now_ms = EPOCH_MS + 5_000;
-        // A first request's success puts the origin in the state.
-        let success = Outcome {
-            origin: ORIGIN,
-            now_ms,
-            ..Outcome::new(
-                "GET",
-                classify(
-                    &ResponseParts {
-                        status: 200,
-                        headers: HeaderBlock::new(""),
-                        body: None,
-                    },
-                    now_ms,
-                    None,
-                ),
-            )
-        };
-        assert!(!policy.decide(&success, Some(&mut state)).retry);
-        let before = state.clone();
-        let available = state.retries_available(ORIGIN, now_ms);
-        assert_eq!(available, Some(10));
-        assert!(spend_retry(&policy, &mut state, ORIGIN, now_ms));
-        assert_eq!(state.retries_available(ORIGIN, now_ms), Some(9));
-        assert_eq!(state.facts(ORIGIN, now_ms), before.facts(ORIGIN, now_ms));
-        assert_eq!(state.breaker_state(ORIGIN, now_ms), BreakerState::Closed);
-        for _ in 0..9 {
-            assert!(spend_retry(&policy, &mut state, ORIGIN, now_ms));
-        }
-        // The budget refuses, so no hedge: and the breaker saw nothing of it all.
-        assert!(!spend_retry(&policy, &mut state, ORIGIN, now_ms));
-        assert_eq!(state.retries_available(ORIGIN, now_ms), Some(0));
-        assert_eq!(state.breaker_state(ORIGIN, now_ms), BreakerState::Closed);
-        assert_eq!(
-            state.retries_available(ORIGIN, now_ms + 10_000),
-            Some(10),
-            "the window moved on"
-        );
     }
 }

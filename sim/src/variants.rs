@@ -35,7 +35,8 @@ pub struct Hedging {
     /// When to send the hedge.
     pub delay: HedgeDelay,
     /// Whether a hedge draws one retry from the client state's retry budget (the library's rule:
-    /// when the budget refuses, no hedge goes); `false` only to show why it does.
+    /// when the budget refuses, no hedge goes; nothing else is asked, as in `http-verdict/hedge`);
+    /// `false` only to show why it does.
     pub draws_budget: bool,
 }
 
@@ -44,7 +45,7 @@ pub struct Hedging {
 pub enum HedgeDelay {
     /// A fixed delay, in ms.
     FixedMs(u64),
-    /// The p95 of the client's last 100 response-header latencies (each from its attempt's first
+    /// The p95 of the client's last 64 response-header latencies (each from its answering copy's
     /// send); no hedge until it has seen `min_samples` responses.
     ObservedP95 {
         /// Responses needed before a p95 is trusted.

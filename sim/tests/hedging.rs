@@ -135,8 +135,7 @@ fn the_budget_bounds_what_hedges_add_on_a_server_that_slows_with_load() {
 
 #[test]
 fn hedging_does_not_make_an_outage_worse() {
-    // Refused connections answer in about 30 ms, long before any hedge delay; and no hedge goes
-    // while the breaker is not closed.
+    // Refused connections answer in about 30 ms, long before any hedge delay.
     for seed in [1, 2] {
         let none = run("outage", &off(), seed);
         for variant in hedge_variants() {
