@@ -6,7 +6,7 @@
 import * as core from './http_verdict.js';
 import {ADMISSION, BREAKER, BUDGET, DELAY, GATE, HINT, LIMIT, OPEN, QUOTA, result, RETRY} from './results.js';
 import {decisionSentence} from './sentences.js';
-import {METHOD_NAMES, REASON_IDS, table} from './tables.js';
+import CORE_TABLES from './tables.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, expectation, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
@@ -38,18 +38,15 @@ const CALLER_RETRIES = 4;
 const CALLER_DECLINES = 8;
 const OFFLINE = 16;
 
-let reasonIds;
-let methodNames;
+const {methods: methodNames, reasons: reasonIds} = CORE_TABLES;
 let methodCodes;
 
 function reasonId(index) {
-	reasonIds ??= table(REASON_IDS);
 	return reasonIds[index];
 }
 
 /** The index of `method` in the core's method table (names match ignoring case), or OTHER_METHOD. */
 function methodCode(method) {
-	methodNames ??= table(METHOD_NAMES);
 	methodCodes ??= new Map(methodNames.map((name, index) => [name, index]));
 	return methodCodes.get(method) ?? methodCodes.get(method.toUpperCase()) ?? OTHER_METHOD;
 }

@@ -1,18 +1,8 @@
-// The core's tables that JavaScript reads once (core_tables in src/wasm/mod.rs): one call for all,
-// through `describe` with the key that asks for them (TABLES_KEY in src/wasm/classify.rs).
-import * as core from './http_verdict.js';
+// The core's tables, written by the core itself at build time (examples/core_tables.rs) and bundled
+// here, so that they stay written once (in the Rust tables) and the wasm carries none of them: the
+// verdicts' words (kinds, transport details, reason phrases, status classes), the decision reasons'
+// ids by index, the method names by code, the header names the built-in rules read, the documented
+// table's kinds and the sentences of an invalid status.
+import CORE_TABLES from '../target/core-tables/tables.json';
 
-const TABLES_KEY = 0xFF_FF_FF_FD;
-
-export const REASON_IDS = 0;
-export const METHOD_NAMES = 1;
-export const CORE_HEADER_NAMES = 2;
-export const DOCUMENTED_KEYS = 3;
-
-let tables;
-
-/** One table of the core, as a list of strings. */
-export function table(index) {
-	tables ??= core.describe(TABLES_KEY).split('\t').map(list => list.split('\n'));
-	return tables[index];
-}
+export default CORE_TABLES;

@@ -4,14 +4,13 @@
 
 import * as core from './http_verdict.js';
 import {result, RETRY_AFTER} from './results.js';
-import {CORE_HEADER_NAMES, DOCUMENTED_KEYS, table} from './tables.js';
+import CORE_TABLES from './tables.js';
 import {rangeError, typeError} from './errors.js';
 import {describeType, expectation, isPlainObject, plainCopy, rejectUnknownKeys} from './input.js';
 import {jsonWindow} from './json-window.js';
 import {useCore} from './ready.js';
 import {none} from './stand-in.js';
 import {checkShape, PROFILE_FIELDS} from './schema.js';
-import VERDICT_TEXT from '../target/verdict-text/table.json';
 
 // The core ignores longer header values and reads only the start of a body; cutting them here
 // keeps a hostile multi-megabyte reply from being copied into wasm memory at all.
@@ -26,8 +25,8 @@ const MAX_HEADER_ENTRIES = 256;
 const MAX_BODY_LENGTH = 4096;
 const MAX_ERROR_TEXT_LENGTH = 512;
 
-// Keys from here up say why a status is invalid (INVALID_STATUS_KEY in src/wasm/classify.rs): the
-// core describes them with that sentence.
+// Keys from here up say why a status is invalid (INVALID_STATUS_KEY in src/wasm/classify.rs), each
+// with its sentence in the core's tables.
 const INVALID_STATUS_KEY = 0xFF_FF_FF_FE;
 // A verdict key's bits (src/wasm/mod.rs): the kind's index, the status, the transport detail's index + 1.
 const KIND_BITS = 6;
@@ -36,6 +35,8 @@ const DETAIL_BITS = 5;
 // A kind's retry scope in the vocabulary table: never retried, idempotent methods only, any method.
 const SCOPE_NEVER = 0;
 const SCOPE_ANY_METHOD = 2;
+// Where a kind's documented status sits in its row of the core's tables (0: none).
+const DOCUMENTED_STATUS = 6;
 
 const templates = new Map();
 // Verdicts of bare statuses (no headers, body or profile), by status: a pure function of the status,
@@ -68,20 +69,20 @@ function makeVerdict(template, retryAfterMs, key) {
 }
 
 /**
- * The fields of the verdict a core key stands for, from the core's own vocabulary (written by
- * examples/verdict_text.rs at build time; tests/node/verdict-text.test.mjs holds every field equal
- * to the core's description), so that the wasm carries none of the words.
+ * The fields of the verdict a core key stands for, from the core's own words (its tables, written by
+ * examples/core_tables.rs at build time; tests/node/core-tables.test.mjs holds every field equal to
+ * the core's description), so that the wasm carries none of them.
  */
 function describe(key) {
-	const [kind, kindFamily, kindTitle, description, scope, action, documentedStatus] = VERDICT_TEXT.kinds[key & ((1 << KIND_BITS) - 1)];
+	const [kind, kindFamily, kindTitle, description, scope, action, documentedStatus] = CORE_TABLES.kinds[key & ((1 << KIND_BITS) - 1)];
 	const status = (key >>> KIND_BITS) & ((1 << STATUS_BITS) - 1) || null;
-	const detail = VERDICT_TEXT.details[((key >>> (KIND_BITS + STATUS_BITS)) & ((1 << DETAIL_BITS) - 1)) - 1];
+	const detail = CORE_TABLES.details[((key >>> (KIND_BITS + STATUS_BITS)) & ((1 << DETAIL_BITS) - 1)) - 1];
 	return {
 		status,
 		kind,
-		family: status === null ? kindFamily : VERDICT_TEXT.classes[Math.floor(status / 100) - 1],
+		family: status === null ? kindFamily : CORE_TABLES.classes[Math.floor(status / 100) - 1],
 		// The API's title at its documented status, else the status's reason phrase.
-		title: status === null || status === documentedStatus ? kindTitle : VERDICT_TEXT.phrases[status] ?? kindTitle,
+		title: status === null || status === documentedStatus ? kindTitle : CORE_TABLES.phrases[status] ?? kindTitle,
 		description,
 		retryable: scope !== SCOPE_NEVER,
 		action,
@@ -106,7 +107,7 @@ export function verdictKey(verdict) {
 }
 
 function wantedHeaderNames() {
-	coreHeaderNames ??= new Set(table(CORE_HEADER_NAMES));
+	coreHeaderNames ??= new Set(CORE_TABLES.headers);
 	return coreHeaderNames;
 }
 
@@ -406,7 +407,7 @@ export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 		? profile.classifyKey(status, headers, body, now)
 		: core.classifyResponse(status, headers ?? '', body ?? '', now, none());
 	if (key >= INVALID_STATUS_KEY) {
-		throw rangeError('ERR_STATUS_RANGE', core.describe(key));
+		throw rangeError('ERR_STATUS_RANGE', CORE_TABLES.statusProblems[key - INVALID_STATUS_KEY]);
 	}
 
 	const template = templateFor(key);
@@ -467,6 +468,6 @@ export function classifyError(error) {
 
 export function codes() {
 	useCore();
-	documentedRows ??= table(DOCUMENTED_KEYS).map(key => templateFor(Number(key)));
+	documentedRows ??= CORE_TABLES.documented.map(index => templateFor(index | CORE_TABLES.kinds[index][DOCUMENTED_STATUS] << KIND_BITS));
 	return [...documentedRows];
 }

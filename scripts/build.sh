@@ -9,9 +9,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-# The verdict vocabulary the package's JavaScript bundles (kinds' words, reason phrases), written by
-# the core natively so that the words stay in one place and out of the wasm.
-cargo run --quiet --example verdict_text -- target/verdict-text
+# The core's tables the package's JavaScript bundles (the verdicts' words, reason ids, method and
+# header names, the documented kinds), written by the core natively: in one place, out of the wasm.
+cargo run --quiet --example core_tables -- target/core-tables
 
 wasm-pack build --release --target web --mode no-install --no-pack \
   --out-dir target/wasm-pack --out-name http_verdict -- --features package

@@ -8,8 +8,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 // The numbers both sides of the wasm boundary must agree on: admission codes, the bits of
-// `decide`'s flags and of the option masks, the result slots JS reads from wasm memory, the keys
-// `describe` answers specially and the bits of a profile rule's fields. The bindings (src/wasm/) are
+// `decide`'s flags and of the option masks, the result slots JS reads from wasm memory, the key that
+// says a status is invalid, a verdict key's bits and the bits of a profile rule's fields. The bindings (src/wasm/) are
 // compiled for wasm only, so this reads both sources as text: a code changed on one side and not
 // the other fails here instead of in a user's decision.
 
@@ -49,7 +49,7 @@ const JS: [(&str, &str); 5] = [
 ];
 
 /// Each Rust constant and the JS constant that must hold the same 32-bit value.
-const PAIRS: [(&str, &str); 25] = [
+const PAIRS: [(&str, &str); 24] = [
     ("ADMISSION_WAIT", "ADMISSION_WAIT"),
     ("ADMISSION_REJECTED", "ADMISSION_REJECTED"),
     ("HAS_IDEMPOTENCY_KEY", "HAS_IDEMPOTENCY_KEY"),
@@ -71,7 +71,6 @@ const PAIRS: [(&str, &str); 25] = [
     ("BREAKER_SLOT", "BREAKER"),
     ("BUDGET_SLOT", "BUDGET"),
     ("INVALID_STATUS_KEY", "INVALID_STATUS_KEY"),
-    ("TABLES_KEY", "TABLES_KEY"),
     ("KIND_BITS", "KIND_BITS"),
     ("STATUS_BITS", "STATUS_BITS"),
     ("DETAIL_BITS", "DETAIL_BITS"),

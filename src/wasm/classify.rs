@@ -1,30 +1,21 @@
-//! Classification exports: responses and thrown values to verdict keys; special keys to their text.
-
-use alloc::string::String;
+//! Classification exports: responses and thrown values to verdict keys.
 
 use wasm_bindgen::prelude::*;
 
 use super::object::CoreObject;
 use super::{epoch_ms, set_wait, verdict_key, RETRY_AFTER_SLOT};
 use crate::classify::{classify, classify_error, ResponseParts};
-use crate::error::InputError;
 use crate::headers::HeaderBlock;
 use crate::profile::Profile;
-use crate::status::{status_problem, NOT_AN_INTEGER, OUT_OF_RANGE};
+use crate::status::{status_problem, OUT_OF_RANGE};
 use crate::text::split_byte;
 use crate::transport::ErrorShape;
 
-/// Keys at or above this mean "not a status": one per problem of [`status_problem`] (in the order
-/// of [`STATUS_PROBLEMS`]), whose sentence `describe` returns for it.
+/// Keys at or above this mean "not a status": this one a non-integer number, the next one out of
+/// range (the order of the sentences in the package's core tables, examples/core_tables.rs).
 // NOTE: a plain `u32` return is several times faster across the boundary than a `Result`, whose
 // multi-value return allocates a JS array on every call.
 const INVALID_STATUS_KEY: u32 = u32::MAX - 1;
-/// The key `describe` answers with the core's tables (see `core_tables`); no verdict key comes near
-/// it (they use 21 bits).
-const TABLES_KEY: u32 = u32::MAX - 2;
-
-/// Why a number is not a status, by key: `INVALID_STATUS_KEY + index`.
-const STATUS_PROBLEMS: [&str; 2] = [NOT_AN_INTEGER, OUT_OF_RANGE];
 
 fn invalid_status_key(problem: &str) -> u32 {
     INVALID_STATUS_KEY + u32::from(problem == OUT_OF_RANGE)
@@ -85,21 +76,4 @@ pub fn classify_error_shape(parts: &str) -> u32 {
         cause_code: next(),
     };
     verdict_key(&classify_error(&shape))
-}
-
-/// What a special key stands for: for `TABLES_KEY` the core's tables, for an invalid-status key the
-/// sentence saying why; empty for any other key. A verdict key's words are not here: JS reads them
-/// from the vocabulary table written at build time (examples/verdict_text.rs), so the wasm carries
-/// none of them.
-// NOTE: one string export for both: every export has its own glue on both sides of the boundary.
-#[wasm_bindgen]
-pub fn describe(key: u32) -> String {
-    if key == TABLES_KEY {
-        return super::core_tables();
-    }
-    key.checked_sub(INVALID_STATUS_KEY)
-        .and_then(|index| STATUS_PROBLEMS.get(index as usize))
-        .map_or(String::new(), |problem| {
-            InputError::status(problem).message()
-        })
 }

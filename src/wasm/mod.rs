@@ -3,8 +3,8 @@
 //! Everything crosses the boundary as numbers and short strings, never as objects, because each
 //! object built here costs far more than the decision itself and every kind of value that crosses
 //! adds glue to the download. A verdict leaves as a compact key (kind, status, transport detail
-//! packed into one integer); the JS side reads its text fields from the vocabulary table written at
-//! build time (examples/verdict_text.rs) once per key and reuses the frozen object it builds.
+//! packed into one integer); the JS side reads its text fields from the core's tables written at
+//! build time (examples/core_tables.rs) once per key and reuses the frozen object it builds.
 //! Results that do not fit in one number are left in result slots that JS reads through a view of
 //! wasm memory right after the call. A rejected option or profile comes back as an object holding
 //! only the core's sentence, which JS throws as its own `TypeError`/`RangeError` with a stable code.
@@ -19,18 +19,12 @@ mod profile;
 #[cfg(feature = "package")]
 mod runtime;
 
-use alloc::string::String;
-
 use wasm_bindgen::prelude::*;
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::classify::Verdict;
-use crate::decision::Reason;
-use crate::headers::CORE_HEADER_NAMES;
 use crate::kind::Kind;
-use crate::method::Method;
-use crate::text::push_decimal;
 use crate::transport::TransportDetail;
 
 // NOTE: key layout: bits 0–5 kind index, bits 6–15 status (0 = none), bits 16–20 detail index + 1,
@@ -131,49 +125,4 @@ pub(crate) fn duration_ms(value: f64) -> u64 {
 /// An optional wait from JS, where any negative number stands for none.
 pub(crate) fn optional_ms(value: f64) -> Option<u64> {
     (value >= 0.0).then(|| duration_ms(value))
-}
-
-/// The tables JS reads once, as `\n`-joined lists separated by tabs, in the order
-/// `pkg-template/tables.js` names them: the reason ids by index, the method names by code, the
-/// header names the built-in rules read, and the verdict keys of the documented table (one per
-/// documented code and transport kind).
-// NOTE: asked through `describe` (its `TABLES_KEY`) rather than an export of its own, and one
-// string instead of four lists: every export has its own glue on both sides of the boundary.
-pub(crate) fn core_tables() -> String {
-    let documented = Kind::documented().map(|kind| {
-        verdict_key(&Verdict {
-            status: kind.documented_status(),
-            kind,
-            retry_after_ms: None,
-            detail: None,
-            server_retry: None,
-        })
-    });
-    let mut tables = lines(Reason::ALL.iter().map(|reason| reason.id()));
-    tables.push('\t');
-    tables.push_str(&lines(
-        Method::KNOWN.iter().filter_map(|method| method.name()),
-    ));
-    tables.push('\t');
-    tables.push_str(&lines(CORE_HEADER_NAMES.iter().copied()));
-    tables.push('\t');
-    for (index, key) in documented.enumerate() {
-        if index > 0 {
-            tables.push('\n');
-        }
-        push_decimal(&mut tables, u64::from(key));
-    }
-    tables
-}
-
-/// Joins static names with `\n`: one string crosses far more cheaply than an array of them.
-pub(crate) fn lines<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let mut joined = String::new();
-    for name in names {
-        if !joined.is_empty() {
-            joined.push('\n');
-        }
-        joined.push_str(name);
-    }
-    joined
 }

@@ -1,24 +1,28 @@
-//! Writes the core's verdict vocabulary for the npm package (`scripts/build.sh` runs it before
-//! bundling): every kind's id, family, title, description, retry scope and action, every transport
-//! detail, and the reason phrase of every status, as `target/verdict-text/table.json`, which the
-//! package's JavaScript bundles to describe a verdict key without asking the wasm. The words stay
-//! written once, here in the Rust tables; the wasm no longer carries them (3.2 KB gzip of text and
-//! code it shipped only to hand them to JavaScript).
+//! Writes the core's tables for the npm package (`scripts/build.sh` runs it before bundling), as
+//! `target/core-tables/tables.json`, which the package's JavaScript bundles: the verdicts' words
+//! (every kind's id, family, title, description, retry scope and action, every transport detail,
+//! the reason phrase of every status), the decision reasons' ids, the method names by code, the
+//! header names the built-in rules read, the documented table's kinds and the sentences of an
+//! invalid status. Written here, from the Rust tables, they stay written once; the wasm carries
+//! none of them (4 KB gzip of text and code it shipped only to hand them to JavaScript).
 //!
 //! It also writes `samples.json`: verdicts described by the core itself (every status with its
 //! default kind, every kind at its documented status and at other statuses, and thrown values that
-//! give every transport detail),
-//! which `tests/node/verdict-text.test.mjs` compares field by field with what the package builds
-//! from the table.
+//! give every transport detail), which `tests/node/core-tables.test.mjs` compares field by field
+//! with what the package builds from the tables.
 //!
-//! Usage: `cargo run --quiet --example verdict_text -- <output directory>`.
+//! Usage: `cargo run --quiet --example core_tables -- <output directory>`.
 
 use std::{env, fs, path::PathBuf};
 
+use http_verdict::decision::Reason;
+use http_verdict::headers::CORE_HEADER_NAMES;
 use http_verdict::kind::{Family, Kind, RetryScope};
+use http_verdict::method::Method;
 use http_verdict::status::reason_phrase;
+use http_verdict::status::{NOT_AN_INTEGER, OUT_OF_RANGE};
 use http_verdict::transport::TransportDetail;
-use http_verdict::{classify_error, ErrorShape, Verdict};
+use http_verdict::{classify_error, ErrorShape, InputError, Verdict};
 use serde_json::{json, Value};
 
 /// Thrown values (name, message, cause code) that between them give every transport detail; the
@@ -82,7 +86,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let directory = PathBuf::from(
         env::args()
             .nth(1)
-            .ok_or("usage: verdict_text <output directory>")?,
+            .ok_or("usage: core_tables <output directory>")?,
     );
     fs::create_dir_all(&directory)?;
 
@@ -112,8 +116,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter_map(|class| Family::of_status(class * 100))
         .map(Family::id)
         .collect();
-    let table = json!({"kinds": kinds, "details": details, "phrases": phrases, "classes": classes});
-    fs::write(directory.join("table.json"), format!("{table}\n"))?;
+    let status_problems =
+        [NOT_AN_INTEGER, OUT_OF_RANGE].map(|problem| InputError::status(problem).message());
+    let table = json!({
+        "kinds": kinds,
+        "details": details,
+        "phrases": phrases,
+        "classes": classes,
+        "reasons": Reason::ALL.iter().map(|reason| reason.id()).collect::<Vec<_>>(),
+        "methods": Method::KNOWN.iter().filter_map(|method| method.name()).collect::<Vec<_>>(),
+        "headers": CORE_HEADER_NAMES,
+        // What `codes()` lists: the documented codes, then the transport kinds, by kind index.
+        "documented": Kind::documented().map(Kind::index).collect::<Vec<_>>(),
+        // By invalid-status key (INVALID_STATUS_KEY in src/wasm/classify.rs, then the next one).
+        "statusProblems": status_problems,
+    });
+    fs::write(directory.join("tables.json"), format!("{table}\n"))?;
 
     let mut samples = Vec::new();
     for status in 100..=599 {

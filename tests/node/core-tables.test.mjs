@@ -1,5 +1,5 @@
-// The words of a verdict (title, description, family, action…) come from the core's vocabulary
-// table, written at build time by examples/verdict_text.rs, not from the wasm. The same example
+// The words of a verdict (title, description, family, action…) come from the core's tables, written
+// at build time by examples/core_tables.rs, not from the wasm. The same example
 // writes samples.json: verdicts the core itself described. Every one must come out of the package
 // field for field: every status with its default kind, every kind at several statuses (through a
 // profile that gives it), and thrown values covering every transport detail.
@@ -9,8 +9,8 @@ import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {classify, classifyError, createProfile} from '../../pkg/node.js';
 
-const samples = JSON.parse(readFileSync(new URL('../../target/verdict-text/samples.json', import.meta.url), 'utf8'));
-const table = JSON.parse(readFileSync(new URL('../../target/verdict-text/table.json', import.meta.url), 'utf8'));
+const samples = JSON.parse(readFileSync(new URL('../../target/core-tables/samples.json', import.meta.url), 'utf8'));
+const table = JSON.parse(readFileSync(new URL('../../target/core-tables/tables.json', import.meta.url), 'utf8'));
 const FIELDS = ['status', 'kind', 'family', 'title', 'description', 'retryable', 'action', 'neverProcessed', 'detail'];
 
 function fields(verdict) {
