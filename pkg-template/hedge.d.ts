@@ -9,6 +9,11 @@ export interface HedgeOptions {
 	afterMs: number | 'p95';
 	/** The ClientState given to createFetch: each hedge spends one retry of its budget, or is not sent. */
 	state: ClientState;
+	/**
+	 * The most of an origin's last 100 requests that may be hedged, 0 to 1, with no floor (a client
+	 * that sent 9 requests hedges none at 0.1). @default 0.1
+	 */
+	maxShare?: number;
 	/** The transport underneath. @default globalThis.fetch */
 	fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 	/** The clock latencies are measured with, ms. @default Date.now */

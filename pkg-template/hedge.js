@@ -2,13 +2,18 @@
 // more copy of a safe request (GET, HEAD, OPTIONS) whose response headers have not arrived after a
 // delay (fixed, or the 95th percentile of that origin's recent answers), takes the first answer and
 // aborts the other. Each hedge spends one retry from the client state's retry budget, so that a slow
-// server is never sent more than the budget allows: when the budget refuses, no copy is sent.
+// server is never sent more than the budget allows: when the budget refuses, no copy is sent. And at
+// most `maxShare` of an origin's last 100 requests are hedged, with no floor: the budget's floor
+// (10 retries per 10 s) is more than a browser tab's whole traffic, and the simulator showed tabs
+// hedging at a fixed delay keeping a server that slows with load degraded (load 1.50 after a spike).
 // Plain JS, no wasm of its own, not part of the main entry: a page that does not hedge never
 // downloads it.
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-// Latencies kept per origin for the percentile, and origins remembered (oldest forgotten first).
+// Latencies kept per origin for the percentile, requests counted for the hedged share, and origins
+// remembered (oldest forgotten first).
 const SAMPLES_PER_ORIGIN = 64;
+const REQUESTS_PER_ORIGIN = 100;
 const MAX_ORIGINS = 256;
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -28,15 +33,20 @@ function percentile95(samples, minSamples) {
 
 /**
  * A fetch that hedges. `afterMs`: a number of milliseconds, or 'p95' (the 95th percentile of the
- * origin's last 64 answers' header times; no hedge before `minSamples` of them). `state`: the
- * ClientState whose budget hedges draw from (the one given to createFetch). `fetch`: the transport
- * underneath (globalThis.fetch).
+ * origin's last 64 answers' header times, each copy timed from its own send; no hedge before
+ * `minSamples` of them). `state`: the ClientState whose budget hedges draw from (the one given to
+ * createFetch). `maxShare`: the most of an origin's last 100 requests that may be hedged (0.1).
+ * `fetch`: the transport underneath (globalThis.fetch).
  */
 export function hedged(options) {
-	const {afterMs, state, fetch: transport = (...args) => globalThis.fetch(...args), now = Date.now, minSamples = 20, ...unknown} = options ?? {};
+	const {afterMs, state, maxShare = 0.1, fetch: transport = (...args) => globalThis.fetch(...args), now = Date.now, minSamples = 20, ...unknown} = options ?? {};
 	const unknownName = Object.keys(unknown)[0];
 	if (unknownName !== undefined) {
-		throw optionError(`Unknown option \`${unknownName}\`. Known: \`afterMs\`, \`state\`, \`fetch\`, \`now\`, \`minSamples\`.`);
+		throw optionError(`Unknown option \`${unknownName}\`. Known: \`afterMs\`, \`state\`, \`maxShare\`, \`fetch\`, \`now\`, \`minSamples\`.`);
+	}
+
+	if (typeof maxShare !== 'number' || !(maxShare >= 0 && maxShare <= 1)) {
+		throw optionError('Expected `maxShare` to be a number from 0 to 1.');
 	}
 
 	if (afterMs !== 'p95' && !(typeof afterMs === 'number' && afterMs >= 0 && afterMs <= MAX_TIMER_MS)) {
@@ -55,21 +65,20 @@ export function hedged(options) {
 		throw optionError(`Expected \`minSamples\` to be an integer from 1 to ${SAMPLES_PER_ORIGIN}.`);
 	}
 
-	const latencies = new Map();
-	const remember = (origin, latencyMs) => {
-		let samples = latencies.get(origin);
-		if (samples === undefined) {
-			if (latencies.size >= MAX_ORIGINS) {
-				latencies.delete(latencies.keys().next().value);
+	// Per origin: its last answers' latencies, and its last requests (each `{hedged}`).
+	const origins = new Map();
+	const originOf = origin => {
+		let known = origins.get(origin);
+		if (known === undefined) {
+			if (origins.size >= MAX_ORIGINS) {
+				origins.delete(origins.keys().next().value);
 			}
 
-			samples = [];
-			latencies.set(origin, samples);
+			known = {latencies: [], requests: []};
+			origins.set(origin, known);
 		}
 
-		if (samples.push(latencyMs) > SAMPLES_PER_ORIGIN) {
-			samples.shift();
-		}
+		return known;
 	};
 
 	return function hedgedFetch(input, init = {}) {
@@ -83,11 +92,20 @@ export function hedged(options) {
 		const method = String(init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
 		// A copy is sent only of what can be sent twice: a safe method with no body, or a string.
 		const repeatable = SAFE_METHODS.has(method) && (init.body == null || typeof init.body === 'string') && !(input instanceof Request && input.body);
-		const delayMs = afterMs === 'p95' ? percentile95(latencies.get(origin), minSamples) : afterMs;
+		const known = originOf(origin);
+		const request = {hedged: false};
+		if (known.requests.push(request) > REQUESTS_PER_ORIGIN) {
+			known.requests.shift();
+		}
+
+		const delayMs = afterMs === 'p95' ? percentile95(known.latencies, minSamples) : afterMs;
 		const send = signal => {
 			const sentMs = now();
 			return transport(input, {...init, signal}).then(response => {
-				remember(origin, Math.max(0, now() - sentMs));
+				if (known.latencies.push(Math.max(0, now() - sentMs)) > SAMPLES_PER_ORIGIN) {
+					known.latencies.shift();
+				}
+
 				return response;
 			});
 		};
@@ -96,7 +114,14 @@ export function hedged(options) {
 			return send(init.signal);
 		}
 
-		return race(send, delayMs, init.signal, () => state.spendRetry(origin, now()));
+		// Within the share first, so that a hedge the share refuses spends no budget.
+		const mayHedge = () => {
+			const hedges = known.requests.filter(counted => counted.hedged).length;
+			request.hedged = hedges + 1 <= maxShare * known.requests.length && state.spendRetry(origin, now());
+			return request.hedged;
+		};
+
+		return race(send, delayMs, init.signal, mayHedge);
 	};
 }
 

@@ -19,9 +19,10 @@ after(() => server.close());
 // The copy that stalls: its answer is due long after the test ends, so only an abort ends it.
 const STALLS = {delayMs: 60_000, status: 200, body: 'slow copy'};
 
+// maxShare 1: every request may be hedged, so that a fresh client's first request shows it.
 function hedgingClient(hedgeOptions, stateOptions) {
 	const state = new ClientState(stateOptions);
-	const fetch = createFetch({state, fetch: hedged({state, ...hedgeOptions}), maxAttempts: 1});
+	const fetch = createFetch({state, fetch: hedged({state, maxShare: 1, ...hedgeOptions}), maxAttempts: 1});
 	return {state, fetch};
 }
 
@@ -103,7 +104,7 @@ describe('against a real server', () => {
 			{status: 200, body: 'third'},
 		]);
 		const state = new ClientState();
-		const fetch = createFetch({state, fetch: hedged({state, afterMs: 20}), maxAttempts: 2, sleep: async () => {}});
+		const fetch = createFetch({state, fetch: hedged({state, afterMs: 20, maxShare: 1}), maxAttempts: 2, sleep: async () => {}});
 		assert.equal(await (await fetch(url)).text(), 'third');
 		assert.equal(server.requests('/hedge/resets').length, 3);
 	});
@@ -132,7 +133,7 @@ describe('the race and the percentile, over a transport the test answers', () =>
 	test('p95 hedges only after minSamples answers, after the 95th percentile of the latest 64', async () => {
 		const {calls, clock, transport, now} = controlled();
 		const state = new ClientState();
-		const fetch = hedged({state, afterMs: 'p95', minSamples: 3, fetch: transport, now});
+		const fetch = hedged({state, afterMs: 'p95', minSamples: 3, maxShare: 1, fetch: transport, now});
 		// Two answers: too few samples, no timer (a slow third call sends no copy).
 		for (const latencyMs of [10, 20]) {
 			const pending = fetch('http://127.0.0.1:9/p');
@@ -161,7 +162,7 @@ describe('the race and the percentile, over a transport the test answers', () =>
 
 	test('a request that cannot be sent twice is never hedged: a stream body, an unsafe method, a Request with a body', async () => {
 		const {calls, transport, now} = controlled();
-		const fetch = hedged({state: new ClientState(), afterMs: 0, fetch: transport, now});
+		const fetch = hedged({state: new ClientState(), afterMs: 0, maxShare: 1, fetch: transport, now});
 		fetch('http://127.0.0.1:9/s', {body: new ReadableStream(), method: 'GET'}).catch(() => {});
 		fetch('http://127.0.0.1:9/s', {method: 'DELETE'}).catch(() => {});
 		fetch(new Request('http://127.0.0.1:9/s', {method: 'OPTIONS'}), {body: new Blob(['x'])}).catch(() => {});
@@ -171,9 +172,33 @@ describe('the race and the percentile, over a transport the test answers', () =>
 		assert.equal(calls.length, 3);
 	});
 
+	test('at most maxShare of the origin\'s last 100 requests are hedged, with no floor, and a refused share spends no budget', async () => {
+		const {calls, transport, now} = controlled();
+		const state = new ClientState();
+		const origin = 'http://127.0.0.1:9';
+		const fetch = hedged({state, afterMs: 0, fetch: transport, now});
+		const budgetBefore = state.retriesAvailable(origin, now());
+		const pending = [];
+		// 30 requests, each slow: at 0.1, the 10th is the first the share allows, then the 20th, the 30th.
+		for (let index = 0; index < 30; index++) {
+			const before = calls.length;
+			pending.push(fetch(`${origin}/share`));
+			await new Promise(resolve => {
+				setTimeout(resolve, 5);
+			});
+			for (const call of calls.slice(before)) {
+				call.resolve(new Response('ok'));
+			}
+		}
+
+		await Promise.all(pending);
+		assert.equal(calls.length, 33, '3 hedges for 30 requests');
+		assert.equal(state.retriesAvailable(origin, now()), budgetBefore - 3, 'only the hedges sent spent budget');
+	});
+
 	test('options are checked: a clear TypeError with a code', () => {
 		const state = new ClientState();
-		for (const options of [undefined, {state}, {afterMs: -1, state}, {afterMs: 'p99', state}, {afterMs: 10}, {afterMs: 10, state: {}}, {afterMs: 10, state, minSamples: 0}, {afterMs: 10, state, extra: 1}, {afterMs: 10, state, fetch: 'x'}]) {
+		for (const options of [undefined, {state}, {afterMs: -1, state}, {afterMs: 'p99', state}, {afterMs: 10}, {afterMs: 10, state: {}}, {afterMs: 10, state, minSamples: 0}, {afterMs: 10, state, extra: 1}, {afterMs: 10, state, fetch: 'x'}, {afterMs: 10, state, maxShare: 2}, {afterMs: 10, state, maxShare: Number.NaN}]) {
 			assert.throws(() => hedged(options), {name: 'TypeError', code: 'ERR_INVALID_OPTION'}, JSON.stringify(options));
 		}
 	});
