@@ -82,11 +82,11 @@ function describe(key) {
 		kind,
 		family: status === null ? kindFamily : CORE_TABLES.classes[Math.floor(status / 100) - 1],
 		// The API's title at its documented status, else the status's reason phrase.
-		title: status === null || status === documentedStatus ? kindTitle : CORE_TABLES.phrases[status] ?? kindTitle,
+		title: status !== documentedStatus && CORE_TABLES.phrases[status] || kindTitle,
 		description,
 		retryable: scope !== SCOPE_NEVER,
 		action,
-		neverProcessed: scope === SCOPE_ANY_METHOD || detail?.[1] === true,
+		neverProcessed: scope === SCOPE_ANY_METHOD || Boolean(detail?.[1]),
 		detail: detail?.[0] ?? null,
 	};
 }
@@ -245,9 +245,13 @@ export function bodyText(input) {
 
 const CLASSIFY_OPTIONS = ['profile', 'nowMs'];
 
+// What no options read as: one object (only ever destructured), not one per call: classify({status})
+// is the hottest path.
+const NO_OPTIONS = Object.freeze({});
+
 function readClassifyOptions(options) {
 	if (options === undefined) {
-		return {};
+		return NO_OPTIONS;
 	}
 
 	if (!isPlainObject(options)) {
