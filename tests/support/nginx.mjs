@@ -4,23 +4,16 @@
 // process (`master_process off`), so it runs as whoever runs the tests and stops with one signal.
 import {spawn} from 'node:child_process';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer, connect} from 'node:net';
+import {connect} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {freePort} from './free-port.mjs';
 
 export const NGINX = '/usr/sbin/nginx';
 
 /** The rate of every limiter below, requests per second (nginx's `limit_req` without a burst). */
 export const LIMIT_PER_S = 5;
-
-async function freePort() {
-	const server = createServer();
-	await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address();
-	await new Promise(resolve => server.close(resolve));
-	return port;
-}
 
 function config(dir, port) {
 	// Each limited location has its own zone, so that the tests do not share a bucket.

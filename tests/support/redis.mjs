@@ -3,18 +3,11 @@
 // started again on the same port. `commands()` reads INFO commandstats with a fresh connection of
 // its own, so that the tests count what the clients under test sent.
 import {spawn} from 'node:child_process';
-import {createConnection, createServer} from 'node:net';
+import {createConnection} from 'node:net';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {freePort} from './free-port.mjs';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
-
-async function freePort() {
-	const server = createServer();
-	await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address();
-	await new Promise(resolve => server.close(resolve));
-	return port;
-}
 
 /** Sends one inline command on a new connection and resolves with the raw reply (or rejects). */
 export function rawCommand(port, command) {
