@@ -9,6 +9,7 @@
 import {ClientState, createFetch} from '/pkg/web.js';
 import {shareAcrossTabs} from '/pkg/share.js';
 import {abortableSleep} from './sleep.js';
+import {seconds, showResult, timeline} from './timeline.js';
 
 const $ = id => document.querySelector(`#${id}`);
 const query = new URLSearchParams(location.search);
@@ -21,20 +22,6 @@ let calls = 0;
 // Whether this frame has itself been answered 429 since it loaded: a gate it waits for without one
 // came over the channel.
 let throttledHere = false;
-
-function seconds(ms) {
-	return `${(ms / 1000).toFixed(2)} s`;
-}
-
-function addStep(kind, text) {
-	const item = document.createElement('li');
-	item.className = `step ${kind}`;
-	item.dataset.kind = kind;
-	item.textContent = text;
-	$('steps').append(item);
-	tellParent('step');
-	return item;
-}
 
 function tellParent(event) {
 	if (embedded) {
@@ -82,18 +69,16 @@ function transport(url, init) {
 
 async function send() {
 	const call = ++calls;
-	const started = performance.now();
-	const at = () => `+${seconds(performance.now() - started)}`;
+	const steps = timeline($('steps'), () => tellParent('step'));
+	const {at} = steps;
 	let attempts = 0;
 	// Set by beforeRetry, cleared by the next attempt: a wait then is the retry's admission.
 	let admittingRetry = false;
-	let waitStep;
-	$('steps').replaceChildren();
 	$('result').replaceChildren();
 	$('send').disabled = true;
 	tellParent('busy');
 	const url = `/api/limited/${encodeURIComponent(config.run)}?${new URLSearchParams({retryAfter: config.retryAfter, from: name})}`;
-	addStep('note', `${at()} GET ${url} (call ${call})`);
+	steps.add('note', `${at()} GET ${url} (call ${call})`);
 	const client = createFetch({
 		state,
 		fetch: transport,
@@ -102,14 +87,14 @@ async function send() {
 			attempts++;
 			admittingRetry = false;
 			throttledHere ||= verdict.kind === 'throttled';
-			addStep('attempt', `${at()} attempt ${attempt}: ${verdict.status ?? 'no response'} ${verdict.kind} → ${verdict.action}`);
+			steps.add('attempt', `${at()} attempt ${attempt}: ${verdict.status ?? 'no response'} ${verdict.kind} → ${verdict.action}`);
 		},
 		// NOTE: the one hook that shows an offline decision: its wait is for the `online` event, not
 		// through `sleep`, and no beforeRetry follows. Returning undefined leaves the decision to the
 		// policy, unchanged.
 		shouldRetry({decision}) {
 			if (decision.reason === 'offline') {
-				addStep('offline', `${at()} ${decision.message}; waiting for the online event`);
+				steps.add('offline', `${at()} ${decision.message}; waiting for the online event`);
 			}
 
 			return undefined;
@@ -120,46 +105,31 @@ async function send() {
 		sleep(ms, signal) {
 			if (attempts === 0 || admittingRetry) {
 				const source = throttledHere ? '' : ' (learned over the channel: this frame has had no 429 of its own)';
-				addStep('gate', `${at()} waiting ${seconds(ms)} before sending attempt ${attempts + 1}: this origin's throttle gate is closed${source}`);
+				steps.add('gate', `${at()} waiting ${seconds(ms)} before sending attempt ${attempts + 1}: this origin's throttle gate is closed${source}`);
 			} else {
-				waitStep = {item: addStep('wait', `${at()} waiting ${seconds(ms)}…`), at: at()};
+				steps.waiting(ms);
 			}
 
 			return abortableSleep(ms, signal);
 		},
 		beforeRetry({decision}) {
 			admittingRetry = true;
-			const text = `waited ${seconds(decision.delayMs)} (${decision.reason}): ${decision.message}`;
-			if (waitStep) {
-				waitStep.item.textContent = `${waitStep.at} ${text}`;
-			} else {
-				addStep('wait', `${at()} ${text}`);
-			}
-
-			waitStep = undefined;
+			steps.waited(decision);
 		},
 		onGiveUp(decision) {
-			addStep('give-up', `${at()} give up (${decision.reason}): ${decision.message}`);
+			steps.gaveUp(decision);
 		},
 	});
 	try {
 		const response = await client(url);
 		const body = await response.json();
-		showResult('ok', `${at()} delivered: ${response.status} ${JSON.stringify(body)}`);
+		showResult($('result'), 'ok', `${at()} delivered: ${response.status} ${JSON.stringify(body)}`);
 	} catch (error) {
-		showResult('error', `${at()} ${error.name}${error.reason ? ` (${error.reason})` : ''}: ${error.message}`);
+		showResult($('result'), 'error', `${at()} ${error.name}${error.reason ? ` (${error.reason})` : ''}: ${error.message}`);
 	} finally {
 		$('send').disabled = false;
 		tellParent('idle');
 	}
-}
-
-function showResult(kind, text) {
-	const paragraph = document.createElement('p');
-	paragraph.className = kind === 'error' ? 'error' : 'success';
-	paragraph.dataset.result = kind;
-	paragraph.textContent = text;
-	$('result').replaceChildren(paragraph);
 }
 
 window.addEventListener('message', event => {

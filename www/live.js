@@ -2,6 +2,7 @@
 // endpoints, drawn as a timeline from the wrapper's own hooks (onVerdict, beforeRetry, onGiveUp).
 import {createFetch} from '/pkg/web.js';
 import {abortableSleep} from './sleep.js';
+import {showResult, timeline} from './timeline.js';
 
 const $ = id => document.querySelector(`#${id}`);
 let runNumber = 0;
@@ -31,26 +32,11 @@ const cacheStore = {
 	},
 };
 
-function addStep(kind, text) {
-	const item = document.createElement('li');
-	item.className = `step ${kind}`;
-	item.dataset.kind = kind;
-	item.textContent = text;
-	$('timeline').append(item);
-	return item;
-}
-
-function seconds(ms) {
-	return `${(ms / 1000).toFixed(2)} s`;
-}
-
 async function runScenario(name) {
 	const {url, timeout, twice} = scenarios[name](`demo-${Date.now()}-${++runNumber}`);
 	const controller = new AbortController();
-	const started = performance.now();
-	const at = () => `+${seconds(performance.now() - started)}`;
-	let waitStep;
-	$('timeline').replaceChildren();
+	const steps = timeline($('timeline'));
+	const {at} = steps;
 	$('live-result').replaceChildren();
 	$('live-abort').disabled = false;
 	$('live-abort').onclick = () => controller.abort(new DOMException('Aborted from the page', 'AbortError'));
@@ -61,53 +47,37 @@ async function runScenario(name) {
 		timeout: timeout ?? 5000,
 		cache: cacheStore,
 		onVerdict(verdict, {attempt}) {
-			addStep('attempt', `${at()} attempt ${attempt}: ${verdict.status ?? ''} ${verdict.kind} → ${verdict.action}`);
+			steps.add('attempt', `${at()} attempt ${attempt}: ${verdict.status ?? ''} ${verdict.kind} → ${verdict.action}`);
 		},
 		// The wrapper's waits go through this sleep, so the timeline shows a wait as it starts;
 		// beforeRetry, called when it ends, adds the core's reason.
 		sleep(ms, signal) {
-			waitStep = addStep('wait', `${at()} waiting ${seconds(ms)}…`);
+			steps.waiting(ms);
 			return abortableSleep(ms, signal);
 		},
 		beforeRetry({decision}) {
-			const text = `wait ${seconds(decision.delayMs)} (${decision.reason}): ${decision.message}`;
-			if (waitStep) {
-				// Keeps the step's start time ("+1.23 s"), replaces the rest.
-				waitStep.textContent = `${waitStep.textContent.split(' ').slice(0, 2).join(' ')} ${text}`;
-			} else {
-				addStep('wait', `${at()} ${text}`);
-			}
-
-			waitStep = undefined;
+			steps.waited(decision);
 		},
 		onGiveUp(decision) {
-			addStep('give-up', `${at()} give up (${decision.reason}): ${decision.message}`);
+			steps.gaveUp(decision);
 		},
 	});
 	try {
 		let response = await client(url, {signal: controller.signal});
 		if (twice) {
-			addStep('note', `${at()} first response ${response.status}, stored with its ETag; asking again`);
+			steps.add('note', `${at()} first response ${response.status}, stored with its ETag; asking again`);
 			await response.text();
 			response = await client(url, {signal: controller.signal});
 		}
 
 		const body = await response.text();
 		const notes = [response.fromCache ? 'answered from the cache store' : '', response.movedTo ? `moved to ${response.movedTo}` : ''].filter(Boolean).join('; ');
-		showResult('ok', `${at()} ${response.status} ${notes} ${body.slice(0, 120)}`);
+		showResult($('live-result'), 'ok', `${at()} ${response.status} ${notes} ${body.slice(0, 120)}`);
 	} catch (error) {
-		showResult('error', `${at()} ${error.name}${error.code ? ` (${error.code})` : ''}: ${error.message}`);
+		showResult($('live-result'), 'error', `${at()} ${error.name}${error.code ? ` (${error.code})` : ''}: ${error.message}`);
 	} finally {
 		$('live-abort').disabled = true;
 	}
-}
-
-function showResult(kind, text) {
-	const paragraph = document.createElement('p');
-	paragraph.className = kind === 'error' ? 'error' : 'success';
-	paragraph.dataset.result = kind;
-	paragraph.textContent = text;
-	$('live-result').replaceChildren(paragraph);
 }
 
 export function setUpLiveRetries() {
