@@ -15,8 +15,8 @@
 //! must give an amplification of 1.875 ± 0.02, or nothing below is to be trusted), then two
 //! Markdown tables per scenario (mean ± sample standard deviation over seeds 1..=N, default 10), then
 //! the what-if tables: this crate's engine with one option changed at a time, then hedged GETs
-//! (hedging off, at a fixed delay, at the observed p95, without the budget) in the slow-tail
-//! scenarios and the outage. With `--csv DIR`
+//! (hedging off, at a fixed delay, at the observed p95, without the share cap and budget) in the
+//! slow-tail scenarios and the outage. With `--csv DIR`
 //! it also writes `DIR/<scenario>.csv` (one row per policy and seed) and `DIR/<scenario>-series.csv`
 //! (attempts, successes and failures per second). Exits with status 1 when the self-check fails.
 

@@ -365,7 +365,8 @@ impl Engine<'_> {
             .after(self.scenario.timeout_ms, Event::Timeout(attempt));
         let hedge_delay_ms = self.view(request, number).and_then(|view| {
             let state = self.requests.get(request as usize)?;
-            let client = self.clients.get(state.client as usize)?;
+            let client = self.clients.get_mut(state.client as usize)?;
+            client.strategy.sent(&view);
             client.strategy.hedge_delay_ms(&view)
         });
         if let Some(delay_ms) = hedge_delay_ms.filter(|ms| *ms < self.scenario.timeout_ms) {

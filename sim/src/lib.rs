@@ -53,7 +53,8 @@ pub use server::{
 };
 pub use variants::{
     fleet_variants, hedge_variants, variants, Fleet, HedgeDelay, Hedging, Store, Variant,
-    FLEET_SCENARIOS, HEDGE_FIXED_MS, HEDGE_SCENARIOS, VARIANT_SCENARIOS,
+    FLEET_SCENARIOS, HEDGE_FIXED_MS, HEDGE_MAX_SHARE, HEDGE_SCENARIOS, HEDGE_SHARE_WINDOW,
+    VARIANT_SCENARIOS,
 };
 
 use strategy::Strategy;

@@ -10,10 +10,11 @@
 //!
 //! Hedging (issue 13 item 4) is the strategy's too: when a GET attempt is sent it names the delay
 //! after which one more copy should go if no response headers have come ([`Strategy::hedge_delay_ms`]),
-//! and when that delay passes it says whether the copy may go ([`Strategy::admit_hedge`]): the
-//! library adapter spends one retry of the client state's retry budget on it
-//! (`ClientState::try_retry`, as `http-verdict/hedge` does through `spendRetry`), and sends none
-//! when the budget refuses.
+//! and when that delay passes it says whether the copy may go ([`Strategy::admit_hedge`]). The
+//! library adapter asks what `http-verdict/hedge` asks, in its order: whether one more hedge keeps
+//! the hedged share of the client's last 100 requests (every attempt sent, [`Strategy::sent`])
+//! within `maxShare`, then whether the client state's retry budget gives one retry
+//! (`ClientState::try_retry`, as `spendRetry`); a hedge the share refuses spends no budget.
 
 use std::collections::VecDeque;
 
@@ -27,7 +28,7 @@ use http_verdict::transport::ErrorShape;
 
 use super::population::{HttpMethod, Runtime};
 use super::server::EPOCH_MS;
-use super::variants::{HedgeDelay, Hedging};
+use super::variants::{HedgeDelay, Hedging, HEDGE_SHARE_WINDOW};
 
 /// The one origin of the simulated API.
 pub(crate) const ORIGIN: &str = "https://api.example";
@@ -132,6 +133,9 @@ pub(crate) trait Strategy {
     /// Merges what another tab of the client's browser told.
     fn learn(&mut self, _facts: SharedFacts, _now_ms: u64) {}
 
+    /// An attempt's first copy was sent (every method, retries included; a hedge is not one).
+    fn sent(&mut self, _request: &RequestView) {}
+
     /// When an attempt is sent: after how long, without response headers, a hedge (one more copy)
     /// should be considered; `None`: never.
     fn hedge_delay_ms(&self, _request: &RequestView) -> Option<u64> {
@@ -148,6 +152,15 @@ pub(crate) trait Strategy {
 /// 'http-verdict/hedge' keeps per origin).
 const LATENCY_SAMPLES: usize = 64;
 
+/// One of a client's last requests, as the hedged share counts them.
+#[derive(Clone, Copy, Debug)]
+struct Sent {
+    /// The request's global id and the attempt's number: the hedge of this attempt marks it.
+    request: u64,
+    attempt: u32,
+    hedged: bool,
+}
+
 /// This crate's engine, one `ClientState` (or none) per client.
 pub(crate) struct Library {
     policy: RetryPolicy,
@@ -155,6 +168,8 @@ pub(crate) struct Library {
     hedging: Option<Hedging>,
     /// The client's last response-header latencies, each from its answering copy's send, in ms.
     latencies_ms: VecDeque<u64>,
+    /// The client's last requests (attempts sent), for the hedged share; kept only when hedging.
+    sent: VecDeque<Sent>,
 }
 
 impl Library {
@@ -174,6 +189,7 @@ impl Library {
             state: state.map(|options| ClientState::new(options).unwrap_or_default()),
             hedging: None,
             latencies_ms: VecDeque::new(),
+            sent: VecDeque::new(),
         }
     }
 
@@ -192,6 +208,14 @@ impl Library {
         sorted.sort_unstable();
         let rank = (0.95 * sorted.len() as f64).ceil() as usize;
         sorted.get(rank.max(1) - 1).copied()
+    }
+
+    /// Whether one more hedge keeps the hedged share of the requests kept within `max_share`
+    /// (hedge.js: `hedges + 1 <= maxShare * requests.length`, so no hedge before 1 / `max_share`
+    /// requests).
+    fn share_allows(&self, max_share: f64) -> bool {
+        let hedges = self.sent.iter().filter(|sent| sent.hedged).count();
+        (hedges + 1) as f64 <= max_share * self.sent.len() as f64
     }
 }
 
@@ -219,18 +243,52 @@ impl Strategy for Library {
         }
     }
 
+    fn sent(&mut self, request: &RequestView) {
+        if self
+            .hedging
+            .is_some_and(|hedging| hedging.max_share.is_some())
+        {
+            if self.sent.len() >= HEDGE_SHARE_WINDOW {
+                self.sent.pop_front();
+            }
+            self.sent.push_back(Sent {
+                request: request.id,
+                attempt: request.attempt,
+                hedged: false,
+            });
+        }
+    }
+
     fn admit_hedge(&mut self, request: &RequestView) -> bool {
         let Some(hedging) = self.hedging else {
             return false;
         };
-        // As 'http-verdict/hedge' asks `ClientState.spendRetry`: the budget alone says, and a
-        // client without a state has no budget to refuse a hedge.
-        match self.state.as_mut() {
-            Some(state) if hedging.draws_budget => {
-                state.try_retry(ORIGIN, EPOCH_MS + request.now_ms)
+        // As 'http-verdict/hedge' asks: the share first, so that a hedge it refuses spends no
+        // budget, then `ClientState.spendRetry` (a client without a state has no budget to refuse).
+        let within_share = match hedging.max_share {
+            Some(max_share) => self.share_allows(max_share),
+            None => true,
+        };
+        let allowed = within_share
+            && match self.state.as_mut() {
+                Some(state) if hedging.draws_budget => {
+                    state.try_retry(ORIGIN, EPOCH_MS + request.now_ms)
+                }
+                _ => true,
+            };
+        // NOTE: an attempt that 100 later ones have pushed out of the window is not marked, as in
+        // hedge.js, whose request object is then no longer in the array.
+        if allowed {
+            if let Some(sent) = self
+                .sent
+                .iter_mut()
+                .rev()
+                .find(|sent| sent.request == request.id && sent.attempt == request.attempt)
+            {
+                sent.hedged = true;
             }
-            _ => true,
         }
+        allowed
     }
 
     fn admit(&mut self, request: &RequestView) -> Gate {
@@ -339,5 +397,88 @@ pub(crate) struct NoRetry;
 impl Strategy for NoRetry {
     fn after(&mut self, _request: &RequestView, _seen: &Seen) -> Next {
         Next::Stop
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http_verdict::budget::BudgetOptions;
+
+    use super::*;
+
+    /// GET number `id` of a client, its first attempt, at `now_ms`.
+    fn get(id: u64, now_ms: u64) -> RequestView {
+        RequestView {
+            salt: id,
+            id,
+            method: HttpMethod::Get,
+            has_idempotency_key: false,
+            attempt: 1,
+            elapsed_ms: 0,
+            now_ms,
+            previous_delay_ms: 0,
+            sent_ms: now_ms,
+            lead_sent_ms: now_ms,
+            runtime: Runtime::Browser,
+        }
+    }
+
+    fn client(max_share: Option<f64>, draws_budget: bool, state: ClientStateOptions) -> Library {
+        Library::new(&RetryOptions::default(), Some(state), 1).hedged(Some(Hedging {
+            delay: HedgeDelay::FixedMs(0),
+            max_share,
+            draws_budget,
+        }))
+    }
+
+    /// Sends requests `ids`, each slow enough to be hedged: the ones hedged.
+    fn hedged(client: &mut Library, ids: std::ops::RangeInclusive<u64>) -> Vec<u64> {
+        ids.filter(|&id| {
+            let request = get(id, id);
+            client.sent(&request);
+            client.admit_hedge(&request)
+        })
+        .collect()
+    }
+
+    fn retries_available(client: &Library) -> Option<u32> {
+        client
+            .state
+            .as_ref()
+            .and_then(|state| state.retries_available(ORIGIN, EPOCH_MS + 1_000))
+    }
+
+    #[test]
+    fn at_most_the_share_of_the_last_100_requests_is_hedged_and_a_refused_share_spends_no_budget() {
+        // As tests/node/hedge.test.mjs: at 0.1 the 10th request is the first the share allows,
+        // then the 20th, the 30th; only those three spend budget.
+        let mut limited = client(Some(0.1), true, ClientStateOptions::default());
+        let before = retries_available(&limited);
+        assert_eq!(hedged(&mut limited, 1..=30), [10, 20, 30]);
+        assert_eq!(retries_available(&limited), before.map(|n| n - 3));
+        // The window slides: the hedges of requests pushed out no longer count.
+        let mut long = client(Some(0.1), false, ClientStateOptions::default());
+        assert_eq!(hedged(&mut long, 1..=250).len(), 25);
+        // The demonstration's client has neither limit.
+        let mut unlimited = client(None, false, ClientStateOptions::default());
+        assert_eq!(hedged(&mut unlimited, 1..=30).len(), 30);
+    }
+
+    #[test]
+    fn a_hedge_the_budget_refuses_is_not_sent_and_not_counted_in_the_share() {
+        let empty = ClientStateOptions {
+            retry_budget: Some(BudgetOptions {
+                ratio: 0.0,
+                min_retries: 0,
+                window_ms: 10_000,
+            }),
+            ..ClientStateOptions::default()
+        };
+        let mut refused = client(Some(0.1), true, empty);
+        assert!(hedged(&mut refused, 1..=30).is_empty());
+        // Had the refusals counted, the share would be spent; it is whole once the budget gives: 3
+        // hedges of 33 requests at once.
+        refused.state = Some(ClientState::default());
+        assert_eq!(hedged(&mut refused, 31..=35), [31, 32, 33]);
     }
 }
