@@ -33,8 +33,8 @@ mod report {
     use http_verdict_sim::{
         dominating, fleet_variants, hedge_variants, render_dominance, render_table, render_targets,
         run_scenario, run_variant, runs_csv, scenario, self_check, series_csv, variants,
-        PolicyKind, Recovery, SimReport, Summary, FLEET_SCENARIOS, HEDGE_SCENARIOS, SCENARIOS,
-        VARIANT_SCENARIOS,
+        PolicyKind, Recovery, SimReport, Summary, Variant, FLEET_SCENARIOS, HEDGE_SCENARIOS,
+        SCENARIOS, VARIANT_SCENARIOS,
     };
 
     /// `values`' mean ± spread times `scale`, with `decimals` and a `suffix`; `—` for none.
@@ -177,6 +177,34 @@ mod report {
         out
     }
 
+    /// Each of `variants` on the scenarios `names` (those `--scenario` allows), once per seed, printed
+    /// by `render`.
+    fn print_what_if(
+        args: &Args,
+        names: &[&str],
+        variants: &[Variant],
+        render: impl Fn(&str, &[(String, Vec<SimReport>)]) -> String,
+    ) {
+        for name in names {
+            if args.scenario.as_deref().is_some_and(|only| only != *name) {
+                continue;
+            }
+            let Some(scenario) = scenario(name, args.scale) else {
+                continue;
+            };
+            let groups: Vec<(String, Vec<SimReport>)> = variants
+                .iter()
+                .map(|variant| {
+                    let runs = (1..=args.seeds)
+                        .map(|seed| run_variant(&scenario, variant, seed))
+                        .collect();
+                    (variant.label.to_owned(), runs)
+                })
+                .collect();
+            println!("{}", render(name, &groups));
+        }
+    }
+
     struct Args {
         seeds: u64,
         csv: Option<PathBuf>,
@@ -305,65 +333,13 @@ mod report {
         println!("{}", render_targets(&defaults_runs));
         println!("{}", render_dominance(&dominance));
         println!("## What-if: the engine with one option changed\n");
-        for name in VARIANT_SCENARIOS {
-            if args.scenario.as_deref().is_some_and(|only| only != *name) {
-                continue;
-            }
-            let Some(scenario) = scenario(name, args.scale) else {
-                continue;
-            };
-            let groups: Vec<(String, Vec<SimReport>)> = variants()
-                .iter()
-                .map(|variant| {
-                    let runs = (1..=args.seeds)
-                        .map(|seed| run_variant(&scenario, variant, seed))
-                        .collect();
-                    (variant.label.to_owned(), runs)
-                })
-                .collect();
-            println!(
-                "{}",
-                render_table(&format!("`{name}`, variants"), &groups, true)
-            );
-        }
+        print_what_if(&args, VARIANT_SCENARIOS, &variants(), |name, groups| {
+            render_table(&format!("`{name}`, variants"), groups, true)
+        });
         println!("## What-if: the service as a fleet sharing through a store\n");
-        for name in FLEET_SCENARIOS {
-            if args.scenario.as_deref().is_some_and(|only| only != *name) {
-                continue;
-            }
-            let Some(scenario) = scenario(name, args.scale) else {
-                continue;
-            };
-            let groups: Vec<(String, Vec<SimReport>)> = fleet_variants()
-                .iter()
-                .map(|variant| {
-                    let runs = (1..=args.seeds)
-                        .map(|seed| run_variant(&scenario, variant, seed))
-                        .collect();
-                    (variant.label.to_owned(), runs)
-                })
-                .collect();
-            println!("{}", fleet_table(name, &groups));
-        }
+        print_what_if(&args, FLEET_SCENARIOS, &fleet_variants(), fleet_table);
         println!("## What-if: hedged GETs (issue 13 item 4)\n");
-        for name in HEDGE_SCENARIOS {
-            if args.scenario.as_deref().is_some_and(|only| only != *name) {
-                continue;
-            }
-            let Some(scenario) = scenario(name, args.scale) else {
-                continue;
-            };
-            let groups: Vec<(String, Vec<SimReport>)> = hedge_variants()
-                .iter()
-                .map(|variant| {
-                    let runs = (1..=args.seeds)
-                        .map(|seed| run_variant(&scenario, variant, seed))
-                        .collect();
-                    (variant.label.to_owned(), runs)
-                })
-                .collect();
-            println!("{}", hedge_table(name, &groups));
-        }
+        print_what_if(&args, HEDGE_SCENARIOS, &hedge_variants(), hedge_table);
         if check.passed {
             ExitCode::SUCCESS
         } else {
