@@ -1,5 +1,5 @@
-// Retry decisions. RetryPolicy checks its options' types here and their ranges once in the core (the
-// numeric options cross as one Float64Array with a bit per option given), then decides about each
+// Retry decisions. RetryPolicy checks its options' types here and their ranges with the core's tables
+// (checks.js), then they cross as one Float64Array with a bit per option given; it decides about each
 // attempt in one wasm call with plain numbers and two short strings; the verdict travels as its core
 // key, so nothing is classified twice.
 
@@ -7,10 +7,11 @@ import * as core from './http_verdict.js';
 import {ADMISSION, BREAKER, BUDGET, DELAY, GATE, HINT, LIMIT, OPEN, QUOTA, result, RETRY} from './results.js';
 import {decisionSentence} from './sentences.js';
 import CORE_TABLES from './tables.js';
-import {rangeError, typeError} from './errors.js';
+import {typeError} from './errors.js';
 import {describeType, expectation, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
 import {none} from './stand-in.js';
+import {checkOptions} from './checks.js';
 import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
 import {bodyText, classifyError, classifyParts, headerBlock, Profile, verdictKey} from './verdict.js';
 
@@ -52,20 +53,12 @@ function methodCode(method) {
 }
 
 /**
- * Makes the core's retry policy (`concept` 0) or client state (1) from options as numbers. When the
- * core refuses them, the object it returns holds only the sentence naming the first option out of
- * range, which becomes a RangeError with a code.
+ * Makes the core's retry policy (`concept` 0) or client state (1) from options as numbers, which
+ * `checkOptions` has checked: the core takes them as they are.
  */
 function construct(concept, numbers, given, text) {
 	useCore();
-	const made = core.create(concept, numbers, given, text);
-	const refused = made.rejection();
-	if (refused !== '') {
-		made.free();
-		throw rangeError('ERR_INVALID_OPTION', refused);
-	}
-
-	return made;
+	return core.create(concept, numbers, given, text);
 }
 
 /**
@@ -239,6 +232,7 @@ export class RetryPolicy {
 		// past it, which the core's range check names.
 		const methodMask = methods?.reduce((mask, name) => mask | 2 ** Math.min(methodCode(name), 16), 0);
 		const given = pack({...plain, methods: methodMask, onlyListedStatuses: statusCodes === undefined ? undefined : true}, RETRY_NUMBERS, numbers, 0) | (jitter === undefined ? 0 : JITTER_GIVEN);
+		checkOptions('retry', numbers, given, jitter);
 		this.#core = construct(0, numbers, given, jitter ?? '');
 		// The attempts allowed, counted as the core's plan steps (one fewer than the attempts, at most
 		// 999), so that the core needs no export to say how many.
@@ -397,6 +391,7 @@ export class ClientState {
 		const given = pack(plain.retryBudget, BUDGET_NUMBERS, numbers, 0)
 			| pack(plain.circuitBreaker, BREAKER_NUMBERS, numbers, BUDGET_NUMBERS.length)
 			| pack(plain, STATE_NUMBERS, numbers, BUDGET_NUMBERS.length + BREAKER_NUMBERS.length);
+		checkOptions('state', numbers, given);
 		this.#made = [1, numbers, given, ''];
 		this.#core = construct(...this.#made);
 		// The store's door to the core: merge what it was told, say what this state knows.

@@ -1,6 +1,7 @@
 // The shape of every nested option object, checked in JavaScript before the options cross into the
-// core as numbers: a misspelt or mistyped field is named here, with its path, in a TypeError. The
-// core then checks every value's range (its tables in src/option_check.rs and the concepts' modules).
+// core as numbers: a misspelt or mistyped field is named here, with its path, in a TypeError. Then
+// checks.js checks every value's range with the core's tables (src/option_check.rs and the
+// concepts' modules, written to tables.json).
 // These shapes mirror the core's ProfileSpec, RetryOptionsSpec and ClientStateSpec (tests pin them).
 //
 // A shape maps each field to a type name (`'number'`, `'string'`, `'boolean'`, or one of them with

@@ -10,6 +10,7 @@ import {describeType, expectation, isPlainObject, plainCopy, rejectUnknownKeys} 
 import {jsonWindow} from './json-window.js';
 import {useCore} from './ready.js';
 import {none} from './stand-in.js';
+import {checkProfileRules} from './checks.js';
 import {checkShape, PROFILE_FIELDS} from './schema.js';
 
 // The core ignores longer header values and reads only the start of a body; cutting them here
@@ -332,14 +333,15 @@ export function createProfile(spec) {
 
 	const plain = plainCopy(spec, 'profile', 'ERR_INVALID_PROFILE');
 	checkShape(plain, PROFILE_FIELDS, 'ERR_INVALID_PROFILE', 'Invalid profile: ');
-	// The core validates the rules (statuses, kinds, patterns); here they only cross, in one call:
-	// three numbers per rule (status, which header fields, how many patterns) and its strings,
-	// NUL-separated (see profile_from in src/wasm/profile.rs), so no string may hold a NUL.
+	// checkProfileRules checks the rules' values (statuses, kinds, patterns) with the core's tables;
+	// they cross in one call: four numbers per rule (status, kind index, which header fields, how
+	// many patterns) and its strings, NUL-separated (see profile_from in src/wasm/profile.rs), so no
+	// string may hold a NUL.
 	const numbers = [];
 	const texts = [];
 	const bodyStatuses = new Set();
 	// The headers classify sends the core: its own and the rules'. Each rule's name is a valid token
-	// once the core accepts the rules, so its lowercase is the core's.
+	// once checkProfileRules accepts the rules, so its lowercase is the core's.
 	const headerNames = new Set(wantedHeaderNames());
 	for (const [index, {status, kind, header, bodyIncludes = []}] of (plain.rules ?? []).entries()) {
 		const fields = [header?.name, header?.equals, header?.includes];
@@ -348,7 +350,7 @@ export function createProfile(spec) {
 			throw typeError('ERR_INVALID_PROFILE', `Invalid profile: \`rules[${index}]\` has a string with a NUL character.`);
 		}
 
-		numbers.push(status, fields.reduce((bits, text, bit) => bits | (text === undefined ? 0 : 1 << bit), 0), bodyIncludes.length);
+		numbers.push(status, CORE_TABLES.kinds.findIndex(([id]) => id === kind), fields.reduce((bits, text, bit) => bits | (text === undefined ? 0 : 1 << bit), 0), bodyIncludes.length);
 		if (bodyIncludes.length > 0) {
 			bodyStatuses.add(status);
 		}
@@ -357,18 +359,11 @@ export function createProfile(spec) {
 			headerNames.add(header.name.toLowerCase());
 		}
 
-		texts.push(...strings);
+		texts.push(...strings.slice(1));
 	}
 
-	const rules = core.create(2, numbers, 0, texts.join('\0'));
-	const refused = rules.rejection();
-	if (refused !== '') {
-		// The core made nothing: it names the first invalid rule field.
-		rules.free();
-		throw typeError('ERR_INVALID_PROFILE', refused);
-	}
-
-	return new Profile(rules, headerNames, bodyStatuses);
+	checkProfileRules(plain.rules ?? []);
+	return new Profile(core.create(2, numbers, 0, texts.join('\0')), headerNames, bodyStatuses);
 }
 
 export function classify(input, options) {

@@ -87,7 +87,7 @@ impl BreakerOptions {
     }
 
     /// The options as the numbers JavaScript passes (`enabled` first, on).
-    fn as_numbers(&self) -> [f64; 7] {
+    pub(crate) fn as_numbers(&self) -> [f64; 7] {
         [
             1.0,
             f64::from(self.failure_threshold),
@@ -367,7 +367,10 @@ const MIN_CALLS_PROBLEM: &str = "an integer from 1 to the window size";
 /// The checks in the order users see errors in: the ratio and `minCalls` against the window come
 /// last, as they always have. That last check applies to the default `minCalls` too, so a window
 /// below 10 alone is refused by naming `minCalls`.
-const CHECKS: [NumberOption; 6] = [
+/// The options' parent in JavaScript, which errors name (`circuitBreaker.window…`).
+pub(crate) const OPTION_PREFIX: &str = "circuitBreaker";
+
+pub(crate) const CHECKS: [NumberOption; 6] = [
     NumberOption {
         slot: FAILURE_THRESHOLD,
         name: "failureThreshold",
@@ -417,7 +420,7 @@ impl BreakerOptions {
     /// typo cannot hide behind it.
     pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, InputError> {
         let mut values = BreakerOptions::default().as_numbers();
-        read_numbers("circuitBreaker", &CHECKS, numbers, given, &mut values)?;
+        read_numbers(OPTION_PREFIX, &CHECKS, numbers, given, &mut values)?;
         // NOTE: every value below passed its check, so each conversion is exact.
         let [enabled, failure_threshold, failure_ratio, window, min_calls, open_ms, fail_fast] =
             values;

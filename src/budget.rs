@@ -50,7 +50,7 @@ impl BudgetOptions {
     }
 
     /// The options as the numbers JavaScript passes (`enabled` first, on).
-    fn as_numbers(&self) -> [f64; 4] {
+    pub(crate) fn as_numbers(&self) -> [f64; 4] {
         [
             1.0,
             self.ratio,
@@ -199,7 +199,10 @@ const WINDOW_MS: u8 = 3;
 
 /// The checks in the order users see errors in: the window's lower bound of 1 ms comes after the
 /// ratio, as it always has (the window is first read as any duration, then the ratio is checked).
-const CHECKS: [NumberOption; 4] = [
+/// The options' parent in JavaScript, which errors name (`retryBudget.window…`).
+pub(crate) const OPTION_PREFIX: &str = "retryBudget";
+
+pub(crate) const CHECKS: [NumberOption; 4] = [
     NumberOption {
         slot: MIN_RETRIES,
         name: "minRetries",
@@ -237,7 +240,7 @@ impl BudgetOptions {
     /// is 0; the other options are checked all the same, so a typo cannot hide behind it.
     pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, InputError> {
         let mut values = BudgetOptions::default().as_numbers();
-        read_numbers("retryBudget", &CHECKS, numbers, given, &mut values)?;
+        read_numbers(OPTION_PREFIX, &CHECKS, numbers, given, &mut values)?;
         // NOTE: every value below passed its check, so each conversion is exact.
         let [enabled, ratio, min_retries, window_ms] = values;
         Ok((enabled != 0.0).then_some(BudgetOptions {

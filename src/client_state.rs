@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 use crate::error::InputError;
 use crate::option_check::{
-    check_numbers, pack, read_numbers, Check, NumberOption, ALL_GIVEN, MILLISECONDS,
+    check_numbers, pack, read_numbers, Check, CheckStep, NumberOption, ALL_GIVEN, MILLISECONDS,
 };
 
 /// Most origins a client state may be configured to track.
@@ -480,7 +480,7 @@ const BREAKER_AT: usize = 4;
 const OWN_AT: usize = 11;
 
 /// The state's own checks, in the order users see errors in (after the budget's and the breaker's).
-const CHECKS: [NumberOption; 2] = [
+pub(crate) const CHECKS: [NumberOption; 2] = [
     NumberOption {
         slot: 0,
         name: "quotaLockMs",
@@ -494,6 +494,44 @@ const CHECKS: [NumberOption; 2] = [
         problem: "an integer from 1 to 4096",
     },
 ];
+
+/// The client state's checks in the order users see errors in (the order `from_numbers` runs them).
+pub const STATE_CHECKS: [CheckStep; 3] = [
+    CheckStep::Numbers {
+        prefix: crate::budget::OPTION_PREFIX,
+        at: BUDGET_AT as u8,
+        table: &crate::budget::CHECKS,
+    },
+    CheckStep::Numbers {
+        prefix: crate::breaker::OPTION_PREFIX,
+        at: BREAKER_AT as u8,
+        table: &crate::breaker::CHECKS,
+    },
+    CheckStep::Numbers {
+        prefix: "",
+        at: OWN_AT as u8,
+        table: &CHECKS,
+    },
+];
+
+/// The client state's defaults as the numbers JavaScript passes, in slot order (see
+/// [`ClientStateOptions::from_numbers`]).
+pub fn state_defaults() -> [f64; 13] {
+    let defaults = ClientStateOptions::default();
+    let mut numbers = [0.0; 13];
+    let parts = BudgetOptions::default()
+        .as_numbers()
+        .into_iter()
+        .chain(BreakerOptions::default().as_numbers())
+        .chain([
+            defaults.quota_lock_ms as f64,
+            f64::from(defaults.max_origins),
+        ]);
+    for (number, value) in numbers.iter_mut().zip(parts) {
+        *number = value;
+    }
+    numbers
+}
 
 impl ClientStateOptions {
     /// Client state options as JavaScript passes them: the budget's four numbers (see

@@ -37,7 +37,7 @@ pub mod headers;
 pub mod http_date;
 pub mod kind;
 pub mod method;
-mod option_check;
+pub mod option_check;
 pub mod options;
 mod pace;
 pub mod policy;

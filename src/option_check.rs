@@ -3,6 +3,9 @@
 //! Options arrive from JavaScript as plain numbers (`f64`), so each concept (retry policy, budget,
 //! breaker, client state) describes its numeric fields in a small table that [`read_numbers`]
 //! walks; a wrong value is an [`InputError`] with the code `ERR_INVALID_OPTION`.
+//!
+//! The tables are public so that `examples/core_tables.rs` can write them for the npm package,
+//! whose JavaScript runs the same checks before the numbers cross (see [`CHECKED_HERE`]).
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -11,6 +14,14 @@ use crate::error::InputError;
 use crate::float::{ceil_to_u64, is_integer};
 use crate::retry_after::MAX_WAIT_MS;
 use crate::text::{join, push_decimal};
+
+/// Whether the core checks the numbers and strings it is given. The npm package's wasm does not:
+/// its JavaScript checks every option and profile rule first, with these same tables and
+/// sentences (`tables.json`, written by `examples/core_tables.rs`; pkg-template/checks.js), so
+/// the download carries the checks once. Natively (the Rust API, the tests) every check runs.
+// NOTE: a constant rather than `cfg` on each check: the code stays one, and the package's
+// optimiser removes the checks and their sentences (1.2 KB gzip of wasm for the options alone).
+pub(crate) const CHECKED_HERE: bool = !cfg!(feature = "package");
 
 /// The error for option `name` under `prefix` (empty for top-level options).
 pub(crate) fn invalid(prefix: &str, name: &str, problem: &'static str) -> InputError {
@@ -50,7 +61,7 @@ pub(crate) const MAX_SAFE: f64 = MAX_WAIT_MS as f64;
 
 /// How one numeric option is checked. NaN passes none of them.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Check {
+pub enum Check {
     /// An integer from the first bound to the second; kept as is.
     Integer(f64, f64),
     /// Milliseconds from 0 to 2^53 - 1, fractions rounded up; `Infinity` becomes the value given,
@@ -73,7 +84,7 @@ pub(crate) enum Check {
 impl Check {
     /// The value to keep for `value`, or `None` when it fails the check; `values` holds the values
     /// kept so far (or defaults), which `AtMost` compares with.
-    pub(crate) fn apply(self, value: f64, values: &[f64]) -> Option<f64> {
+    pub fn apply(self, value: f64, values: &[f64]) -> Option<f64> {
         let valid = match self {
             Check::Integer(min, max) => is_integer(value) && value >= min && value <= max,
             Check::Millis(unbounded) if value == f64::INFINITY => return unbounded,
@@ -97,7 +108,7 @@ impl Check {
 /// One numeric option of a concept's table: where its value sits among the numbers JS passes, its
 /// JS name, its check and what a valid value is (the end of the error sentence).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct NumberOption {
+pub struct NumberOption {
     /// Index of the value, and bit of the presence mask.
     pub slot: u8,
     /// The option's JS name, like `maxAttempts`.
@@ -106,6 +117,27 @@ pub(crate) struct NumberOption {
     pub check: Check,
     /// What a valid value is, like `an integer from 1 to 1000`.
     pub problem: &'static str,
+}
+
+/// One step of checking a concept's options, in the order users see errors in.
+#[derive(Clone, Copy, Debug)]
+pub enum CheckStep {
+    /// Numeric options: errors name them under `prefix` (like `circuitBreaker`); their slots count
+    /// from `at` among the numbers JavaScript passes.
+    Numbers {
+        /// The options' parent, empty for top-level options.
+        prefix: &'static str,
+        /// Where the table's slot 0 sits among the concept's numbers.
+        at: u8,
+        /// The checks.
+        table: &'static [NumberOption],
+    },
+    /// The retry policy's `jitter`: one of the ids of [`crate::Jitter::ALL`].
+    Jitter,
+    /// Each status override's status: an error status (`statusOverrides[i].status`).
+    StatusOverrides,
+    /// No status listed by two overrides.
+    RepeatedStatus,
 }
 
 /// Every option given: how the Rust API's typed options, which always have a value, are checked.
@@ -150,6 +182,9 @@ pub(crate) fn check_numbers(
     given: u32,
     values: &mut [f64],
 ) -> Result<(), InputError> {
+    if !CHECKED_HERE {
+        return Ok(());
+    }
     for option in table {
         let slot = usize::from(option.slot);
         if !is_given(given, slot) && !matches!(option.check, Check::AtMost(_)) {

@@ -21,8 +21,8 @@ pub use crate::client_state::ClientStateSpec;
 use crate::error::InputError;
 use crate::method::Method;
 use crate::option_check::{
-    check_numbers, invalid, invalid_item, is_given, pack, read_numbers, Check, NumberOption,
-    MAX_SAFE, MILLISECONDS, MILLISECONDS_OR_INFINITY,
+    check_numbers, invalid, invalid_item, is_given, pack, Check, CheckStep, NumberOption,
+    CHECKED_HERE, MAX_SAFE, MILLISECONDS, MILLISECONDS_OR_INFINITY,
 };
 
 /// Most attempts a policy may allow; beyond this, bound retries with `deadline_ms` instead.
@@ -267,7 +267,14 @@ const ONLY_LISTED_STATUSES: u8 = 12;
 /// How many numbers come before the status overrides.
 const RETRY_NUMBERS: usize = 13;
 
-const STATUS_PROBLEM: &str = "an error status from 400 to 599";
+/// What a status override's status must be.
+pub const STATUS_PROBLEM: &str = "an error status from 400 to 599";
+/// What a status override's status must be when an earlier one lists it.
+pub const REPEATED_STATUS_PROBLEM: &str = "a status not listed earlier";
+/// What `jitter` must be.
+pub const JITTER_PROBLEM: &str = "one of \"full\", \"equal\", \"decorrelated\" or \"none\"";
+/// The range of a status override's status.
+pub const OVERRIDE_STATUS_CHECK: Check = Check::Integer(400.0, 599.0);
 
 // The checks in the order users see errors in. The jitter (a string) comes between the first two
 // groups and the status overrides (a list) between the last two, so there are three tables.
@@ -333,6 +340,50 @@ const OTHER_CHECKS: [NumberOption; 7] = [
     },
 ];
 
+/// The retry options' checks in the order users see errors in: the jitter (a string) comes between
+/// the first two groups of numbers and the status overrides (a list) between the last two.
+pub const RETRY_CHECKS: [CheckStep; 6] = [
+    CheckStep::Numbers {
+        prefix: "",
+        at: 0,
+        table: &MAX_ATTEMPTS_CHECK,
+    },
+    CheckStep::Jitter,
+    CheckStep::Numbers {
+        prefix: "",
+        at: 0,
+        table: &DEADLINE_CHECK,
+    },
+    CheckStep::StatusOverrides,
+    CheckStep::Numbers {
+        prefix: "",
+        at: 0,
+        table: &OTHER_CHECKS,
+    },
+    CheckStep::RepeatedStatus,
+];
+
+/// The retry options' defaults as the numbers JavaScript passes, in slot order (an unbounded
+/// deadline is infinite; the default seed does not fit a float and is taken when none is given).
+pub fn retry_defaults() -> [f64; RETRY_NUMBERS] {
+    let defaults = RetryOptions::default();
+    [
+        f64::from(defaults.max_attempts),
+        defaults.base_delay_ms as f64,
+        defaults.multiplier,
+        defaults.max_delay_ms as f64,
+        f64::INFINITY,
+        defaults.max_retry_after_ms as f64,
+        0.0,
+        0.0,
+        defaults.throttle_fallback_ms as f64,
+        1.0,
+        0.0,
+        0.0,
+        0.0,
+    ]
+}
+
 impl RetryOptions {
     /// Retry options as JavaScript passes them: `numbers` holds maxAttempts, baseDelayMs,
     /// multiplier, maxDelayMs, deadlineMs, maxRetryAfterMs, retryNonIdempotent (1 or 0), seed and
@@ -345,44 +396,28 @@ impl RetryOptions {
         jitter: Option<&str>,
     ) -> Result<Self, InputError> {
         let defaults = RetryOptions::default();
-        let mut values = [
-            f64::from(defaults.max_attempts),
-            defaults.base_delay_ms as f64,
-            defaults.multiplier,
-            defaults.max_delay_ms as f64,
-            f64::INFINITY,
-            defaults.max_retry_after_ms as f64,
-            0.0,
-            // NOTE: the default seed does not fit a float; it is taken below when none is given.
-            0.0,
-            defaults.throttle_fallback_ms as f64,
-            1.0,
-            0.0,
-            0.0,
-            0.0,
-        ];
-        read_numbers("", &MAX_ATTEMPTS_CHECK, numbers, given, &mut values)?;
-        let jitter = match jitter {
-            None => defaults.jitter,
-            Some(id) => Jitter::from_id(id).ok_or_else(|| {
-                invalid(
-                    "",
-                    "jitter",
-                    "one of \"full\", \"equal\", \"decorrelated\" or \"none\"",
-                )
-            })?,
-        };
-        check_numbers("", &DEADLINE_CHECK, given, &mut values)?;
-        let status_overrides = status_overrides(numbers.get(RETRY_NUMBERS..).unwrap_or_default())?;
-        check_numbers("", &OTHER_CHECKS, given, &mut values)?;
-        if let Some(index) = first_repeated_status(&status_overrides) {
-            return Err(invalid_item(
-                "statusOverrides",
-                index,
-                "status",
-                "a status not listed earlier",
-            ));
+        let mut values = retry_defaults();
+        for (slot, value) in values.iter_mut().enumerate() {
+            if let Some(number) = numbers.get(slot).filter(|_| is_given(given, slot)) {
+                *value = *number;
+            }
         }
+        let flat_overrides = numbers.get(RETRY_NUMBERS..).unwrap_or_default();
+        if CHECKED_HERE {
+            for step in RETRY_CHECKS {
+                check_retry_step(step, given, jitter, flat_overrides, &mut values)?;
+            }
+        }
+        let jitter = jitter.and_then(Jitter::from_id).unwrap_or(defaults.jitter);
+        let status_overrides = flat_overrides
+            .chunks_exact(2)
+            .map(|pair| StatusOverride {
+                // NOTE: checked to be 400-599 (here or, in the package, by JavaScript); `as`
+                // saturates whatever it is given.
+                status: pair.first().copied().unwrap_or_default() as u16,
+                retry: pair.get(1).is_some_and(|retry| *retry != 0.0),
+            })
+            .collect();
         // NOTE: every value below passed its check, so each conversion is exact.
         let value = |slot: u8| values.get(usize::from(slot)).copied().unwrap_or_default();
         let deadline_ms = value(DEADLINE_MS);
@@ -427,35 +462,48 @@ fn method_mask(names: &[String]) -> Result<u16, InputError> {
     Ok(mask)
 }
 
-/// Status overrides from the numbers JavaScript passes: status, retry (1 or 0), ….
-fn status_overrides(flat: &[f64]) -> Result<Vec<StatusOverride>, InputError> {
-    let mut overrides = Vec::new();
-    let mut rest = flat;
-    while let [status, retry, tail @ ..] = rest {
-        let status = Check::Integer(400.0, 599.0)
-            .apply(*status, &[])
-            .ok_or_else(|| {
-                invalid_item("statusOverrides", overrides.len(), "status", STATUS_PROBLEM)
-            })?;
-        overrides.push(StatusOverride {
-            // NOTE: at most 599 here, so the conversion is exact.
-            status: status as u16,
-            retry: *retry != 0.0,
-        });
-        rest = tail;
+/// Runs one step of [`RETRY_CHECKS`] on the values read so far; `flat_overrides` holds the status
+/// overrides as status, retry (1 or 0), ….
+fn check_retry_step(
+    step: CheckStep,
+    given: u32,
+    jitter: Option<&str>,
+    flat_overrides: &[f64],
+    values: &mut [f64],
+) -> Result<(), InputError> {
+    let statuses = || flat_overrides.iter().step_by(2);
+    match step {
+        CheckStep::Numbers { prefix, table, .. } => check_numbers(prefix, table, given, values),
+        CheckStep::Jitter => match jitter.map(Jitter::from_id) {
+            Some(None) => Err(invalid("", "jitter", JITTER_PROBLEM)),
+            _ => Ok(()),
+        },
+        CheckStep::StatusOverrides => match statuses()
+            .position(|status| OVERRIDE_STATUS_CHECK.apply(*status, &[]).is_none())
+        {
+            Some(index) => Err(invalid_item(
+                "statusOverrides",
+                index,
+                "status",
+                STATUS_PROBLEM,
+            )),
+            None => Ok(()),
+        },
+        CheckStep::RepeatedStatus => {
+            let repeated = statuses().enumerate().position(|(index, status)| {
+                statuses().take(index).any(|earlier| earlier == status)
+            });
+            match repeated {
+                Some(index) => Err(invalid_item(
+                    "statusOverrides",
+                    index,
+                    "status",
+                    REPEATED_STATUS_PROBLEM,
+                )),
+                None => Ok(()),
+            }
+        }
     }
-    Ok(overrides)
-}
-
-/// The index of the first override whose status an earlier one already lists.
-fn first_repeated_status(overrides: &[StatusOverride]) -> Option<usize> {
-    (0..overrides.len()).find(|&index| {
-        overrides.get(index).is_some_and(|rule| {
-            overrides
-                .get(..index)
-                .is_some_and(|earlier| earlier.iter().any(|other| other.status == rule.status))
-        })
-    })
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::error::InputError;
 use crate::headers::HeaderBlock;
 use crate::kind::Kind;
+use crate::option_check::CHECKED_HERE;
 use crate::status::status_from_number;
 use crate::text::{contains_ignore_case, is_token_symbol, push_decimal, scan_window};
 
@@ -132,7 +133,8 @@ fn invalid(field: String, problem: &'static str) -> InputError {
 /// both are validated by the same code and neither is copied before it is valid.
 pub(crate) struct RuleParts<'a> {
     pub(crate) status: f64,
-    pub(crate) kind: &'a str,
+    /// The kind its id names, if any.
+    pub(crate) kind: Option<Kind>,
     /// How many `bodyIncludes` patterns the rule has (0 for none).
     pub(crate) pattern_count: usize,
     pub(crate) header: Option<HeaderParts<'a>>,
@@ -145,8 +147,32 @@ pub(crate) struct HeaderParts<'a> {
     pub(crate) includes: Option<&'a str>,
 }
 
-/// Validates a rule's header test; errors name `rules[index].header.*`.
-fn validate_header(index: usize, parts: HeaderParts) -> Result<HeaderRule, InputError> {
+// What a rule's field must be (the end of the sentence after its name), written to tables.json for
+// the package's JavaScript, which checks profiles before they cross (see `CHECKED_HERE`).
+/// `rules[i].status`.
+pub const STATUS_PROBLEM: &str = "must be an integer HTTP status from 100 to 599";
+/// `rules[i].kind` names a transport kind.
+pub const TRANSPORT_KIND_PROBLEM: &str = "must be an HTTP kind, not a transport kind";
+/// `rules[i].kind` names no kind.
+pub const UNKNOWN_KIND_PROBLEM: &str = "is not a known kind id";
+/// `rules[i].bodyIncludes` is too long.
+pub const PATTERN_COUNT_PROBLEM: &str = "has more than 64 patterns";
+/// `rules[i].bodyIncludes[j]`.
+pub const PATTERN_PROBLEM: &str = "must be a non-blank string of at most 256 bytes";
+/// `rules[i].header.name`.
+pub const HEADER_NAME_PROBLEM: &str = "must be a valid HTTP header name";
+/// `rules[i].header.equals` or `.includes`.
+pub const HEADER_VALUE_PROBLEM: &str = "must be a single-line string of at most 256 bytes";
+/// `rules[i].header.equals` given with `includes`.
+pub const HEADER_BOTH_PROBLEM: &str = "cannot be combined with `includes`";
+/// `rules` is too long.
+pub const RULE_COUNT_PROBLEM: &str = "has more than 256 rules";
+/// `rules` search for too many bytes in all.
+pub const PATTERN_BYTES_PROBLEM: &str =
+    "has patterns of more than 4096 bytes in all (bodyIncludes, and header.includes counted twice)";
+
+/// Checks a rule's header test; errors name `rules[index].header.*`.
+fn check_header(index: usize, parts: &HeaderParts) -> Result<(), InputError> {
     let field = |name: &str| rule_field(index, &[".header.", name]);
     // NOTE: bytes, not chars: a token is ASCII, and std's char patterns cost the wasm module KBs.
     let is_token_byte = |byte: u8| byte.is_ascii_alphanumeric() || is_token_symbol(byte);
@@ -154,35 +180,35 @@ fn validate_header(index: usize, parts: HeaderParts) -> Result<HeaderRule, Input
         || parts.name.len() > MAX_PATTERN_BYTES
         || !parts.name.bytes().all(is_token_byte)
     {
-        return Err(invalid(field("name"), "must be a valid HTTP header name"));
+        return Err(invalid(field("name"), HEADER_NAME_PROBLEM));
     }
-    let checked = |value: &str, name: &str| {
-        if value.len() > MAX_PATTERN_BYTES
-            || value.bytes().any(|byte| byte == b'\r' || byte == b'\n')
-        {
-            Err(invalid(
-                field(name),
-                "must be a single-line string of at most 256 bytes",
-            ))
-        } else {
-            Ok(value.to_ascii_lowercase())
-        }
+    let single_line = |value: &str| {
+        value.len() <= MAX_PATTERN_BYTES
+            && !value.bytes().any(|byte| byte == b'\r' || byte == b'\n')
     };
-    let test = match (parts.equals, parts.includes) {
-        (Some(_), Some(_)) => {
-            return Err(invalid(
-                field("equals"),
-                "cannot be combined with `includes`",
-            ))
+    match (parts.equals, parts.includes) {
+        (Some(_), Some(_)) => Err(invalid(field("equals"), HEADER_BOTH_PROBLEM)),
+        (Some(value), None) if !single_line(value) => {
+            Err(invalid(field("equals"), HEADER_VALUE_PROBLEM))
         }
-        (Some(value), None) => HeaderTest::Equals(checked(value, "equals")?),
-        (None, Some(value)) => HeaderTest::Includes(checked(value, "includes")?),
+        (None, Some(value)) if !single_line(value) => {
+            Err(invalid(field("includes"), HEADER_VALUE_PROBLEM))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A rule's header test, checked.
+fn header_rule(parts: HeaderParts) -> HeaderRule {
+    let test = match (parts.equals, parts.includes) {
+        (Some(value), _) => HeaderTest::Equals(value.to_ascii_lowercase()),
+        (None, Some(value)) => HeaderTest::Includes(value.to_ascii_lowercase()),
         (None, None) => HeaderTest::Present,
     };
-    Ok(HeaderRule {
+    HeaderRule {
         name: parts.name.to_ascii_lowercase(),
         test,
-    })
+    }
 }
 
 /// Validates rules one by one into a [`Profile`]; the error names the first offending field.
@@ -193,11 +219,11 @@ pub(crate) struct ProfileBuilder {
 impl ProfileBuilder {
     /// A builder for `count` rules: more than [`MAX_RULES`] is refused before any is read.
     pub(crate) fn new(count: usize) -> Result<Self, InputError> {
-        if count > MAX_RULES {
-            return Err(invalid("rules".into(), "has more than 256 rules"));
+        if CHECKED_HERE && count > MAX_RULES {
+            return Err(invalid("rules".into(), RULE_COUNT_PROBLEM));
         }
         Ok(Self {
-            rules: Vec::with_capacity(count),
+            rules: Vec::with_capacity(count.min(MAX_RULES)),
         })
     }
 
@@ -209,47 +235,50 @@ impl ProfileBuilder {
     ) -> Result<(), InputError> {
         let index = self.rules.len();
         let field = |name: &str| rule_field(index, &[".", name]);
-        let Ok(status) = status_from_number(parts.status) else {
-            return Err(invalid(
-                field("status"),
-                "must be an integer HTTP status from 100 to 599",
-            ));
-        };
-        let kind = match Kind::from_id(parts.kind) {
-            Some(kind) if !kind.is_transport() => kind,
-            Some(_) => {
-                return Err(invalid(
-                    field("kind"),
-                    "must be an HTTP kind, not a transport kind",
-                ))
+        let status = status_from_number(parts.status);
+        let kind = parts.kind;
+        if CHECKED_HERE {
+            if status.is_err() {
+                return Err(invalid(field("status"), STATUS_PROBLEM));
             }
-            None => return Err(invalid(field("kind"), "is not a known kind id")),
-        };
-        if parts.pattern_count > MAX_PATTERNS_PER_RULE {
-            return Err(invalid(field("bodyIncludes"), "has more than 64 patterns"));
+            match kind {
+                Some(kind) if kind.is_transport() => {
+                    return Err(invalid(field("kind"), TRANSPORT_KIND_PROBLEM))
+                }
+                Some(_) => {}
+                None => return Err(invalid(field("kind"), UNKNOWN_KIND_PROBLEM)),
+            }
+            if parts.pattern_count > MAX_PATTERNS_PER_RULE {
+                return Err(invalid(field("bodyIncludes"), PATTERN_COUNT_PROBLEM));
+            }
         }
-        let mut body_includes = Vec::with_capacity(parts.pattern_count);
-        for pattern in patterns.take(parts.pattern_count) {
-            if pattern.bytes().all(|byte| byte.is_ascii_whitespace())
-                || pattern.len() > MAX_PATTERN_BYTES
+        let mut body_includes = Vec::new();
+        for pattern in patterns.take(parts.pattern_count.min(MAX_PATTERNS_PER_RULE)) {
+            if CHECKED_HERE
+                && (pattern.bytes().all(|byte| byte.is_ascii_whitespace())
+                    || pattern.len() > MAX_PATTERN_BYTES)
             {
                 let mut field = rule_field(index, &[".bodyIncludes["]);
                 push_decimal(&mut field, body_includes.len() as u64);
                 field.push(']');
-                return Err(invalid(
-                    field,
-                    "must be a non-blank string of at most 256 bytes",
-                ));
+                return Err(invalid(field, PATTERN_PROBLEM));
             }
             body_includes.push(pattern.to_ascii_lowercase());
         }
         let header = match parts.header {
-            Some(header) => Some(validate_header(index, header)?),
+            Some(header) => {
+                if CHECKED_HERE {
+                    check_header(index, &header)?;
+                }
+                Some(header_rule(header))
+            }
             None => None,
         };
         self.rules.push(Rule {
-            status,
-            kind,
+            // NOTE: checked (here or, in the package, by JavaScript); whatever it is given, a
+            // status outside 100-599 would only be a rule that never matches.
+            status: status.unwrap_or_default(),
+            kind: kind.unwrap_or(Kind::BadRequest),
             body_includes,
             header,
         });
@@ -260,11 +289,8 @@ impl ProfileBuilder {
     pub(crate) fn finish(self) -> Result<Profile, InputError> {
         // NOTE: at most 256 × (64 + 2) × 256 here, so the sum cannot overflow.
         let pattern_bytes: usize = self.rules.iter().map(Rule::pattern_bytes).sum();
-        if pattern_bytes > MAX_PROFILE_PATTERN_BYTES {
-            return Err(invalid(
-                "rules".into(),
-                "has patterns of more than 4096 bytes in all (bodyIncludes, and header.includes counted twice)",
-            ));
+        if CHECKED_HERE && pattern_bytes > MAX_PROFILE_PATTERN_BYTES {
+            return Err(invalid("rules".into(), PATTERN_BYTES_PROBLEM));
         }
         Ok(Profile { rules: self.rules })
     }
@@ -278,7 +304,7 @@ impl Profile {
             let patterns = rule.body_includes.as_deref().unwrap_or_default();
             let parts = RuleParts {
                 status: rule.status,
-                kind: &rule.kind,
+                kind: Kind::from_id(&rule.kind),
                 pattern_count: patterns.len(),
                 header: rule.header.as_ref().map(|header| HeaderParts {
                     name: &header.name,

@@ -6,11 +6,13 @@
 //! `Profile`) keep each kind apart, and every export given the wrong kind answers as if given none.
 
 use alloc::boxed::Box;
+#[cfg(not(feature = "package"))]
 use alloc::string::String;
 
 use wasm_bindgen::prelude::*;
 
 use crate::client_state::ClientState;
+use crate::error::InputError;
 use crate::policy::RetryPolicy;
 use crate::profile::Profile;
 
@@ -29,6 +31,7 @@ enum Held {
     State(Option<Box<ClientState>>),
     Profile(Profile),
     /// What `create` refused, as the sentence naming the first value out of range.
+    #[cfg(not(feature = "package"))]
     Rejected(String),
 }
 
@@ -51,10 +54,18 @@ impl CoreObject {
         }
     }
 
-    pub(crate) fn rejected(message: String) -> Self {
-        Self {
-            held: Held::Rejected(message),
-        }
+    /// What `create` makes of options it refuses: an object that holds why (see `rejection`). The
+    /// package's JavaScript checks every option first (`CHECKED_HERE`), so there the core refuses
+    /// nothing, and an object that every export takes as none is all it needs.
+    pub(crate) fn rejected(error: InputError) -> Self {
+        #[cfg(feature = "package")]
+        let held = {
+            drop(error);
+            Held::State(None)
+        };
+        #[cfg(not(feature = "package"))]
+        let held = Held::Rejected(error.message());
+        Self { held }
     }
 
     pub(crate) fn as_policy(&self) -> Option<&RetryPolicy> {
@@ -79,6 +90,7 @@ impl CoreObject {
     }
 }
 
+#[cfg(not(feature = "package"))]
 #[wasm_bindgen]
 impl CoreObject {
     /// Why `create` made nothing: the sentence naming the first value out of range; empty for an

@@ -54,8 +54,9 @@ fn method_name(code: u32) -> &'static str {
 }
 
 /// Makes the core object of `concept` (0 a retry policy, 1 a client state, else a profile) from
-/// its options as numbers; when one is out of range, an object that holds only why (its
-/// `rejection`), which every export takes as none.
+/// its options as numbers. In the npm package they arrive checked by its JavaScript, with the
+/// core's own tables (see `CHECKED_HERE`); elsewhere (the wasm32 tests) a value out of range
+/// makes an object that holds only why (its `rejection`), which every export takes as none.
 /// - A retry policy: one slot per numeric option, present when its bit of `given` is set, then the
 ///   status overrides as status, retry pairs (see `RetryOptions::from_numbers`); `text` is the
 ///   jitter's name, given when bit `JITTER_GIVEN` is set.
@@ -67,7 +68,7 @@ fn method_name(code: u32) -> &'static str {
 // argument each for the same reason; the jitter is a `&str` with a presence bit because an
 // optional `String` brings its own UTF-8 check and error path into the module. No `Result`: a
 // thrown error brings JS values (and their table and glue) into a module that otherwise takes only
-// numbers and strings; the refusal rides in the object instead, checked once here.
+// numbers and strings; the refusal rides in the object instead.
 #[wasm_bindgen]
 pub fn create(concept: u32, numbers: &[f64], given: u32, text: &str) -> CoreObject {
     let made = match concept {
@@ -76,7 +77,7 @@ pub fn create(concept: u32, numbers: &[f64], given: u32, text: &str) -> CoreObje
         1 => state_from(numbers, given).map(|state| CoreObject::state(Some(state))),
         _ => profile_from(numbers, text).map(CoreObject::profile),
     };
-    made.unwrap_or_else(|error| CoreObject::rejected(error.message()))
+    made.unwrap_or_else(CoreObject::rejected)
 }
 
 fn policy_from(numbers: &[f64], given: u32, jitter: &str) -> Result<RetryPolicy, InputError> {
