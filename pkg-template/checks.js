@@ -93,6 +93,12 @@ export function checkOptions(concept, numbers, given, jitter) {
 	}
 }
 
+/** The index of jitter id `jitter` in the core's list (`Jitter::ALL`), 0 when none is given. */
+export function jitterIndex(jitter) {
+	const [, , , ids] = checks.retry.rows.find(([code]) => code === 5);
+	return Math.max(0, ids.indexOf(jitter));
+}
+
 const {limits: [maxRules, maxPatternsPerRule, maxPatternBytes, maxProfilePatternBytes], problems} = checks.profile;
 // RFC 9110 §5.6.2 tokens, and the ASCII white space of Rust's `is_ascii_whitespace`.
 const TOKEN = /^[\w!#$%&'*+.^`|~-]+$/;

@@ -11,7 +11,7 @@ import {typeError} from './errors.js';
 import {describeType, expectation, isPlainObject, plainCopy} from './input.js';
 import {useCore} from './ready.js';
 import {none} from './stand-in.js';
-import {checkOptions} from './checks.js';
+import {checkOptions, jitterIndex} from './checks.js';
 import {checkShape, CLIENT_STATE_FIELDS, RETRY_OPTION_FIELDS} from './schema.js';
 import {bodyText, classifyError, classifyParts, headerBlock, Profile, verdictKey} from './verdict.js';
 
@@ -29,8 +29,10 @@ const RETRY_NUMBERS = ['maxAttempts', 'baseDelayMs', 'multiplier', 'maxDelayMs',
 const BUDGET_NUMBERS = ['enabled', 'ratio', 'minRetries', 'windowMs'];
 const BREAKER_NUMBERS = ['enabled', 'failureThreshold', 'failureRatio', 'window', 'minCalls', 'openMs', 'failFast'];
 const STATE_NUMBERS = ['quotaLockMs', 'maxOrigins'];
-// The bit of a policy's `given` (core.create) that says a jitter was given (JITTER_GIVEN in src/wasm/policy.rs).
+// The bit of a policy's `given` (core.create) that says a jitter was given, and where its index in
+// the core's list sits (JITTER_GIVEN, JITTER_INDEX_SHIFT in src/wasm/policy.rs).
 const JITTER_GIVEN = 1 << 31;
+const JITTER_INDEX_SHIFT = 24;
 // The bits of decide's `flags` (src/wasm/policy.rs): an Idempotency-Key, a replayable body, and the
 // caller's own answer, retry or not.
 const HAS_IDEMPOTENCY_KEY = 1;
@@ -233,7 +235,7 @@ export class RetryPolicy {
 		const methodMask = methods?.reduce((mask, name) => mask | 2 ** Math.min(methodCode(name), 16), 0);
 		const given = pack({...plain, methods: methodMask, onlyListedStatuses: statusCodes === undefined ? undefined : true}, RETRY_NUMBERS, numbers, 0) | (jitter === undefined ? 0 : JITTER_GIVEN);
 		checkOptions('retry', numbers, given, jitter);
-		this.#core = construct(0, numbers, given, jitter ?? '');
+		this.#core = construct(0, numbers, given | jitterIndex(jitter) << JITTER_INDEX_SHIFT, '');
 		// The attempts allowed, counted as the core's plan steps (one fewer than the attempts, at most
 		// 999), so that the core needs no export to say how many.
 		let attempts = 1;

@@ -245,7 +245,8 @@ impl TryFrom<RetryOptionsSpec> for RetryOptions {
         for status in spec.status_codes.iter().flatten() {
             numbers.extend([*status, 1.0]);
         }
-        RetryOptions::from_numbers(&numbers, given, spec.jitter.as_deref())
+        let jitter = spec.jitter.as_deref().map(Jitter::from_id);
+        RetryOptions::from_numbers(&numbers, given, jitter)
     }
 }
 
@@ -388,12 +389,13 @@ impl RetryOptions {
     /// Retry options as JavaScript passes them: `numbers` holds maxAttempts, baseDelayMs,
     /// multiplier, maxDelayMs, deadlineMs, maxRetryAfterMs, retryNonIdempotent (1 or 0), seed and
     /// throttleFallbackMs, each given when its bit of `given` is set, then the status overrides as
-    /// status, retry (1 or 0), …. The error names the first bad option, in the order the spec's
-    /// conversion has always checked them (it now goes through here too).
+    /// status, retry (1 or 0), …; `jitter`, when given, is the jitter its id names (`None`: an
+    /// unknown id). The error names the first bad option, in the order the spec's conversion has
+    /// always checked them (it now goes through here too).
     pub(crate) fn from_numbers(
         numbers: &[f64],
         given: u32,
-        jitter: Option<&str>,
+        jitter: Option<Option<Jitter>>,
     ) -> Result<Self, InputError> {
         let defaults = RetryOptions::default();
         let mut values = retry_defaults();
@@ -408,7 +410,7 @@ impl RetryOptions {
                 check_retry_step(step, given, jitter, flat_overrides, &mut values)?;
             }
         }
-        let jitter = jitter.and_then(Jitter::from_id).unwrap_or(defaults.jitter);
+        let jitter = jitter.flatten().unwrap_or(defaults.jitter);
         let status_overrides = flat_overrides
             .chunks_exact(2)
             .map(|pair| StatusOverride {
@@ -467,14 +469,14 @@ fn method_mask(names: &[String]) -> Result<u16, InputError> {
 fn check_retry_step(
     step: CheckStep,
     given: u32,
-    jitter: Option<&str>,
+    jitter: Option<Option<Jitter>>,
     flat_overrides: &[f64],
     values: &mut [f64],
 ) -> Result<(), InputError> {
     let statuses = || flat_overrides.iter().step_by(2);
     match step {
         CheckStep::Numbers { prefix, table, .. } => check_numbers(prefix, table, given, values),
-        CheckStep::Jitter => match jitter.map(Jitter::from_id) {
+        CheckStep::Jitter => match jitter {
             Some(None) => Err(invalid("", "jitter", JITTER_PROBLEM)),
             _ => Ok(()),
         },
@@ -524,8 +526,8 @@ mod tests {
         let numbers = [
             5.0, 7.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 503.0, 0.0,
         ];
-        let options =
-            RetryOptions::from_numbers(&numbers, 1 | 1 << 6, Some("none")).expect("valid numbers");
+        let options = RetryOptions::from_numbers(&numbers, 1 | 1 << 6, Some(Some(Jitter::None)))
+            .expect("valid numbers");
         assert_eq!(
             options,
             RetryOptions {

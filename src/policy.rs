@@ -165,7 +165,7 @@ impl RetryPolicy {
     pub(crate) fn from_numbers(
         numbers: &[f64],
         given: u32,
-        jitter: Option<&str>,
+        jitter: Option<Option<crate::backoff::Jitter>>,
     ) -> Result<Self, InputError> {
         Ok(Self {
             options: RetryOptions::from_numbers(numbers, given, jitter)?,

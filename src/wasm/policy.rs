@@ -16,6 +16,7 @@ use super::{
     BREAKER_SLOT, BUDGET_SLOT, DELAY_SLOT, GATE_SLOT, HINT_SLOT, LIMIT_SLOT, OPEN_SLOT, QUOTA_SLOT,
     RETRY_SLOT,
 };
+use crate::backoff::Jitter;
 use crate::breaker::BreakerState;
 use crate::client_state::{Admission, ClientState};
 use crate::error::InputError;
@@ -38,8 +39,10 @@ const CALLER_DECLINES: u32 = 8;
 /// The bit of `decide`'s `flags` that says the device was offline (`Outcome::offline`).
 const OFFLINE: u32 = 16;
 
-/// The bit of `create`'s `given` for a policy that says a jitter was given (above the numeric options').
+/// The bit of `create`'s `given` for a policy that says a jitter was given (above the numeric
+/// options'), and where its index in `Jitter::ALL` sits (two bits), so that no id crosses.
 const JITTER_GIVEN: u32 = 1 << 31;
+const JITTER_INDEX_SHIFT: u32 = 24;
 /// The bit of `create`'s `given` for a state that asks for no state at all (decisions read and record
 /// nothing).
 const NO_STATE: u32 = 1 << 31;
@@ -58,21 +61,21 @@ fn method_name(code: u32) -> &'static str {
 /// core's own tables (see `CHECKED_HERE`); elsewhere (the wasm32 tests) a value out of range
 /// makes an object that holds only why (its `rejection`), which every export takes as none.
 /// - A retry policy: one slot per numeric option, present when its bit of `given` is set, then the
-///   status overrides as status, retry pairs (see `RetryOptions::from_numbers`); `text` is the
-///   jitter's name, given when bit `JITTER_GIVEN` is set.
+///   status overrides as status, retry pairs (see `RetryOptions::from_numbers`); the jitter, when
+///   bit `JITTER_GIVEN` is set, is the one whose index sits at `JITTER_INDEX_SHIFT`.
 /// - A client state (see `ClientState::from_numbers`); `given` with bit `NO_STATE` makes the
 ///   stand-in for "no state" that `decide` takes when the caller passed none.
 /// - A profile: `numbers` are its rules and `text` their strings (see `profile_from`).
 // NOTE: one export for the three: every export has its own glue on both sides of the boundary,
 // and a static constructor per kind had its own too. Options cross as one array rather than an
-// argument each for the same reason; the jitter is a `&str` with a presence bit because an
-// optional `String` brings its own UTF-8 check and error path into the module. No `Result`: a
+// argument each for the same reason, and the jitter as bits of `given` (its id would bring the
+// ids and their comparison into the module). No `Result`: a
 // thrown error brings JS values (and their table and glue) into a module that otherwise takes only
 // numbers and strings; the refusal rides in the object instead.
 #[wasm_bindgen]
 pub fn create(concept: u32, numbers: &[f64], given: u32, text: &str) -> CoreObject {
     let made = match concept {
-        0 => policy_from(numbers, given, text).map(CoreObject::policy),
+        0 => policy_from(numbers, given).map(CoreObject::policy),
         1 if given & NO_STATE != 0 => Ok(CoreObject::state(None)),
         1 => state_from(numbers, given).map(|state| CoreObject::state(Some(state))),
         _ => profile_from(numbers, text).map(CoreObject::profile),
@@ -80,8 +83,9 @@ pub fn create(concept: u32, numbers: &[f64], given: u32, text: &str) -> CoreObje
     made.unwrap_or_else(CoreObject::rejected)
 }
 
-fn policy_from(numbers: &[f64], given: u32, jitter: &str) -> Result<RetryPolicy, InputError> {
-    let jitter = (given & JITTER_GIVEN != 0).then_some(jitter);
+fn policy_from(numbers: &[f64], given: u32) -> Result<RetryPolicy, InputError> {
+    let index = (given >> JITTER_INDEX_SHIFT & 3) as usize;
+    let jitter = (given & JITTER_GIVEN != 0).then(|| Jitter::ALL.get(index).copied());
     RetryPolicy::from_numbers(numbers, given, jitter)
 }
 
