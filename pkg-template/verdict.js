@@ -414,7 +414,9 @@ export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 		bareVerdicts[status] = template;
 	}
 
-	if (headers === undefined) {
+	// A body can state the wait with no header the core reads in sight (a cross-origin reply in a
+	// browser shows no `Date` unless the server exposes it): the wait is read then too.
+	if (headers === undefined && body === undefined) {
 		return template;
 	}
 

@@ -96,7 +96,80 @@ pub fn parse_http_date(text: &str, now_ms: u64) -> Option<i64> {
     }
 
     let (hour, minute, second) = time_of_day(time)?;
-    if !(MIN_YEAR..=MAX_YEAR).contains(&year) || day < 1 || day > days_in_month(year, month) {
+    instant_ms(year, month, day, hour, minute, second, offset_s)
+}
+
+/// Parses an ISO 8601 instant in UTC in the two forms rate-limit resets are documented in, into
+/// Unix epoch milliseconds: Jira's minute precision `2026-12-07T10:05Z` (`yyyy-MM-ddTHH:mmZ`) and
+/// RFC 3339 with seconds, `2026-12-07T10:00:20Z` (Anthropic's `anthropic-ratelimit-*-reset`).
+///
+/// Exactly those forms: every other ISO 8601 or RFC 3339 variant (a fraction of a second, a numeric
+/// offset, lowercase `t` or `z`, no zone, a week date) is rejected, as are impossible dates and times
+/// (the same rules as [`parse_http_date`]).
+///
+/// ```
+/// use http_verdict::http_date::parse_iso_instant;
+/// assert_eq!(parse_iso_instant("2026-12-07T10:05Z"), Some(1_796_637_900_000));
+/// assert_eq!(parse_iso_instant("2026-12-07T10:00:20Z"), Some(1_796_637_620_000));
+/// assert_eq!(parse_iso_instant("2026-12-07T10:05"), None);
+/// assert_eq!(parse_iso_instant("2026-12-07T10:05:00.5Z"), None);
+/// assert_eq!(parse_iso_instant("2026-12-07T10:05+01:00"), None);
+/// assert_eq!(parse_iso_instant("2026-02-29T10:05Z"), None);
+/// assert_eq!(parse_iso_instant("2026-13-07T10:05Z"), None);
+/// ```
+pub fn parse_iso_instant(text: &str) -> Option<i64> {
+    let (&zone, stamp) = text.as_bytes().split_last()?;
+    if zone != b'Z' || !(stamp.len() == ISO_FORM.len() - 3 || stamp.len() == ISO_FORM.len()) {
+        return None;
+    }
+    // Year, month, day, hour, minute, second: the digit runs of `ISO_FORM`, in turn; the second
+    // stays 0 in the minute form.
+    // NOTE: one loop over a layout rather than a tokenizer: the forms are fixed, and this measured
+    // +194 B gzip with `instant_ms` (an earlier parser of these forms, +409 B).
+    let mut fields = [0; 6];
+    let mut field = 0;
+    for (&byte, &form) in stamp.iter().zip(ISO_FORM) {
+        if form != b'0' {
+            if byte != form {
+                return None;
+            }
+            field += 1;
+        } else if byte.is_ascii_digit() {
+            let value = fields.get_mut(field)?;
+            *value = *value * 10 + i64::from(byte - b'0');
+        } else {
+            return None;
+        }
+    }
+    let [year, month, day, hour, minute, second] = fields;
+    instant_ms(year, month, day, hour, minute, second, 0)
+}
+
+/// The layout of [`parse_iso_instant`]'s seconds form: `0` a digit, anything else itself.
+const ISO_FORM: &[u8; 19] = b"0000-00-00T00:00:00";
+
+/// The instant of a civil date and time less `offset_s` (the zone's offset east of UTC), in epoch
+/// ms; `None` for a field out of range (see [`parse_http_date`]). Shared by both date readers.
+// NOTE: seven scalars rather than an array of fields: 18 B gzip less in the wasm.
+fn instant_ms(
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    minute: i64,
+    second: i64,
+    offset_s: i64,
+) -> Option<i64> {
+    // RFC 9110 §5.6.7 and RFC 3339 allow a leap second (`23:59:60`); Unix time has none, so it
+    // reads as the next day's midnight.
+    if hour > 23
+        || minute > 59
+        || second > 60
+        || !(MIN_YEAR..=MAX_YEAR).contains(&year)
+        || !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+    {
         return None;
     }
     // NOTE: year ≤ 9999 and |offset| < 1 day, so none of this can come near i64 overflow.
@@ -128,15 +201,14 @@ fn resolve_two_digit_year(two_digits: i64, now_ms: u64) -> i64 {
     window_start.saturating_add((two_digits - window_start).rem_euclid(100))
 }
 
-/// Parses `HH:MM:SS`, two digits each, into its fields.
+/// Parses `HH:MM:SS`, two digits each, into its fields (unchecked: see [`instant_ms`]).
 fn time_of_day(text: &str) -> Option<(i64, i64, i64)> {
     let mut parts = split_byte(text, b':');
     let hour = digits(parts.next()?, 2, 2)?;
     let minute = digits(parts.next()?, 2, 2)?;
     let second = digits(parts.next()?, 2, 2)?;
-    // RFC 9110 §5.6.7 allows a leap second (`23:59:60`); Unix time has none, so it reads as the
-    // next day's midnight.
-    if parts.next().is_some() || hour > 23 || minute > 59 || second > 60 {
+    // NOTE: the ranges are checked by `instant_ms`.
+    if parts.next().is_some() {
         return None;
     }
     Some((hour, minute, second))

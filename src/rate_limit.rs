@@ -15,7 +15,8 @@
 //! seconds (September 2001 onwards; no real delay is 31 years long), anything smaller is delta
 //! seconds. Epoch values become a wait from the caller's clock (a reset in the past means 0). It
 //! alone may carry a fraction of up to three digits (`1.5`), rounded up to whole milliseconds.
-//! A reset may also be written out: a Go duration (`6m0s`) or an HTTP-date.
+//! A reset may also be written out: a Go duration (`6m0s`), an HTTP-date or an ISO 8601 instant
+//! (Jira's `2026-12-07T10:05Z`).
 //!
 //! Everything else is non-negative ASCII-digit integers, saturating rather than overflowing; all ms
 //! values are capped at [`MAX_WAIT_MS`]. A malformed field, or a repeated field whose repetitions
@@ -24,11 +25,11 @@
 use core::cmp::Reverse;
 
 use crate::headers::{HeaderBlock, Values, MAX_LIST_MEMBERS};
-use crate::http_date::parse_http_date;
+use crate::http_date::{parse_http_date, parse_iso_instant};
 use crate::retry_after::{
-    agreed_header_value, agreed_integer, agreed_list_value, delay_seconds_ms, fractional_seconds,
-    parse_delay_seconds, parse_digits, server_now_ms, trim_ows, EPOCH_MS_FROM, EPOCH_SECONDS_FROM,
-    MAX_WAIT_MS,
+    agreed_header_value, agreed_integer, agreed_list_value, capped_wait_ms, delay_seconds_ms,
+    fractional_seconds, parse_delay_seconds, parse_digits, server_now_ms, trim_ows, EPOCH_MS_FROM,
+    EPOCH_SECONDS_FROM, MAX_WAIT_MS,
 };
 use crate::text::{after_byte, before_byte, is_token_symbol, split_byte, split_once_byte};
 
@@ -261,16 +262,15 @@ fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> 
     Some(wait_ms.min(MAX_WAIT_MS))
 }
 
-/// A reset written out rather than as a number: a Go duration (OpenAI's `6m0s`, `20ms`) or an
-/// HTTP-date (`RateLimit-Reset` in draft-polli-00), as a wait in ms; a date in the past means 0.
-// NOTE: Jira's ISO 8601 instants (`2026-12-07T10:05Z`) are not read: the smallest parser measured
-// +409 B gzip, over the package's budget (README "Dialects").
+/// A reset written out rather than as a number: a Go duration (OpenAI's `6m0s`, `20ms`), an
+/// HTTP-date (`RateLimit-Reset` in draft-polli-00) or an ISO 8601 instant (Jira's
+/// `2026-12-07T10:05Z`; see [`parse_iso_instant`]), as a wait in ms; an instant in the past means 0.
 fn written_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> {
     if let Some(wait_ms) = go_duration_ms(text) {
         return Some(wait_ms);
     }
     let now_ms = now_ms();
-    let at_ms = parse_http_date(text, now_ms)?;
+    let at_ms = parse_http_date(text, now_ms).or_else(|| parse_iso_instant(text))?;
     let wait_ms = u64::try_from(at_ms.saturating_sub(i64::try_from(now_ms).ok()?)).unwrap_or(0);
     Some(wait_ms.min(MAX_WAIT_MS))
 }
@@ -322,16 +322,11 @@ fn go_duration_ms(text: &str) -> Option<u64> {
             return None;
         }
         at += unit.len();
-        total_ms += number / scale * unit_ms;
+        // NOTE: multiplied before divided: `16.1s` is 161 * 1000 / 10, exactly 16100, where
+        // 161 / 10 * 1000 made 16100.000000000002 and so 16101 ms.
+        total_ms += number * unit_ms / scale;
     }
-    let capped_ms = if total_ms < MAX_WAIT_MS as f64 {
-        total_ms
-    } else {
-        MAX_WAIT_MS as f64
-    };
-    // NOTE: float-to-int `as` truncates (and saturates); a remainder rounds up.
-    let whole_ms = capped_ms as u64;
-    (at > 0).then(|| whole_ms + u64::from((whole_ms as f64) < capped_ms))
+    (at > 0).then(|| capped_wait_ms(total_ms))
 }
 
 /// Go's duration units in ms, the two-letter ones first (`ms` before `m`).

@@ -9,6 +9,7 @@
 //! Waits never overflow: they saturate at [`MAX_WAIT_MS`], the largest integer a JS number holds
 //! exactly, because every wait ends up as a number on the JS side.
 
+use crate::float::ceil_to_u64;
 use crate::headers::{HeaderBlock, MAX_LIST_MEMBERS};
 use crate::http_date::parse_http_date;
 use crate::text::split_once_byte;
@@ -144,6 +145,13 @@ pub(crate) fn delay_seconds_ms(value: u64, server_now_ms: impl FnOnce() -> u64) 
 /// [`reference_ms`] as an unsigned instant (0 for a `Date` before 1970).
 pub(crate) fn server_now_ms(headers: &HeaderBlock, now_ms: u64) -> u64 {
     u64::try_from(reference_ms(headers, now_ms)).unwrap_or(0)
+}
+
+/// A non-negative wait in ms from a float, rounded up and capped at [`MAX_WAIT_MS`] (infinity
+/// included); callers reject NaN first.
+pub(crate) fn capped_wait_ms(wait_ms: f64) -> u64 {
+    let max_ms = MAX_WAIT_MS as f64;
+    ceil_to_u64(if wait_ms < max_ms { wait_ms } else { max_ms })
 }
 
 /// Parses delay-seconds: ASCII digits only (leading zeros allowed), saturating at `u64::MAX`.

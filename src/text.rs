@@ -24,12 +24,16 @@ pub fn scan_window(body: &str) -> &str {
 // NOTE: a plain loop rather than a range filtered by a closure: the adapter was 1 KB of the wasm.
 pub fn find_ignore_case(haystack: &str, needle: &str, from: usize) -> Option<usize> {
     let (hay, pattern) = (haystack.as_bytes(), needle.as_bytes());
-    if pattern.is_empty() {
-        return None;
-    }
+    let &first = pattern.first()?;
     let mut start = from;
     while let Some(window) = hay.get(start..start + pattern.len()) {
-        if window.eq_ignore_ascii_case(pattern) {
+        // NOTE: the first byte compared inline before the whole window: most positions differ
+        // there, and the window comparison is a call per position in the size-optimised wasm.
+        // A 429's reply scanned for the four ways it may state a wait took 1.2 times as long to
+        // classify as with two that way, 1.07 times this way (+8 B gzip).
+        if window.first().map(u8::to_ascii_lowercase) == Some(first)
+            && window.eq_ignore_ascii_case(pattern)
+        {
             return Some(start);
         }
         start += 1;

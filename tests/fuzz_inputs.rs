@@ -12,7 +12,7 @@
 // count follows PROPTEST_CASES: the regular suite runs proptest's default, the test command's fuzz
 // stage (scripts/test.sh, `FUZZ_CASES`) runs hundreds of thousands.
 
-use http_verdict::http_date::parse_http_date;
+use http_verdict::http_date::{parse_http_date, parse_iso_instant};
 use http_verdict::profile::{HeaderRuleSpec, RuleSpec};
 use http_verdict::rate_limit::rate_limit_hint;
 use http_verdict::retry_after::{parse_retry_after, retry_after_ms, MAX_WAIT_MS};
@@ -32,6 +32,18 @@ fn hostile_text() -> impl Strategy<Value = String> {
         "(Sun|Mon) (Nov|Feb) {1,2}[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}",
         "\"?[a-z]{0,8}\"?(;[a-z]{1,2}=-?[0-9]{0,22}){0,4}(, ?\"?[a-z]{0,8}\"?(;[a-z]=[0-9]{0,5}){0,3}){0,3}",
         "[,;=\" \t\r\n:]{0,40}",
+        // ISO 8601 instants and near misses (Jira's and RFC 3339's forms).
+        "[0-9]{1,5}-[0-9]{1,3}-[0-9]{1,3}[Tt ][0-9]{1,3}:[0-9]{1,3}(:[0-9]{1,3})?(\\.[0-9]{1,3})?[Zz+]?",
+    ]
+}
+
+/// Reply bodies: anything, or JSON-ish members that state a wait (Google's `retryDelay`, Shopify's
+/// query cost, the limits a reply names) with hostile values.
+fn hostile_body() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "\\{(\"(retryDelay|requestedQueryCost|currentlyAvailable|restoreRate)\" ?: ?\"?[-0-9.eE]{0,30}s?\"?[,}\\] ]?){0,5}( ?(secondary rate limit|TEN_SECONDLY_ROLLING))?",
+        "\"requestedQueryCost\":[0-9]{300,400},\"currentlyAvailable\":[0-9]{300,400},\"restoreRate\":[0-9.]{0,400},",
     ]
 }
 
@@ -59,6 +71,7 @@ proptest! {
     #[test]
     fn date_and_retry_after_parsers_never_panic(text in hostile_text(), now_ms in any::<u64>()) {
         let _ = parse_http_date(&text, now_ms);
+        let _ = parse_iso_instant(&text);
         let _ = parse_retry_after(&text, now_ms);
     }
 
@@ -78,7 +91,7 @@ proptest! {
     fn classify_never_panics(
         status in 100u16..=599,
         block in header_block(),
-        body in prop::option::of(any::<String>()),
+        body in prop::option::of(hostile_body()),
         now_ms in any::<u64>(),
     ) {
         let response = ResponseParts { status, headers: HeaderBlock::new(&block), body: body.as_deref() };

@@ -720,6 +720,10 @@ fn resets_written_as_go_durations_read_as_waits_rounded_up_to_whole_ms() {
     assert_eq!(reset("0s"), Some(0));
     assert_eq!(reset(".5s"), Some(500));
     assert_eq!(reset("0.123456789123h"), Some(444_445));
+    // Exact for whole ms, not a float's hair above them.
+    assert_eq!(reset("16.1s"), Some(16_100));
+    assert_eq!(reset("4.03s"), Some(4_030));
+    assert_eq!(reset("1m4.03s"), Some(64_030));
     // Hostile sizes are capped like every other wait, never wrapped.
     assert_eq!(reset("99999999999999999999999h"), Some(MAX_WAIT_MS));
     assert_eq!(reset("9999999h9999999h"), Some(2 * 9_999_999 * 3_600_000));
@@ -745,9 +749,61 @@ fn resets_written_as_http_dates_count_from_the_date_header() {
     assert_eq!(at("Tue, 24 Nov 2026 10:41:00 GMT"), Some(60_000));
     // In the past: no wait left.
     assert_eq!(at("Tue, 24 Nov 2026 10:00:00 GMT"), Some(0));
-    // ISO 8601 instants are not read (README "Dialects": over the size budget).
-    assert_eq!(at("2026-11-24T10:45Z"), None);
     assert_eq!(at("Tue, 31 Nov 2026 10:41:00 GMT"), None);
+}
+
+#[test]
+fn resets_written_as_iso_8601_instants_count_from_the_date_header() {
+    // Jira's X-RateLimit-Reset (minute precision) and the RFC 3339 form with seconds, measured
+    // from the Date header, 40 minutes after the client clock (NOW_MS).
+    let at = |reset: &str| {
+        hint(&format!(
+            "Date: Tue, 24 Nov 2026 10:40:00 GMT\nX-RateLimit-Remaining: 0\nX-RateLimit-Reset: {reset}"
+        ))
+        .and_then(|h| h.exhausted_wait_ms())
+    };
+    assert_eq!(at("2026-11-24T10:45Z"), Some(300_000));
+    assert_eq!(at("2026-11-24T10:40:20Z"), Some(20_000));
+    assert_eq!(at("2026-11-25T00:00Z"), Some(48_000_000));
+    // A leap second reads as the next midnight, as in an HTTP-date.
+    assert_eq!(at("2026-11-24T23:59:60Z"), Some(48_000_000));
+    // In the past: no wait left.
+    assert_eq!(at("2026-11-24T10:00Z"), Some(0));
+    assert_eq!(at("1900-01-01T00:00Z"), Some(0));
+    // The latest accepted instant is far below the cap.
+    assert_eq!(at("9999-12-31T23:59:59Z"), Some(251_606_783_999_000));
+    // Exactly the two documented forms: anything else is no reset.
+    for value in [
+        "2026-11-24T10:45",
+        "2026-11-24T10:45z",
+        "2026-11-24t10:45Z",
+        "2026-11-24 10:45Z",
+        "2026-11-24T10:45:00.000Z",
+        "2026-11-24T10:45+00:00",
+        "2026-11-24T10:45:00+01:00",
+        "2026-11-24T10Z",
+        "2026-11-24Z",
+        "2026-1-24T10:45:00Z",
+        "20261124T104500Z",
+        "+2026-11-24T10:45Z",
+        "2026-11-24T1:045Z",
+        "2026-11-24T10:4aZ",
+        "2026-00-24T10:45Z",
+        "2026-13-24T10:45Z",
+        "2026-11-00T10:45Z",
+        "2026-11-31T10:45Z",
+        "2026-02-29T10:45Z",
+        "2026-11-24T24:00Z",
+        "2026-11-24T10:60Z",
+        "2026-11-24T10:45:61Z",
+        "1899-12-31T23:59Z",
+        "2026-11-24T10:45ZZ",
+        "Z",
+        "",
+    ] {
+        assert_eq!(at(value), None, "{value:?}");
+    }
+    assert_eq!(at("2028-02-29T10:45Z"), Some(39_917_100_000));
 }
 
 #[test]
@@ -965,4 +1021,135 @@ fn the_x_rate_limit_spelling_is_read_after_x_ratelimit() {
         (read.remaining, read.limit, read.reset_ms),
         (Some(4), None, None)
     );
+}
+
+// ---- Waits stated in a reply body ------------------------------------------------------------
+
+/// The wait `classify` reads for `status` with no headers and this body (`profile`: Shopify's
+/// GraphQL preset's rule, a 200 with `THROTTLED` read as a throttle).
+fn body_wait(status: u16, body: &str, throttled_200: bool) -> Option<u64> {
+    use http_verdict::profile::RuleSpec;
+    use http_verdict::{classify, Profile, ProfileSpec, ResponseParts};
+    let rule = RuleSpec {
+        status: 200.0,
+        kind: "throttled".into(),
+        body_includes: Some(vec!["THROTTLED".into()]),
+        header: None,
+    };
+    let profile = Profile::new(ProfileSpec { rules: vec![rule] }).unwrap();
+    let response = ResponseParts {
+        status,
+        headers: HeaderBlock::empty(),
+        body: Some(body),
+    };
+    classify(&response, NOW_MS, throttled_200.then_some(&profile)).retry_after_ms
+}
+
+#[test]
+fn google_retry_delay_is_read_in_ms_rounded_up() {
+    let delay = |value: &str| body_wait(429, &format!(r#"{{"retryDelay": "{value}"}}"#), false);
+    assert_eq!(delay("30s"), Some(30_000));
+    assert_eq!(delay("17.412816s"), Some(17_413));
+    assert_eq!(delay("0.057s"), Some(57));
+    assert_eq!(delay("0.0001s"), Some(1));
+    assert_eq!(delay("0s"), Some(0));
+    assert_eq!(delay("1.000000001s"), Some(1_001));
+    // Hostile sizes are capped like every other wait, never wrapped; a fraction of hundreds of
+    // digits is no delay.
+    assert_eq!(delay(&format!("{}s", "9".repeat(400))), Some(MAX_WAIT_MS));
+    assert_eq!(delay(&format!("1.{}s", "0".repeat(400))), None);
+    for value in ["30", "s", "-1s", "1.5.5s", "30ms", "1e3s", "thirty"] {
+        assert_eq!(delay(value), None, "{value:?}");
+    }
+}
+
+/// Shopify's throttled GraphQL reply (its docs' bucket, a community-posted answer) with the cost
+/// fields given.
+fn shopify(requested: &str, available: &str, restore: &str) -> String {
+    format!(
+        r#"{{"errors":[{{"message":"Throttled","extensions":{{"code":"THROTTLED"}}}}],"extensions":{{"cost":{{"requestedQueryCost":{requested},"actualQueryCost":null,"throttleStatus":{{"maximumAvailable":1000.0,"currentlyAvailable":{available},"restoreRate":{restore}}}}}}}}}"#
+    )
+}
+
+#[test]
+fn shopify_query_cost_is_the_wait_until_the_bucket_holds_the_query() {
+    let wait = |requested: &str, available: &str, restore: &str| {
+        body_wait(200, &shopify(requested, available, restore), true)
+    };
+    // (202 - 118) / 50 points per second = 1.68 s.
+    assert_eq!(wait("202", "118", "50.0"), Some(1_680));
+    assert_eq!(wait("1000", "0", "50.0"), Some(20_000));
+    assert_eq!(wait("101", "100.5", "100.0"), Some(5));
+    assert_eq!(wait("3", "2", "3"), Some(334));
+    // The same reply as a 429 (one report has Shopify answer so) needs no profile.
+    assert_eq!(
+        body_wait(429, &shopify("202", "118", "50.0"), false),
+        Some(1_680)
+    );
+    // Pretty-printed JSON reads the same.
+    let pretty = "{\"extensions\": {\"cost\": {\n  \"requestedQueryCost\": 202,\n  \
+        \"throttleStatus\": {\n    \"currentlyAvailable\": 118,\n    \"restoreRate\": 50.0\n  }\n}}}";
+    assert_eq!(body_wait(429, pretty, false), Some(1_680));
+    // A bucket that already holds the query, a missing or malformed field: no wait to read.
+    assert_eq!(wait("100", "118", "50.0"), None);
+    assert_eq!(wait("118", "118", "50.0"), None);
+    for (requested, available, restore) in [
+        ("null", "118", "50.0"),
+        ("202", "-1", "50.0"),
+        ("202", "118", "\"fast\""),
+        ("202", "118", "5e1"),
+        ("2.0.2", "118", "50.0"),
+    ] {
+        assert_eq!(
+            wait(requested, available, restore),
+            None,
+            "{requested} {available} {restore}"
+        );
+    }
+    assert_eq!(
+        body_wait(
+            429,
+            r#"{"requestedQueryCost":202,"restoreRate":50.0}"#,
+            false
+        ),
+        None
+    );
+    // Hostile values are capped like every other wait: a bucket that never refills, a cost of
+    // hundreds of digits; infinity against infinity is no wait at all.
+    assert_eq!(wait("202", "118", "0"), Some(MAX_WAIT_MS));
+    assert_eq!(wait(&"9".repeat(400), "118", "50.0"), Some(MAX_WAIT_MS));
+    assert_eq!(wait(&"9".repeat(400), &"9".repeat(400), "50.0"), None);
+    // A number the scan window cuts off is no number.
+    let start = r#"{"requestedQueryCost":202,"currentlyAvailable":11"#;
+    let cut = format!("{}{start}", " ".repeat(2048 - start.len()));
+    assert_eq!(cut.len(), 2048);
+    assert_eq!(
+        body_wait(429, &format!("{cut}8,\"restoreRate\":50.0}}"), false),
+        None
+    );
+    // A 200 read as a success has no wait, whatever its cost says (every Shopify reply has one).
+    assert_eq!(body_wait(200, &shopify("202", "118", "50.0"), false), None);
+}
+
+#[test]
+fn a_limit_the_reply_names_waits_as_its_api_documents() {
+    // GitHub's secondary rate limit: at least a minute.
+    let github = r#"{"message":"You have exceeded a secondary rate limit and have been temporarily blocked from content creation."}"#;
+    assert_eq!(body_wait(403, github, false), Some(60_000));
+    assert_eq!(body_wait(429, github, false), Some(60_000));
+    // HubSpot's ten-second rolling window, named by its policyName or its message alone.
+    let hubspot = r#"{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","policyName":"TEN_SECONDLY_ROLLING"}"#;
+    assert_eq!(body_wait(429, hubspot, false), Some(10_000));
+    assert_eq!(
+        body_wait(429, r#"{"policyName":"TEN_SECONDLY_ROLLING"}"#, false),
+        Some(10_000)
+    );
+    // Its daily limit names no wait (it resets at midnight in the account's time zone).
+    let daily = r#"{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","policyName":"DAILY"}"#;
+    assert_eq!(body_wait(429, daily, false), None);
+    // Not on a reply that is no rate limit, and a wait the server states wins.
+    assert_eq!(body_wait(500, hubspot, false), None);
+    assert_eq!(body_wait(200, hubspot, false), None);
+    let both = format!(r#"{{"retryDelay":"3s","message":{hubspot:?}}}"#);
+    assert_eq!(body_wait(429, &both, false), Some(3_000));
 }

@@ -154,6 +154,19 @@ describe('wait hints', () => {
 		assert.equal(classify({status: 429, headers: {'x-ratelimit-remaining': '5', 'x-ratelimit-reset': '30'}}).retryAfterMs, null);
 	});
 
+	test('a wait stated in the body is read without any header the core reads (a cross-origin reply shows no Date)', () => {
+		const retryInfo = {error: {details: [{'@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '3s'}]}};
+		assert.equal(classify({status: 429, body: retryInfo}).retryAfterMs, 3000);
+		assert.equal(classify({status: 429, headers: {'content-type': 'application/json'}, body: JSON.stringify(retryInfo)}).retryAfterMs, 3000);
+		assert.equal(classify({status: 403, body: {message: 'You have exceeded a secondary rate limit.'}}).retryAfterMs, 60_000);
+		assert.equal(classify({status: 429, body: {status: 'error', policyName: 'TEN_SECONDLY_ROLLING'}}).retryAfterMs, 10_000);
+		const shopify = {errors: [{message: 'Throttled', extensions: {code: 'THROTTLED'}}], extensions: {cost: {requestedQueryCost: 202, throttleStatus: {currentlyAvailable: 118, restoreRate: 50}}}};
+		const profile = createProfile({rules: [{status: 200, kind: 'throttled', bodyIncludes: ['"THROTTLED"']}]});
+		assert.equal(classify({status: 200, body: shopify}, {profile}).retryAfterMs, 1680);
+		assert.equal(classify({status: 200, body: shopify}).retryAfterMs, null, 'a success has no wait');
+		assert.equal(classify({status: 429, body: {message: 'Too Many Requests'}}).retryAfterMs, null);
+	});
+
 	test('a real Response from fetch is classified with its headers', async () => {
 		const response = new Response('{"message":"Too Many Requests"}', {status: 429, headers: {'retry-after': '3'}});
 		const verdict = classify(response);
