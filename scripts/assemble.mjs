@@ -22,20 +22,22 @@
 // - http_verdict_bg.wasm: the optimised module with its custom sections (names) removed.
 // - the hand-written types (index.d.ts, fetch.d.ts), package.json (versioned from Cargo.toml), README
 //   and LICENSE.
-// Generated files are never edited; esbuild (a dev dependency) only concatenates and minifies.
+// Generated files are never edited; esbuild (a dev dependency) only concatenates and minifies, and
+// terser (another) minifies the minified modules again.
 
 import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {gzipSync, constants as zlib} from 'node:zlib';
 import {build} from 'esbuild';
+import {minify} from 'terser';
 import {report as wasmReport, withoutCustomSections} from './size-report.mjs';
 
 // Total gzip (-9) bytes a browser downloads for `import ... from 'http-verdict'` (wasm + web.js).
 // History: 72.9 KB (classification only), 91.2 KB (retry engine), 100.8 KB (fetch wrapper), all
 // with a budget of 108 KB; then the lean package (no serde, no std, no core::fmt, one minified browser
 // module): see README "Size". The budget only goes down.
-const BUDGET_GZIP_BYTES = 45_099;
+const BUDGET_GZIP_BYTES = 44_630;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmPackDir = join(root, 'target/wasm-pack');
@@ -166,6 +168,15 @@ await build({
 	external: ['node:*'],
 	plugins: [glueAlias, templates],
 });
+
+// A second pass over esbuild's minified modules: terser's compressor finds what esbuild's leaves
+// (-472 B gzip of web.js, measured). Only its safe transforms; names a module exports are kept.
+const TERSER = {module: true, ecma: 2022, compress: {passes: 2}, mangle: true, format: {comments: false}};
+for (const file of ['web.js', 'workerd.js', 'share.js', 'redis.js', 'hedge.js', 'presets.js']) {
+	const path = join(pkgDir, file);
+	const {code} = await minify(readFileSync(path, 'utf8'), TERSER);
+	writeFileSync(path, `${code}\n`);
+}
 
 function measure(file) {
 	const bytes = readFileSync(join(pkgDir, file));
