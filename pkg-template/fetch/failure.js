@@ -7,6 +7,7 @@ import {CircuitOpenError, HttpError, NetworkError, QuotaExceededError, Throttled
 // the core's waits are whole ms already.
 import {formatWait} from '../sentences.js';
 import {classifyError} from '../verdict.js';
+import {describe} from './request.js';
 
 // After these a 502 has persisted through the retries.
 const EXHAUSTED = new Set(['max_attempts', 'deadline', 'budget_exhausted', 'circuit_open', 'retry_after_too_long']);
@@ -48,7 +49,7 @@ function errorFields(call, decision) {
 		attempts: call.attempt,
 		elapsedMs: nowMs - call.startMs,
 		nowMs,
-		request: call.describe(),
+		request: describe(call),
 		response: call.response,
 		cause: call.error,
 	};
