@@ -1,7 +1,7 @@
 // createFetch: the I/O around the core's decisions. A success costs one admit and one decide (the
 // shared state counts successes for its breaker and budget). The parts are in fetch/, one a file.
 
-import {Call} from './fetch/call.js';
+import {createCall, run} from './fetch/call.js';
 import {readClient} from './fetch/options.js';
 
 export {
@@ -25,7 +25,7 @@ export function createFetch(options = {}) {
 	const client = readClient(options);
 	return function verdictFetch(input, init) {
 		try {
-			return new Call(client, input, init ?? EMPTY).run();
+			return run(createCall(client, input, init ?? EMPTY));
 		} catch (error) {
 			return Promise.reject(error);
 		}

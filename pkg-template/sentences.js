@@ -54,15 +54,16 @@ export function decisionSentence(reason, verdict, delayMs, attempt, maxAttempts,
 		key = verdict.kind === 'quota_exceeded' ? (hintMs < 0 ? reason : 'quota_exceeded+reset') : 'quota_exceeded+origin';
 	}
 
+	// NOTE: every value, though a template uses a few: a sentence is made only when it is read.
 	const values = {
-		subject: () => subject(verdict),
-		method: () => method ?? 'The request method',
-		attempt: () => attempt,
-		next: () => attempt + 1,
-		max: () => maxAttempts,
-		delay: () => formatWait(delayMs),
-		hint: () => formatWait(Math.max(hintMs, 0)),
-		limit: () => formatWait(Math.max(limitMs, 0)),
+		subject: subject(verdict),
+		method: method ?? 'The request method',
+		attempt,
+		next: attempt + 1,
+		max: maxAttempts,
+		delay: formatWait(delayMs),
+		hint: formatWait(Math.max(hintMs, 0)),
+		limit: formatWait(Math.max(limitMs, 0)),
 	};
-	return template(key).replaceAll(/{(\w+)}/g, (_, name) => values[name]?.() ?? '');
+	return template(key).replaceAll(/{(\w+)}/g, (_, name) => values[name] ?? '');
 }

@@ -1,5 +1,11 @@
 // Entry for browsers and bundlers: fetches, compiles and instantiates the wasm next to this file before
 // any export can be used (top-level await), so callers never see an uninitialised module.
+
+// NOTE: imported first only for the bundle's layout: esbuild writes modules in the order they are
+// first imported, and gzip finds repeats only within 32 KB, so the core's words (tables.json) and the
+// sentence templates go first and together (-41 B gzip, measured).
+import './tables.js';
+import './sentences.js';
 import {initSync} from './http_verdict.js';
 import {instantiated} from './ready.js';
 

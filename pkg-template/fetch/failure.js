@@ -7,6 +7,7 @@ import {CircuitOpenError, HttpError, NetworkError, QuotaExceededError, Throttled
 // the core's waits are whole ms already.
 import {formatWait} from '../sentences.js';
 import {classifyError} from '../verdict.js';
+import {describe} from './request.js';
 
 // After these a 502 has persisted through the retries.
 const EXHAUSTED = new Set(['max_attempts', 'deadline', 'budget_exhausted', 'circuit_open', 'retry_after_too_long']);
@@ -48,7 +49,7 @@ function errorFields(call, decision) {
 		attempts: call.attempt,
 		elapsedMs: nowMs - call.startMs,
 		nowMs,
-		request: call.describe(),
+		request: describe(call),
 		response: call.response,
 		cause: call.error,
 	};
@@ -92,20 +93,27 @@ export function failure(call, decision) {
 	return new HttpError(message, {...fields, serverMessage: said});
 }
 
+/**
+ * The fields of an error that ends a call on a decision made here rather than by the core (nothing
+ * was sent, or the totalTimeout passed), after onGiveUp has seen that decision.
+ */
+async function endedHere(call, reason, message, verdict) {
+	const decision = Object.freeze({retry: false, delayMs: 0, reason, message, verdict});
+	await call.client.onGiveUp?.(decision);
+	return errorFields(call, decision);
+}
+
 export async function refusal(call, reason, retryInMs) {
 	const message = `${REFUSALS[reason]}${retryInMs === null ? '' : `; it may be tried again in ${formatWait(retryInMs)}`}; not sent ${where(call)}`;
-	const decision = Object.freeze({retry: false, delayMs: 0, reason, message, verdict: call.verdict ?? null});
-	await call.client.onGiveUp?.(decision);
-	const fields = {...errorFields(call, decision), resetInMs: retryInMs, retryInMs};
+	const fields = await endedHere(call, reason, message, call.verdict ?? null);
 	const Class = {quota_exceeded: QuotaExceededError, circuit_open: CircuitOpenError}[reason] ?? ThrottledError;
-	return new Class(message, fields);
+	return new Class(message, {...fields, resetInMs: retryInMs, retryInMs});
 }
 
 export async function totalTimeout(call) {
 	const during = call.controller?.signal.aborted;
 	const message = `Timeout; the totalTimeout of ${formatWait(Math.round(call.client.totalTimeoutMs))} passed ${during ? 'during' : 'before'} attempt ${during ? call.attempt : call.attempt + 1}; not retried ${where(call)}`;
-	const decision = Object.freeze({retry: false, delayMs: 0, reason: 'deadline', message, verdict: classifyError(new DOMException('', 'TimeoutError'))});
-	await call.client.onGiveUp?.(decision);
+	// The error carries no response: none is handed on.
 	call.response = undefined;
-	return new TimeoutError(message, errorFields(call, decision));
+	return new TimeoutError(message, await endedHere(call, 'deadline', message, classifyError(new DOMException('', 'TimeoutError'))));
 }

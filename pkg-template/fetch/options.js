@@ -2,7 +2,7 @@
 // `timeout` on each call; checked here so that the request loop can trust what it reads.
 
 import {rangeError, typeError} from '../errors.js';
-import {describeType, isPlainObject} from '../input.js';
+import {expectation, isPlainObject} from '../input.js';
 import {ClientState, RetryPolicy} from '../policy.js';
 import {RETRY_OPTION_FIELDS} from '../schema.js';
 import {runtimeShowsRedirects} from './redirects.js';
@@ -13,13 +13,9 @@ const POLICY_OPTIONS = [...Object.keys(RETRY_OPTION_FIELDS), 'profile', 'delay']
 const FUNCTIONS = ['fetch', 'beforeRetry', 'onVerdict', 'onGiveUp', 'onUnauthorized', 'now', 'sleep', 'shouldRetry'];
 const OPTIONS = [...POLICY_OPTIONS, ...FUNCTIONS, 'timeout', 'totalTimeout', 'throwHttpErrors', 'cache', 'state'];
 
-function optionError(message) {
-	return typeError('ERR_INVALID_OPTION', message);
-}
-
 function check(valid, name, expected, value) {
 	if (!valid) {
-		throw optionError(`Expected \`${name}\` to be ${expected}, got ${describeType(value)}.`);
+		throw expectation(name, expected, value, 'ERR_INVALID_OPTION');
 	}
 }
 
@@ -54,7 +50,7 @@ export function readClient(options) {
 	check(isPlainObject(options), 'options', 'a plain object', options);
 	for (const key of Object.keys(options)) {
 		if (!OPTIONS.includes(key)) {
-			throw optionError(`Unknown createFetch option \`${key}\`. Known: ${OPTIONS.join(', ')}.`);
+			throw typeError('ERR_INVALID_OPTION', `Unknown createFetch option \`${key}\`. Known: ${OPTIONS.join(', ')}.`);
 		}
 	}
 

@@ -1,31 +1,22 @@
 // Redirects and moves, followed here rather than by fetch so that each hop reaches onVerdict, a
 // permanent move is remembered for the client's later calls, and credentials never change origin.
 
+import {describe, goTo, withoutCredentials} from './request.js';
 import {bareVerdict, define, discard} from './responses.js';
 import {setLast} from './store.js';
 
 // As fetch: a TypeError after this many hops.
 const MAX_REDIRECTS = 20;
-const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 // Browsers hide redirects from `redirect: 'manual'` (an opaque response); there fetch follows them.
 export const runtimeShowsRedirects = typeof document === 'undefined' && typeof importScripts !== 'function';
 
-export function withoutCredentials(headers) {
-	headers = new Headers(headers);
-	for (const name of CREDENTIALS) {
-		headers.delete(name);
-	}
-
-	return headers;
-}
-
 export function applyMoves(call) {
 	const {moved} = call.client;
 	for (let hops = 0, target; (target = moved.get(call.url)) && hops < MAX_REDIRECTS; hops++) {
 		call.movedTo = target;
-		call.goTo(target);
+		goTo(call, target);
 	}
 }
 
@@ -71,7 +62,7 @@ export async function follow(call, fetch, init) {
 			call.movedTo = next.href;
 		}
 
-		call.client.onVerdict?.(bareVerdict(status), {attempt: call.attempt, request: call.describe(), response});
+		call.client.onVerdict?.(bareVerdict(status), {attempt: call.attempt, request: describe(call), response});
 		discard(response);
 		if (next.origin !== call.origin && init.headers !== undefined) {
 			init.headers = withoutCredentials(init.headers);

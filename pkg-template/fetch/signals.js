@@ -1,5 +1,6 @@
-// Timers and abort signals: attempt timeouts, the default sleep, and the caller's abort reaching a timed
-// attempt. Kept apart because leaks hide here: no listener or timer may outlive its call.
+// Timers and abort signals: attempt timeouts, the default sleep, the wait to be back online, and the
+// caller's abort reaching a timed attempt. Kept apart because leaks hide here: no listener or timer
+// may outlive its call.
 
 // setTimeout fires at once above this.
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -76,5 +77,43 @@ export function defaultSleep(ms, signal) {
 		}
 
 		signal?.addEventListener('abort', onAbort, {once: true});
+	});
+}
+
+/** What is left of the call's totalTimeout (Infinity without one). */
+export function leftMs(call) {
+	return call.client.totalTimeoutMs - (call.client.now() - call.startMs);
+}
+
+/**
+ * Resolves when the browser says it is online again, or when what is left of the totalTimeout has
+ * passed (the loop then ends with a TimeoutError); rejects when the caller aborts.
+ */
+export function untilOnline(call) {
+	const {signal} = call;
+	const waitMs = leftMs(call);
+	return new Promise((resolve, reject) => {
+		const done = () => {
+			clearTimeout(timer);
+			removeEventListener('online', done);
+			signal?.removeEventListener('abort', aborted);
+			resolve();
+		};
+
+		const aborted = () => {
+			done();
+			reject(signal.reason);
+		};
+
+		// NOTE: a real timer, not the injectable sleep: a sleep that returns at once (tests, a
+		// caller's own) would spin a loop of offline attempts. Only browsers and workers report
+		// themselves offline, and their global scope has the `online` event.
+		const timer = waitMs < MAX_TIMER_MS ? setTimeout(done, waitMs) : undefined;
+		addEventListener('online', done);
+		if (signal?.aborted) {
+			aborted();
+		} else {
+			signal?.addEventListener('abort', aborted);
+		}
 	});
 }

@@ -1,7 +1,9 @@
 // The revalidation store (`cache`): a GET's 200 with a validator is kept and a later 304 answered from
 // it. It saves the transfer, never the request, so nothing here decides freshness.
 
+import {ownHeaders} from './request.js';
 import {define} from './responses.js';
+import {leftMs} from './signals.js';
 
 const REFRESHED = ['etag', 'last-modified', 'date', 'cache-control', 'expires'];
 // A copy for the store is bounded in bytes and time: a gzip bomb or an endless body behind an ETag
@@ -28,7 +30,7 @@ export function memoryStore() {
 }
 
 export async function addValidators(call) {
-	const headers = call.ownHeaders();
+	const headers = ownHeaders(call);
 	// A range, or the caller's own conditions (`If-*`), ask for an answer the stored whole body is
 	// not: such a request goes to the server as sent, and its answer is not stored.
 	if ([...headers.keys()].some(name => name === 'range' || name.startsWith('if-'))) {
@@ -107,8 +109,7 @@ export function storeResponse(call, response) {
 	}
 
 	const {client, storeKey} = call;
-	const waitMs = Math.min(STORE_WAIT_MS, client.totalTimeoutMs - (client.now() - call.startMs));
-	const storing = readWithin(response.clone().body, MAX_STORED_BYTES, waitMs)
+	const storing = readWithin(response.clone().body, MAX_STORED_BYTES, Math.min(STORE_WAIT_MS, leftMs(call)))
 		.then(body => body && client.store.set(storeKey, entryOf(call, response, body, etag, lastModified)))
 		.catch(() => {})
 		.finally(() => {
