@@ -9,10 +9,13 @@
 //! It also writes `samples.json`: verdicts described by the core itself (every status with its
 //! default kind, every kind at its documented status and at other statuses, and thrown values that
 //! give every transport detail), which `tests/node/core-tables.test.mjs` compares field by field
-//! with what the package builds from the tables.
+//! with what the package builds from the tables; and the core's decision sentences for the answers
+//! of the dialect corpus (tests/dialects/corpus.json) and for the origin's throttle gate, which
+//! between them name every wait source, for the package's sentences to equal.
 //!
 //! Usage: `cargo run --quiet --example core_tables -- <output directory>`.
 
+use std::collections::BTreeMap;
 use std::{env, fs, path::PathBuf};
 
 use http_verdict::backoff::Jitter;
@@ -30,7 +33,8 @@ use http_verdict::profile::{self, Profile, ProfileSpec};
 use http_verdict::status::reason_phrase;
 use http_verdict::status::{NOT_AN_INTEGER, OUT_OF_RANGE};
 use http_verdict::transport::TransportDetail;
-use http_verdict::{classify_error, ErrorShape, InputError, Verdict};
+use http_verdict::{classify, classify_error, ErrorShape, InputError, Verdict, WaitSource};
+use http_verdict::{ClientState, HeaderBlock, Outcome, ResponseParts, RetryPolicy};
 use http_verdict::{ClientStateOptions, ClientStateSpec, RetryOptions, RetryOptionsSpec};
 use serde_json::{json, Value};
 
@@ -86,9 +90,109 @@ fn verdict(status: Option<u16>, kind: Kind, detail: Option<TransportDetail>) -> 
         status,
         kind,
         retry_after_ms: None,
+        wait_source: WaitSource::RETRY_AFTER,
         detail,
         server_retry: None,
     }
+}
+
+/// The dialect corpus, whose answers state their waits in every way the core reads one, and the
+/// presets its cases may name.
+const CORPUS: &str = include_str!("../tests/dialects/corpus.json");
+const PRESETS: &str = include_str!("../pkg-template/presets.json");
+/// The client's clock for the decision samples: the `Date` of every corpus case.
+const CORPUS_NOW_MS: u64 = 1_796_637_600_000;
+/// The origin of the decision samples, whose throttle gate the later answers of a sample meet.
+const ORIGIN: &str = "https://api.test";
+
+/// Answers decided one after another on one client state, the last one under the throttle gate the
+/// first closed (with the wait it stated, or the policy's fallback for a 429 that stated none): the
+/// gate's wait, longer than the answer's own, is the one the sentence names.
+fn gate_samples() -> Value {
+    json!([
+        [
+            {"status": 429, "headers": {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "30"}},
+            {"status": 503, "headers": {"retry-after": "1"}},
+        ],
+        [
+            {"status": 429, "headers": {}},
+            {"status": 503, "headers": {}},
+        ],
+    ])
+}
+
+/// An answer of a decision sample: a corpus case, or one of [`gate_samples`].
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Answer {
+    status: u16,
+    headers: BTreeMap<String, String>,
+    #[serde(default)]
+    body: String,
+    /// A preset of pkg-template/presets.json that classifies the answer.
+    profile: Option<String>,
+}
+
+/// Decisions with their sentences: each sample is answers (status, headers, body, a preset's name)
+/// decided in order, attempt 1 of a GET each, by a policy with seed 1 on one fresh client state at
+/// [`CORPUS_NOW_MS`]; tests/node/core-tables.test.mjs decides the same through the package.
+fn decision_samples() -> Result<Vec<Value>, Box<dyn std::error::Error>> {
+    #[derive(serde::Deserialize)]
+    struct Corpus {
+        cases: Vec<Answer>,
+    }
+    let corpus: Corpus = serde_json::from_str(CORPUS)?;
+    let presets: BTreeMap<String, ProfileSpec> = serde_json::from_str(PRESETS)?;
+    let mut samples: Vec<Vec<Answer>> = corpus.cases.into_iter().map(|case| vec![case]).collect();
+    samples.extend(serde_json::from_value::<Vec<Vec<Answer>>>(gate_samples())?);
+    let policy = RetryPolicy::new(RetryOptions {
+        seed: 1,
+        ..RetryOptions::default()
+    })?;
+    let mut written = Vec::new();
+    let mut named = Vec::new();
+    for answers in samples {
+        let preset = answers.first().and_then(|answer| answer.profile.as_ref());
+        let profile = match preset {
+            Some(name) => Some(Profile::new(
+                presets.get(name).ok_or("an unknown preset")?.clone(),
+            )?),
+            None => None,
+        };
+        let mut state = ClientState::default();
+        let mut messages = Vec::new();
+        for answer in &answers {
+            let block: String = answer
+                .headers
+                .iter()
+                .map(|(name, value)| format!("{name}: {value}\n"))
+                .collect();
+            let response = ResponseParts {
+                status: answer.status,
+                headers: HeaderBlock::new(&block),
+                body: Some(answer.body.as_str()).filter(|body| !body.is_empty()),
+            };
+            let verdict = classify(&response, CORPUS_NOW_MS, profile.as_ref());
+            let outcome = Outcome {
+                now_ms: CORPUS_NOW_MS,
+                origin: ORIGIN,
+                ..Outcome::new("GET", verdict)
+            };
+            let decision = policy.decide(&outcome, Some(&mut state));
+            if decision.wait_hint_ms.is_some() {
+                named.push(decision.wait_source());
+            }
+            messages.push(decision.message());
+        }
+        written.push(json!({"answers": answers, "messages": messages}));
+    }
+    let missing: Vec<&str> = WaitSource::all()
+        .filter(|source| !named.contains(source))
+        .map(WaitSource::label)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("no decision sample names {missing:?}").into());
+    }
+    Ok(written)
 }
 
 /// A float for JSON, which has no infinities: `Infinity` becomes the string that JavaScript's
@@ -358,6 +462,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "reasons": Reason::ALL.iter().map(|reason| reason.id()).collect::<Vec<_>>(),
         "methods": Method::KNOWN.iter().filter_map(|method| method.name()).collect::<Vec<_>>(),
         "headers": CORE_HEADER_NAMES,
+        // Where a wait was read, by the index a verdict key carries; the last is the origin's
+        // throttle gate (pkg-template/sentences.js).
+        "waitSources": WaitSource::all().map(WaitSource::label).collect::<Vec<_>>(),
         // What `codes()` lists: the documented codes, then the transport kinds, by kind index.
         "documented": Kind::documented().map(Kind::index).collect::<Vec<_>>(),
         // By invalid-status key (INVALID_STATUS_KEY in src/wasm/classify.rs, then the next one).
@@ -434,7 +541,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if !missing.is_empty() {
         return Err(format!("ERROR_SHAPES covers no error of {missing:?}").into());
     }
-    let samples = json!({"responses": samples, "errors": errors, "refusals": refusals()?});
+    if WaitSource::all().last() != Some(WaitSource::ORIGIN_GATE) {
+        return Err("the origin's throttle gate is no longer the last wait source".into());
+    }
+    let samples = json!({
+        "responses": samples,
+        "errors": errors,
+        "refusals": refusals()?,
+        "decisions": decision_samples()?,
+    });
     fs::write(directory.join("samples.json"), format!("{samples}\n"))?;
     Ok(())
 }

@@ -418,7 +418,11 @@ export interface Decision {
 	/** Wait before the next attempt, in ms; 0 when not retrying. */
 	readonly delayMs: number;
 	readonly reason: DecisionReason;
-	/** One sentence, e.g. `503 Service Unavailable; Retry-After 2 s; attempt 2 of 3 in 2.1 s`. */
+	/**
+	 * One sentence, e.g. `503 Service Unavailable; Retry-After 2 s; attempt 2 of 3 in 2.1 s`. A server's
+	 * wait is named by the header or reply field it was read from (`x-ratelimit-reset 30 s`,
+	 * `retryDelay 17.4 s`), or as `the origin's throttle gate`.
+	 */
 	readonly message: string;
 	readonly verdict: Verdict;
 }

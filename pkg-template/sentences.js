@@ -2,6 +2,8 @@
 // (src/sentences.txt, bundled into the package as text), so that the wasm carries neither the
 // sentences nor the code that assembles them.
 import TEMPLATES from '../src/sentences.txt';
+import CORE_TABLES from './tables.js';
+import {waitSourceIndex} from './verdict.js';
 
 let templates;
 
@@ -49,9 +51,14 @@ function subject(verdict) {
  * canonical name (undefined for an unknown method), the server's wait and the refusing limit (-1: none).
  */
 export function decisionSentence(reason, verdict, delayMs, attempt, maxAttempts, method, hintMs, limitMs) {
+	// Where the server's wait was read (Decision::wait_source in src/decision.rs): the verdict's
+	// source for the verdict's own wait, else the origin's throttle gate, the last label.
+	const labels = CORE_TABLES.waitSources;
+	const source = hintMs === verdict.retryAfterMs ? waitSourceIndex(verdict) : labels.length - 1;
 	let key = reason;
 	if (reason === 'quota_exceeded') {
-		key = verdict.kind === 'quota_exceeded' ? (hintMs < 0 ? reason : 'quota_exceeded+reset') : 'quota_exceeded+origin';
+		// A reset from Retry-After (source 0) keeps the sentence it had before sentences named their source.
+		key = verdict.kind === 'quota_exceeded' ? (hintMs < 0 ? reason : (source ? 'quota_exceeded+source' : 'quota_exceeded+reset')) : 'quota_exceeded+origin';
 	}
 
 	// NOTE: every value, though a template uses a few: a sentence is made only when it is read.
@@ -63,6 +70,7 @@ export function decisionSentence(reason, verdict, delayMs, attempt, maxAttempts,
 		max: maxAttempts,
 		delay: formatWait(delayMs),
 		hint: formatWait(Math.max(hintMs, 0)),
+		source: labels[source],
 		limit: formatWait(Math.max(limitMs, 0)),
 	};
 	return template(key).replaceAll(/{(\w+)}/g, (_, name) => values[name] ?? '');

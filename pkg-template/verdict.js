@@ -29,10 +29,12 @@ const MAX_ERROR_TEXT_LENGTH = 512;
 // Keys from here up say why a status is invalid (INVALID_STATUS_KEY in src/wasm/classify.rs), each
 // with its sentence in the core's tables.
 const INVALID_STATUS_KEY = 0xFF_FF_FF_FE;
-// A verdict key's bits (src/wasm/mod.rs): the kind's index, the status, the transport detail's index + 1.
+// A verdict key's bits (src/wasm/mod.rs): the kind's index, the status, the transport detail's index + 1,
+// where the wait was read (an index into the core tables' waitSources), then the server's retry verdict.
 const KIND_BITS = 6;
 const STATUS_BITS = 10;
 const DETAIL_BITS = 5;
+const WAIT_SOURCE_BITS = 5;
 // A kind's retry scope in the vocabulary table: never retried, idempotent methods only, any method.
 const SCOPE_NEVER = 0;
 const SCOPE_ANY_METHOD = 2;
@@ -105,6 +107,11 @@ function templateFor(key) {
 /** The core key of a verdict made by this package, or undefined for any other object. */
 export function verdictKey(verdict) {
 	return verdict?.[KEY];
+}
+
+/** Where a verdict's wait was read: its index into the core tables' `waitSources` labels. */
+export function waitSourceIndex(verdict) {
+	return (verdict[KEY] >>> (KIND_BITS + STATUS_BITS + DETAIL_BITS)) & ((1 << WAIT_SOURCE_BITS) - 1);
 }
 
 function wantedHeaderNames() {

@@ -3,14 +3,15 @@
 use crate::headers::HeaderBlock;
 use crate::kind::{Action, Family, Kind, RetryScope};
 use crate::profile::Profile;
-use crate::rate_limit::rate_limit_hint;
-use crate::retry_after::{capped_wait_ms, retry_after_ms};
+use crate::rate_limit::rate_limit_reading;
+use crate::retry_after::{capped_wait_ms, retry_after_wait};
 use crate::status::reason_phrase;
 use crate::text::{contains_ignore_case, find_ignore_case, scan_window};
 use crate::transport::{classify_error_shape, ErrorShape, TransportDetail};
 use crate::variants::{
     forbidden_variant, not_found_variant, service_unavailable_variant, too_many_requests_variant,
 };
+use crate::wait_source::WaitSource;
 
 /// What a response is made of, as far as classification cares.
 #[derive(Clone, Copy, Debug)]
@@ -32,6 +33,9 @@ pub struct Verdict {
     pub kind: Kind,
     /// The server's requested wait, from `Retry-After` or exhausted rate-limit headers.
     pub retry_after_ms: Option<u64>,
+    /// The header or reply field `retry_after_ms` was read from, which a decision's sentence names;
+    /// [`WaitSource::RETRY_AFTER`] when there is no wait.
+    pub wait_source: WaitSource,
     /// For transport outcomes, what exactly failed.
     pub detail: Option<TransportDetail>,
     /// The server's own word on retrying this request: `Stripe-Should-Retry` or `x-should-retry`
@@ -106,11 +110,16 @@ pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>
             503 => service_unavailable_variant(body, &headers, now_ms),
             _ => Kind::for_status(status).unwrap_or(Kind::ClientError),
         });
+    let (retry_after_ms, wait_source) =
+        match server_wait(status, &headers, now_ms).or_else(|| body_wait(status, kind, body)) {
+            Some((wait_ms, source)) => (Some(wait_ms), source),
+            None => (None, WaitSource::RETRY_AFTER),
+        };
     Verdict {
         status: Some(status),
         kind,
-        retry_after_ms: server_wait_ms(status, &headers, now_ms)
-            .or_else(|| body_wait_ms(status, kind, body)),
+        retry_after_ms,
+        wait_source,
         detail: None,
         server_retry: server_retry(&headers),
     }
@@ -151,21 +160,28 @@ const NAMED_LIMIT_WAITS: [(&str, u64); 2] = [
     ("secondary rate limit", 60_000),
     ("ten_secondly_rolling", 10_000),
 ];
+/// How a sentence names each of [`NAMED_LIMIT_WAITS`]: its phrase as its API writes it.
+// NOTE: apart from the phrases, which are matched in lowercase, so that the wasm (which renders no
+// sentence) carries no second copy of them; a test holds each equal to its phrase, case aside.
+pub(crate) const NAMED_LIMIT_LABELS: [&str; NAMED_LIMIT_WAITS.len()] =
+    ["secondary rate limit", "TEN_SECONDLY_ROLLING"];
 
 /// The wait a 403 or 429, or any answer read as a throttle (a 200 a profile reads so: Shopify's
 /// GraphQL), states in its reply when no header does: Google's `RetryInfo` (see
 /// [`retry_info_ms`]), else Shopify's query cost (see [`query_cost_wait_ms`]), else the documented
-/// wait of a limit the reply names (see [`NAMED_LIMIT_WAITS`]).
-fn body_wait_ms(status: u16, kind: Kind, body: Option<&str>) -> Option<u64> {
+/// wait of a limit the reply names (see [`NAMED_LIMIT_WAITS`]); with where it was read.
+fn body_wait(status: u16, kind: Kind, body: Option<&str>) -> Option<(u64, WaitSource)> {
     let body =
         scan_window(body.filter(|_| matches!(status, 403 | 429) || kind == Kind::Throttled)?);
-    retry_info_ms(body)
-        .or_else(|| query_cost_wait_ms(body))
+    let stated = |wait_ms: Option<u64>, source| wait_ms.map(|wait_ms| (wait_ms, source));
+    stated(retry_info_ms(body), WaitSource::RETRY_DELAY)
+        .or_else(|| stated(query_cost_wait_ms(body), WaitSource::QUERY_COST))
         .or_else(|| {
-            NAMED_LIMIT_WAITS
+            let index = NAMED_LIMIT_WAITS
                 .iter()
-                .find(|(phrase, _)| contains_ignore_case(body, phrase))
-                .map(|&(_, wait_ms)| wait_ms)
+                .position(|(phrase, _)| contains_ignore_case(body, phrase))?;
+            let (_, wait_ms) = NAMED_LIMIT_WAITS.get(index)?;
+            Some((*wait_ms, WaitSource::named_limit(index)))
         })
 }
 
@@ -253,15 +269,21 @@ fn decimal_after(body: &str, key: &str) -> Option<(f64, u8)> {
 /// 429 says itself that the limit is spent, so there a stated reset counts unless the headers say
 /// requests remain.
 pub fn server_wait_ms(status: u16, headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
+    server_wait(status, headers, now_ms).map(|(wait_ms, _)| wait_ms)
+}
+
+/// [`server_wait_ms`] with the header it was read from.
+fn server_wait(status: u16, headers: &HeaderBlock, now_ms: u64) -> Option<(u64, WaitSource)> {
     if headers.is_empty() {
         return None;
     }
-    retry_after_ms(headers, now_ms).or_else(|| {
-        let hint = rate_limit_hint(headers, now_ms)?;
-        match hint.remaining {
+    retry_after_wait(headers, now_ms).or_else(|| {
+        let (hint, source) = rate_limit_reading(headers, now_ms)?;
+        let wait_ms = match hint.remaining {
             None if status == 429 => hint.reset_ms,
             _ => hint.exhausted_wait_ms(),
-        }
+        }?;
+        Some((wait_ms, source))
     })
 }
 
@@ -280,7 +302,20 @@ pub fn classify_error(error: &ErrorShape) -> Verdict {
         status: None,
         kind: detail.kind(),
         retry_after_ms: None,
+        wait_source: WaitSource::RETRY_AFTER,
         detail: Some(detail),
         server_retry: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_named_limit_is_labelled_with_its_own_phrase() {
+        for ((phrase, _), label) in NAMED_LIMIT_WAITS.iter().zip(NAMED_LIMIT_LABELS) {
+            assert!(label.eq_ignore_ascii_case(phrase), "{label} for {phrase}");
+        }
     }
 }

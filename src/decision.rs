@@ -10,7 +10,9 @@ use alloc::string::String;
 use crate::classify::Verdict;
 use crate::kind::Kind;
 use crate::method::Method;
+use crate::retry_after::MAX_WAIT_MS;
 use crate::text::{push_decimal, split_once_byte};
+use crate::wait_source::WaitSource;
 
 macro_rules! reasons {
     ($( $(#[$doc:meta])* $variant:ident = $id:literal, $retries:literal; )*) => {
@@ -141,8 +143,30 @@ impl Decision {
             Reason::QuotaExceeded if self.verdict.kind != Kind::QuotaExceeded => {
                 "quota_exceeded+origin"
             }
-            Reason::QuotaExceeded if self.wait_hint_ms.is_some() => "quota_exceeded+reset",
+            // NOTE: a reset from `Retry-After` keeps the sentence it had before sentences named
+            // their source.
+            Reason::QuotaExceeded if self.wait_hint_ms.is_some() => {
+                if self.wait_source() == WaitSource::RETRY_AFTER {
+                    "quota_exceeded+reset"
+                } else {
+                    "quota_exceeded+source"
+                }
+            }
             reason => reason.id(),
+        }
+    }
+
+    /// Where the wait this decision names (`wait_hint_ms`) was read: the verdict's source when it
+    /// is the verdict's wait, else [`WaitSource::ORIGIN_GATE`] (a longer wait that the origin's
+    /// throttle gate holds from an earlier answer, the only other wait a decision follows).
+    // NOTE: told apart by value, so that the package's JavaScript, which has both waits, tells them
+    // apart the same way without another number crossing from the wasm.
+    pub fn wait_source(&self) -> WaitSource {
+        let verdict_wait = self.verdict.retry_after_ms.map(|ms| ms.min(MAX_WAIT_MS));
+        if self.wait_hint_ms == verdict_wait {
+            self.verdict.wait_source
+        } else {
+            WaitSource::ORIGIN_GATE
         }
     }
 
@@ -178,6 +202,7 @@ impl Decision {
             "max" => out.number(u64::from(self.max_attempts)),
             "delay" => out.wait(self.delay_ms),
             "hint" => out.wait(self.wait_hint_ms.unwrap_or(0)),
+            "source" => out.text(self.wait_source().label()),
             "limit" => out.wait(self.limit_ms.unwrap_or(0)),
             _ => out,
         };
@@ -245,11 +270,15 @@ mod tests {
         for reason in Reason::ALL {
             assert!(keys.contains(&reason.id()), "{}", reason.id());
         }
-        for variant in ["quota_exceeded+reset", "quota_exceeded+origin"] {
+        for variant in [
+            "quota_exceeded+reset",
+            "quota_exceeded+source",
+            "quota_exceeded+origin",
+        ] {
             assert!(keys.contains(&variant));
         }
         let known = [
-            "subject", "method", "attempt", "next", "max", "delay", "hint", "limit",
+            "subject", "method", "attempt", "next", "max", "delay", "hint", "limit", "source",
         ];
         for line in SENTENCES.lines().filter(|line| !line.starts_with('#')) {
             for piece in line.split('{').skip(1) {

@@ -50,6 +50,7 @@ pub mod status;
 mod text;
 pub mod transport;
 pub mod variants;
+pub mod wait_source;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -68,3 +69,4 @@ pub use profile::{Profile, ProfileSpec};
 pub use shared::SharedFacts;
 pub use status::status_from_number;
 pub use transport::{ErrorShape, TransportDetail};
+pub use wait_source::WaitSource;

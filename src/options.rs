@@ -411,15 +411,19 @@ impl RetryOptions {
             }
         }
         let jitter = jitter.flatten().unwrap_or(defaults.jitter);
-        let status_overrides = flat_overrides
-            .chunks_exact(2)
-            .map(|pair| StatusOverride {
+        // NOTE: a slice pattern rather than `chunks_exact(2).map(…).collect()`, whose length
+        // arithmetic brought a division panic and its location into the package's wasm.
+        let mut status_overrides = Vec::new();
+        let mut rest = flat_overrides;
+        while let [status, retry, tail @ ..] = rest {
+            status_overrides.push(StatusOverride {
                 // NOTE: checked to be 400-599 (here or, in the package, by JavaScript); `as`
                 // saturates whatever it is given.
-                status: pair.first().copied().unwrap_or_default() as u16,
-                retry: pair.get(1).is_some_and(|retry| *retry != 0.0),
-            })
-            .collect();
+                status: *status as u16,
+                retry: *retry != 0.0,
+            });
+            rest = tail;
+        }
         // NOTE: every value below passed its check, so each conversion is exact.
         let value = |slot: u8| values.get(usize::from(slot)).copied().unwrap_or_default();
         let deadline_ms = value(DEADLINE_MS);

@@ -227,9 +227,20 @@ impl RetryPolicy {
     /// assert!(policy.decide(&keyed, None).retry);
     /// ```
     pub fn decide(&self, outcome: &Outcome, state: Option<&mut ClientState>) -> Decision {
+        self.decide_for(outcome, Method::parse(outcome.method), state)
+    }
+
+    /// [`RetryPolicy::decide`] with the outcome's method already known (its `method` unread): the
+    /// bindings pass a method as its index in [`Method::KNOWN`], so the package's wasm carries
+    /// neither the names nor their comparison.
+    pub(crate) fn decide_for(
+        &self,
+        outcome: &Outcome,
+        method: Method,
+        state: Option<&mut ClientState>,
+    ) -> Decision {
         let attempt = outcome.attempt.max(1);
         let verdict = outcome.verdict;
-        let method = Method::parse(outcome.method);
         let step = match state {
             None => self.judge(outcome, attempt, method),
             // NOTE: the device's own failure: nothing to record about the origin.

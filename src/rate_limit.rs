@@ -32,6 +32,7 @@ use crate::retry_after::{
     EPOCH_SECONDS_FROM, MAX_WAIT_MS,
 };
 use crate::text::{after_byte, before_byte, is_token_symbol, split_byte, split_once_byte};
+use crate::wait_source::WaitSource;
 
 /// What rate-limit headers say about the current window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -99,11 +100,26 @@ impl RateLimitHint {
 /// assert_eq!(rate_limit_hint(&HeaderBlock::new("X-RateLimit-Reset: -1"), 0), None);
 /// ```
 pub fn rate_limit_hint(headers: &HeaderBlock, now_ms: u64) -> Option<RateLimitHint> {
-    let hint = structured_fields(headers, now_ms)
-        .or(old_ratelimit_field(headers, now_ms))
-        .or(old_separate_fields(headers, now_ms))
-        .or(vendor_fields(headers, now_ms));
-    (hint != RateLimitHint::default()).then_some(hint)
+    rate_limit_reading(headers, now_ms).map(|(hint, _)| hint)
+}
+
+/// [`rate_limit_hint`] with the header its reset was read from (meaningful when it states one).
+pub(crate) fn rate_limit_reading(
+    headers: &HeaderBlock,
+    now_ms: u64,
+) -> Option<(RateLimitHint, WaitSource)> {
+    let draft = structured_fields(headers, now_ms).or(old_ratelimit_field(headers, now_ms));
+    let separate = old_separate_fields(headers, now_ms);
+    let (vendor, family) = vendor_fields(headers, now_ms);
+    let source = if draft.reset_ms.is_some() {
+        WaitSource::RATE_LIMIT
+    } else if separate.reset_ms.is_some() {
+        WaitSource::RATE_LIMIT_RESET
+    } else {
+        WaitSource::vendor_family(family)
+    };
+    let hint = draft.or(separate).or(vendor);
+    (hint != RateLimitHint::default()).then_some((hint, source))
 }
 
 /// One member of the structured `RateLimit` field.
@@ -188,9 +204,10 @@ fn old_separate_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
 
 /// The vendor `X-RateLimit-*` headers, else (when none of them is read) the `X-Rate-Limit-*`
 /// spelling of X and Okta (epoch seconds, read by magnitude alike), else OpenAI's
-/// `X-RateLimit-*-Requests` and `X-RateLimit-*-Tokens` (resets as Go durations).
-fn vendor_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
-    let mut kept = RateLimitHint::default();
+/// `X-RateLimit-*-Requests` and `X-RateLimit-*-Tokens` (resets as Go durations); with the index of
+/// the family read in [`VENDOR_FAMILIES`].
+fn vendor_fields(headers: &HeaderBlock, now_ms: u64) -> (RateLimitHint, usize) {
+    let mut kept = (RateLimitHint::default(), 0);
     for (index, [remaining, reset, limit]) in VENDOR_FAMILIES.iter().enumerate() {
         let hint = RateLimitHint {
             remaining: agreed_integer(headers, remaining),
@@ -204,17 +221,18 @@ fn vendor_fields(headers: &HeaderBlock, now_ms: u64) -> RateLimitHint {
         // NOTE: a family that says something ends the search (each lookup scans the block), except
         // one of OpenAI's pair that is not exhausted: the other may be.
         if index < FIRST_PAIRED_FAMILY || hint.remaining == Some(0) {
-            return hint;
+            return (hint, index);
         }
-        if kept == RateLimitHint::default() {
-            kept = hint;
+        if kept.0 == RateLimitHint::default() {
+            kept = (hint, index);
         }
     }
     kept
 }
 
-/// The vendor families, `[remaining, reset, limit]`, in the order they are looked up.
-const VENDOR_FAMILIES: [[&str; 3]; 4] = [
+/// The vendor families, `[remaining, reset, limit]`, in the order they are looked up; a verdict
+/// names the reset header of the family it waited for (see [`WaitSource`]).
+pub(crate) const VENDOR_FAMILIES: [[&str; 3]; 4] = [
     [
         "x-ratelimit-remaining",
         "x-ratelimit-reset",

@@ -14,6 +14,7 @@ use crate::headers::{HeaderBlock, MAX_LIST_MEMBERS};
 use crate::http_date::parse_http_date;
 use crate::text::split_once_byte;
 pub(crate) use crate::text::trim_ows;
+use crate::wait_source::WaitSource;
 
 /// Upper bound of every wait in ms from this crate's hint parsers: JS `Number.MAX_SAFE_INTEGER`.
 pub const MAX_WAIT_MS: u64 = 9_007_199_254_740_991;
@@ -84,27 +85,35 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<RetryAfter> {
 /// assert_eq!(retry_after_ms(&HeaderBlock::new("Retry-After: soon"), now_ms), None);
 /// ```
 pub fn retry_after_ms(headers: &HeaderBlock, now_ms: u64) -> Option<u64> {
-    // Azure's pipeline reads them in this order, before `Retry-After`.
-    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
+    retry_after_wait(headers, now_ms).map(|(wait_ms, _)| wait_ms)
+}
+
+/// The millisecond hints, in the order Azure's pipeline reads them, before `Retry-After`.
+pub(crate) const MS_WAIT_HEADERS: [&str; 2] = ["retry-after-ms", "x-ms-retry-after-ms"];
+
+/// [`retry_after_ms`] with the header it was read from.
+pub(crate) fn retry_after_wait(headers: &HeaderBlock, now_ms: u64) -> Option<(u64, WaitSource)> {
+    for (index, name) in MS_WAIT_HEADERS.iter().enumerate() {
         if let Some(hint_ms) = agreed_integer(headers, name) {
-            return Some(hint_ms.min(MAX_WAIT_MS));
+            return Some((hint_ms.min(MAX_WAIT_MS), WaitSource::ms_header(index)));
         }
     }
     let hint = agreed_header_value(headers, "retry-after", &mut |value| {
         parse_retry_after(value, now_ms)
     })?;
-    match hint {
+    let wait_ms = match hint {
         RetryAfter::DelaySeconds(seconds) => {
-            Some(delay_seconds_ms(seconds, || server_now_ms(headers, now_ms)))
+            delay_seconds_ms(seconds, || server_now_ms(headers, now_ms))
         }
-        RetryAfter::DelayMs(delay_ms) => Some(delay_ms.min(MAX_WAIT_MS)),
+        RetryAfter::DelayMs(delay_ms) => delay_ms.min(MAX_WAIT_MS),
         RetryAfter::Date(at_ms) => {
             // A negative difference is a date in the past: no wait.
             let wait_ms =
                 u64::try_from(at_ms.saturating_sub(reference_ms(headers, now_ms))).unwrap_or(0);
-            Some(wait_ms.min(MAX_WAIT_MS))
+            wait_ms.min(MAX_WAIT_MS)
         }
-    }
+    };
+    Some((wait_ms, WaitSource::RETRY_AFTER))
 }
 
 /// The instant an absolute hint (a `Retry-After` date, an epoch reset) is measured from: the

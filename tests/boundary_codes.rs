@@ -49,7 +49,7 @@ const JS: [(&str, &str); 5] = [
 ];
 
 /// Each Rust constant and the JS constant that must hold the same 32-bit value.
-const PAIRS: [(&str, &str); 24] = [
+const PAIRS: [(&str, &str); 25] = [
     ("ADMISSION_WAIT", "ADMISSION_WAIT"),
     ("ADMISSION_REJECTED", "ADMISSION_REJECTED"),
     ("HAS_IDEMPOTENCY_KEY", "HAS_IDEMPOTENCY_KEY"),
@@ -74,6 +74,7 @@ const PAIRS: [(&str, &str); 24] = [
     ("KIND_BITS", "KIND_BITS"),
     ("STATUS_BITS", "STATUS_BITS"),
     ("DETAIL_BITS", "DETAIL_BITS"),
+    ("WAIT_SOURCE_BITS", "WAIT_SOURCE_BITS"),
 ];
 
 /// The text after `const NAME` up to its `;` in the one file of `sources` that declares it.

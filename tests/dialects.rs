@@ -11,10 +11,11 @@
 // documentation shows it, with its source), classified by the core natively; prints a table of API ×
 // cases read as documented. tests/node/dialects.test.mjs runs the same corpus through the package.
 // A case the core does not read yet says so (`"readToday": false`, with the gap): the test holds that
-// list exact both ways, so a gap cannot hide and a fix cannot go unnoticed.
+// list exact both ways, so a gap cannot hide and a fix cannot go unnoticed. A case with a wait names
+// where it is read (`waitSource`) and how a decision explains it (`explained`), checked here too.
 
 use http_verdict::profile::{Profile, ProfileSpec};
-use http_verdict::{classify, HeaderBlock, ResponseParts};
+use http_verdict::{classify, HeaderBlock, Outcome, ResponseParts, RetryPolicy, Verdict};
 use serde_json::Value;
 
 const CORPUS: &str = include_str!("dialects/corpus.json");
@@ -64,9 +65,38 @@ fn read_as_documented(case: &Value) -> Result<(), String> {
     let at_least = case["waitAtLeastMs"].as_u64().unwrap();
     let at_most = case["waitAtMostMs"].as_u64().unwrap();
     match verdict.retry_after_ms {
-        Some(wait_ms) if (at_least..=at_most).contains(&wait_ms) => Ok(()),
+        Some(wait_ms) if (at_least..=at_most).contains(&wait_ms) => {
+            explained_as_documented(case, &verdict)
+        }
         Some(wait_ms) => Err(format!("a wait of {wait_ms} ms")),
         None => Err("no wait".into()),
+    }
+}
+
+/// Whether a verdict's wait names the source the case records, and a default policy's decision on
+/// it explains it as the case records (the clause after the verdict).
+fn explained_as_documented(case: &Value, verdict: &Verdict) -> Result<(), String> {
+    let source = case["waitSource"]
+        .as_str()
+        .expect("a case with a wait names its waitSource");
+    if verdict.wait_source.label() != source {
+        return Err(format!("a wait read from {}", verdict.wait_source.label()));
+    }
+    let explained = case["explained"]
+        .as_str()
+        .expect("a case with a wait has its explanation");
+    assert!(
+        explained.contains(source),
+        "{explained} does not name {source}"
+    );
+    let outcome = Outcome {
+        now_ms: NOW_MS,
+        ..Outcome::new("GET", *verdict)
+    };
+    let message = RetryPolicy::default().decide(&outcome, None).message();
+    match message.split("; ").nth(1) {
+        Some(clause) if clause == explained => Ok(()),
+        _ => Err(format!("explained as {message:?}")),
     }
 }
 

@@ -17,6 +17,7 @@ use http_verdict::budget::{BudgetOptions, RetryBudget};
 use http_verdict::options::{RetryOptionsSpec, StatusOverrideSpec};
 use http_verdict::retry_after::MAX_WAIT_MS;
 use http_verdict::transport::TransportDetail;
+use http_verdict::wait_source::WaitSource;
 use http_verdict::{
     classify, Admission, ClientState, ClientStateOptions, HeaderBlock, Kind, Method, Outcome,
     Reason, ResponseParts, RetryOptions, RetryPolicy, StatusOverride, Verdict,
@@ -96,12 +97,14 @@ fn raw() -> impl Strategy<Value = Verdict> {
         prop::option::of(prop_oneof![0u64..=200_000, any::<u64>()]),
         prop::option::of(prop::sample::select(TransportDetail::ALL)),
         prop::option::of(any::<bool>()),
+        prop::sample::select(WaitSource::all().collect::<Vec<_>>()),
     )
         .prop_map(
-            |(status, kind, retry_after_ms, detail, server_retry)| Verdict {
+            |(status, kind, retry_after_ms, detail, server_retry, wait_source)| Verdict {
                 status,
                 kind,
                 retry_after_ms,
+                wait_source,
                 detail,
                 server_retry,
             },

@@ -26,13 +26,18 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use crate::classify::Verdict;
 use crate::kind::Kind;
 use crate::transport::TransportDetail;
+use crate::wait_source::WaitSource;
 
 // NOTE: key layout: bits 0–5 kind index, bits 6–15 status (0 = none), bits 16–20 detail index + 1,
-// bits 21–22 the server's retry verdict (0 none, 1 true, 2 false).
+// bits 21–25 where the wait was read (`WaitSource::index`, whose label JS takes from the core's
+// tables: no new export), bits 26–27 the server's retry verdict (0 none, 1 true, 2 false). The
+// retry verdict on top is read back without a mask; the source is not read back at all.
 const KIND_BITS: u32 = 6;
 const STATUS_BITS: u32 = 10;
 const DETAIL_BITS: u32 = 5;
-const SERVER_RETRY_SHIFT: u32 = KIND_BITS + STATUS_BITS + DETAIL_BITS;
+const WAIT_SOURCE_BITS: u32 = 5;
+const WAIT_SOURCE_SHIFT: u32 = KIND_BITS + STATUS_BITS + DETAIL_BITS;
+const SERVER_RETRY_SHIFT: u32 = WAIT_SOURCE_SHIFT + WAIT_SOURCE_BITS;
 
 /// The slots of [`RESULTS`], in the order `pkg-template/results.js` names them.
 pub(crate) const RETRY_AFTER_SLOT: usize = 0;
@@ -83,6 +88,7 @@ pub(crate) fn verdict_key(verdict: &Verdict) -> u32 {
     kind | status << KIND_BITS
         | detail << (KIND_BITS + STATUS_BITS)
         | server_retry << SERVER_RETRY_SHIFT
+        | (verdict.wait_source.index() as u32) << WAIT_SOURCE_SHIFT
 }
 
 pub(crate) fn verdict_from_key(key: u32) -> Option<Verdict> {
@@ -93,10 +99,13 @@ pub(crate) fn verdict_from_key(key: u32) -> Option<Verdict> {
         0 => None,
         index => Some(*TransportDetail::ALL.get(index - 1)?),
     };
+    // NOTE: the wait's source is left out: only a decision's sentence reads it, and JavaScript
+    // renders those.
     Some(Verdict {
         status: (status != 0).then_some(status),
         kind,
         retry_after_ms: None,
+        wait_source: WaitSource::RETRY_AFTER,
         detail,
         server_retry: match key >> SERVER_RETRY_SHIFT {
             0 => None,

@@ -47,15 +47,6 @@ const JITTER_INDEX_SHIFT: u32 = 24;
 /// nothing).
 const NO_STATE: u32 = 1 << 31;
 
-/// The method named by `code`, an index into `Method::KNOWN`; any other code is a method the table
-/// does not know (non-idempotent, whatever its name, which only JS's sentence needs).
-fn method_name(code: u32) -> &'static str {
-    Method::KNOWN
-        .get(code as usize)
-        .and_then(|method| method.name())
-        .unwrap_or("")
-}
-
 /// Makes the core object of `concept` (0 a retry policy, 1 a client state, else a profile) from
 /// its options as numbers. In the npm package they arrive checked by its JavaScript, with the
 /// core's own tables (see `CHECKED_HERE`); elsewhere (the wasm32 tests) a value out of range
@@ -131,7 +122,8 @@ pub fn decide(
     verdict.retry_after_ms = optional_ms(retry_after_ms);
     let outcome = Outcome {
         attempt,
-        method: method_name(method_code),
+        // NOTE: unread: `decide_for` takes the method by its index (see `method`).
+        method: "",
         has_idempotency_key: flags & HAS_IDEMPOTENCY_KEY != 0,
         body_replayable: flags & BODY_REPLAYABLE != 0,
         verdict,
@@ -151,7 +143,13 @@ pub fn decide(
         backoff_ms: optional_ms(backoff_ms),
         offline: flags & OFFLINE != 0,
     };
-    let decision = policy.decide(&outcome, state.as_state_mut());
+    // Any other code is a method the table does not know (not idempotent, whatever its name, which
+    // only JavaScript's sentence needs).
+    let method = Method::KNOWN
+        .get(method_code as usize)
+        .copied()
+        .unwrap_or(Method::Other);
+    let decision = policy.decide_for(&outcome, method, state.as_state_mut());
     set_result(RETRY_SLOT, f64::from(u8::from(decision.retry)));
     set_result(DELAY_SLOT, decision.delay_ms as f64);
     set_wait(HINT_SLOT, decision.wait_hint_ms);

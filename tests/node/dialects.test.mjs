@@ -1,10 +1,12 @@
 // The rate-limit dialects of public APIs (tests/dialects/corpus.json, each case with its source)
 // through the package's classify, as a user's code meets them; prints a table of API × cases read as
-// documented. tests/dialects.rs runs the same corpus through the core natively.
+// documented. tests/dialects.rs runs the same corpus through the core natively. A case with a wait is
+// explained by a default RetryPolicy's decision as the case records (`explained`, naming its
+// `waitSource`), as the core explains it natively.
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {classify, createProfile} from '../../pkg/node.js';
+import {classify, createProfile, RetryPolicy} from '../../pkg/node.js';
 import * as presets from '../../pkg/presets.js';
 
 const corpus = JSON.parse(readFileSync(new URL('../dialects/corpus.json', import.meta.url), 'utf8'));
@@ -24,7 +26,14 @@ function misread(entry) {
 	}
 
 	const inRange = verdict.retryAfterMs !== null && verdict.retryAfterMs >= entry.waitAtLeastMs && verdict.retryAfterMs <= entry.waitAtMostMs;
-	return inRange ? undefined : `a wait of ${verdict.retryAfterMs} ms`;
+	return inRange ? misexplained(entry, profile) : `a wait of ${verdict.retryAfterMs} ms`;
+}
+
+/** Whether a default policy's decision explains the case's wait as recorded (the clause after the verdict). */
+function misexplained(entry, profile) {
+	assert.ok(entry.explained.includes(entry.waitSource), `${entry.case}: ${entry.explained} names ${entry.waitSource}`);
+	const {message} = new RetryPolicy({profile}).decide({attempt: 1, status: entry.status, responseHeaders: entry.headers, body: entry.body || undefined, nowMs: NOW_MS});
+	return message.split('; ')[1] === entry.explained ? undefined : `explained as ${JSON.stringify(message)}`;
 }
 
 // A case the core does not read yet says so (`readToday: false`, with its gap); the list is held exact
