@@ -148,6 +148,16 @@ pub(crate) fn is_given(given: u32, slot: usize) -> bool {
     given.checked_shr(slot as u32).unwrap_or(0) & 1 == 1
 }
 
+/// Replaces each default in `values` whose option was given (bit `slot` of `given`) with
+/// `numbers[slot]`, unchecked.
+pub(crate) fn overlay_given(numbers: &[f64], given: u32, values: &mut [f64]) {
+    for (slot, value) in values.iter_mut().enumerate() {
+        if let Some(number) = numbers.get(slot).filter(|_| is_given(given, slot)) {
+            *value = *number;
+        }
+    }
+}
+
 /// Reads one concept's options from the numbers JS passes: `values` holds the defaults, and each
 /// `numbers[slot]` given (bit `slot` of `given`) replaces its default; then the checks of `table`
 /// run (see [`check_numbers`]).
@@ -159,11 +169,7 @@ pub(crate) fn read_numbers(
     given: u32,
     values: &mut [f64],
 ) -> Result<(), InputError> {
-    for (slot, value) in values.iter_mut().enumerate() {
-        if let Some(number) = numbers.get(slot).filter(|_| is_given(given, slot)) {
-            *value = *number;
-        }
-    }
+    overlay_given(numbers, given, values);
     check_numbers(prefix, table, given, values)
 }
 

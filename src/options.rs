@@ -21,8 +21,8 @@ pub use crate::client_state::ClientStateSpec;
 use crate::error::InputError;
 use crate::method::Method;
 use crate::option_check::{
-    check_numbers, invalid, invalid_item, is_given, pack, Check, CheckStep, NumberOption,
-    CHECKED_HERE, MAX_SAFE, MILLISECONDS, MILLISECONDS_OR_INFINITY,
+    check_numbers, invalid, invalid_item, is_given, overlay_given, pack, Check, CheckStep,
+    NumberOption, CHECKED_HERE, MAX_SAFE, MILLISECONDS, MILLISECONDS_OR_INFINITY,
 };
 
 /// Most attempts a policy may allow; beyond this, bound retries with `deadline_ms` instead.
@@ -399,11 +399,7 @@ impl RetryOptions {
     ) -> Result<Self, InputError> {
         let defaults = RetryOptions::default();
         let mut values = retry_defaults();
-        for (slot, value) in values.iter_mut().enumerate() {
-            if let Some(number) = numbers.get(slot).filter(|_| is_given(given, slot)) {
-                *value = *number;
-            }
-        }
+        overlay_given(numbers, given, &mut values);
         let flat_overrides = numbers.get(RETRY_NUMBERS..).unwrap_or_default();
         if CHECKED_HERE {
             for step in RETRY_CHECKS {
