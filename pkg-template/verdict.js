@@ -141,6 +141,12 @@ function headerLine(name, value) {
 		throw typeError('ERR_INVALID_ARGUMENT', `Expected header \`${name}\` to be a single line.`);
 	}
 
+	// HTTP forbids NUL in a field value (RFC 9110, 5.5): such a value is left out, as an over-long one
+	// is, and the NUL that ends the header block in `reply` stays unambiguous.
+	if (text.includes('\0')) {
+		return '';
+	}
+
 	return `${name}:${text}\n`;
 }
 
@@ -218,6 +224,11 @@ export function headerBlock(headers, wanted, field = 'headers') {
 	}
 
 	return block === '' ? undefined : block;
+}
+
+/** What `classifyResponse` reads: the header block, then NUL and the body when there is one. */
+function reply(headers = '', body) {
+	return body === undefined ? headers : `${headers}\0${body}`;
 }
 
 function isResponseLike(input) {
@@ -313,7 +324,7 @@ export class Profile {
 			throw typeError('ERR_INVALID_ARGUMENT', 'This profile has been freed.');
 		}
 
-		return core.classifyResponse(status, headers ?? '', body ?? '', nowMs, this.#rules);
+		return core.classifyResponse(status, reply(headers, body), nowMs, this.#rules);
 	}
 
 	/** @internal */
@@ -411,7 +422,7 @@ export function classifyParts(status, rawHeaders, body, profile, nowMs) {
 	const now = headers === undefined ? 0 : (nowMs ?? Date.now());
 	const key = profile
 		? profile.classifyKey(status, headers, body, now)
-		: core.classifyResponse(status, headers ?? '', body ?? '', now, none());
+		: core.classifyResponse(status, reply(headers, body), now, none());
 	if (key >= INVALID_STATUS_KEY) {
 		throw rangeError('ERR_STATUS_RANGE', CORE_TABLES.statusProblems[key - INVALID_STATUS_KEY]);
 	}

@@ -96,22 +96,23 @@ impl Verdict {
 /// assert_eq!(verdict.retry_after_ms, Some(2000));
 /// ```
 pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>) -> Verdict {
+    // NOTE: the headers by reference: the block is a few hundred bytes, and classify runs per response.
     let ResponseParts {
         status,
-        headers,
+        ref headers,
         body,
     } = *response;
     let kind = profile
-        .and_then(|profile| profile.kind_for(status, &headers, body))
+        .and_then(|profile| profile.kind_for(status, headers, body))
         .unwrap_or_else(|| match status {
-            403 => forbidden_variant(body, &headers, now_ms),
+            403 => forbidden_variant(body, headers, now_ms),
             404 => not_found_variant(body),
-            429 => too_many_requests_variant(body, &headers, now_ms),
-            503 => service_unavailable_variant(body, &headers, now_ms),
+            429 => too_many_requests_variant(body, headers, now_ms),
+            503 => service_unavailable_variant(body, headers, now_ms),
             _ => Kind::for_status(status).unwrap_or(Kind::ClientError),
         });
     let (retry_after_ms, wait_source) =
-        match server_wait(status, &headers, now_ms).or_else(|| body_wait(status, kind, body)) {
+        match server_wait(status, headers, now_ms).or_else(|| body_wait(status, kind, body)) {
             Some((wait_ms, source)) => (Some(wait_ms), source),
             None => (None, WaitSource::RETRY_AFTER),
         };
@@ -121,7 +122,7 @@ pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>
         retry_after_ms,
         wait_source,
         detail: None,
-        server_retry: server_retry(&headers),
+        server_retry: server_retry(headers),
     }
 }
 

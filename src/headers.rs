@@ -58,13 +58,23 @@ pub const CORE_HEADER_NAMES: &[&str] = &[
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HeaderBlock<'a> {
     text: &'a str,
-    /// Each line's name and value, found once when the block is made: the rules look up a dozen
-    /// names per response, and rescanning the block for each was most of their time. Unused
-    /// (`indexed` false) for a block of more than [`INDEXED_LINES`] lines, which is then scanned line
-    /// by line instead.
-    lines: [(&'a str, &'a str); INDEXED_LINES],
+    /// Each line's name and value as byte offsets into `text` (name start and end, value start and
+    /// end), found once when the block is made: the rules look up a dozen names per response, and
+    /// rescanning the block for each was most of their time. Unused (`indexed` false) for a block of
+    /// more than [`INDEXED_LINES`] lines or 64 KiB, which is then scanned line by line instead.
+    // NOTE: offsets, not a pair of `&str` per line: a block is made (and moved) for every classify,
+    // and the pairs made it 528 bytes to clear and copy, most of a bare classify's time natively.
+    lines: [[u16; 4]; INDEXED_LINES],
     line_count: u8,
     indexed: bool,
+    /// A bit per name length present (modulo 32), all set when not indexed: most names the rules
+    /// ask for are absent, and a length no line has answers at once without a pass over the lines.
+    name_lengths: u32,
+}
+
+/// The bit of [`HeaderBlock::name_lengths`] that a name of `length` bytes sets.
+fn length_bit(length: usize) -> u32 {
+    1 << (length % 32)
 }
 
 /// How many lines a block may have to be indexed; the JS wrapper sends a handful.
@@ -86,6 +96,9 @@ impl<'a> Iterator for Values<'_, 'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
+        if self.block.name_lengths & length_bit(self.name.len()) == 0 {
+            return None;
+        }
         while self.left > 0 {
             let (line_name, value) = self.block.line(&mut self.next)?;
             if value.len() <= MAX_HEADER_VALUE_BYTES && same_name(line_name, self.name) {
@@ -131,15 +144,27 @@ impl<'a> HeaderBlock<'a> {
             ..Self::default()
         };
         block.indexed = block.index().is_some();
+        if !block.indexed {
+            block.name_lengths = u32::MAX;
+        }
         block
     }
 
     /// Fills `lines`; `None` when the block has too many lines to index.
     fn index(&mut self) -> Option<()> {
+        let start = self.text.as_ptr() as usize;
+        // NOTE: every part is a slice of `text`, so its offset is within it: no wrap happens.
+        let span = |part: &str| {
+            let from = u16::try_from((part.as_ptr() as usize).wrapping_sub(start)).ok()?;
+            Some((from, u16::try_from(usize::from(from) + part.len()).ok()?))
+        };
         for line in split_byte(self.text, b'\n') {
-            if let Some(pair) = parse_line(line) {
-                *self.lines.get_mut(usize::from(self.line_count))? = pair;
+            if let Some((name, value)) = parse_line(line) {
+                let ((name_from, name_to), (value_from, value_to)) = (span(name)?, span(value)?);
+                *self.lines.get_mut(usize::from(self.line_count))? =
+                    [name_from, name_to, value_from, value_to];
                 self.line_count += 1;
+                self.name_lengths |= length_bit(name.len());
             }
         }
         Some(())
@@ -169,9 +194,10 @@ impl<'a> HeaderBlock<'a> {
             if *next >= usize::from(self.line_count) {
                 return None;
             }
-            let pair = *self.lines.get(*next)?;
+            let [name_from, name_to, value_from, value_to] = *self.lines.get(*next)?;
             *next += 1;
-            return Some(pair);
+            let part = |from: u16, to: u16| text.get(usize::from(from)..usize::from(to));
+            return Some((part(name_from, name_to)?, part(value_from, value_to)?));
         }
         loop {
             let rest = text.get(*next..)?;

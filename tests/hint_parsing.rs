@@ -987,6 +987,32 @@ fn indexed_and_scanned_blocks_read_alike() {
     }
 }
 
+/// A block past 64 KiB is scanned too (a line's offsets would not fit the index), and reads alike;
+/// a name no line has answers nothing, also when a line's name has its length modulo 32 (the block
+/// keeps a bit per name length to skip lookups of absent names).
+#[test]
+fn long_blocks_and_name_lengths_read_alike() {
+    let filler = format!("x-filler: {}", "a".repeat(5_000));
+    for fillers in [0, 2, 14, 23] {
+        let mut lines = vec![filler.clone(); fillers];
+        lines.push("retry-after: 7".into());
+        // 11 + 32 bytes: the length of `retry-after` modulo 32.
+        lines.push(format!("x-{}: 9", "n".repeat(41)));
+        let block = lines.join("\n");
+        let headers = HeaderBlock::new(&block);
+        assert_eq!(
+            headers.get("retry-after"),
+            Some("7"),
+            "{} bytes",
+            block.len()
+        );
+        assert_eq!(headers.get("retry-aftex"), None);
+        assert_eq!(headers.get(&format!("x-{}", "n".repeat(41))), Some("9"));
+        assert_eq!(headers.get("date"), None);
+        assert_eq!(wait(&block), Some(7_000));
+    }
+}
+
 #[test]
 fn azures_millisecond_hint_comes_after_retry_after_ms_and_before_retry_after() {
     assert_eq!(

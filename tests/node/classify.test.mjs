@@ -217,6 +217,16 @@ describe('bad input is a clear error, never a trap', () => {
 		assert.equal(classify({status: 503, headers: {'retry-after': '1'}}).retryAfterMs, 1000);
 	});
 
+	test('a NUL in a header value leaves that header out; a NUL in a body is read past', () => {
+		// HTTP forbids NUL in a field value; such a value must neither be read nor end the headers early.
+		assert.equal(classify({status: 503, headers: {'retry-after': '7\0'}}).retryAfterMs, null);
+		assert.equal(classify({status: 503, headers: [['retry-after', '7\0'], ['retry-after-ms', '1500']]}).retryAfterMs, 1500);
+		const nulBody = {status: 429, headers: {date: 'Tue, 24 Nov 2026 10:00:00 GMT'}, body: 'a\0b\0Limit Exceeded'};
+		assert.equal(classify(nulBody).kind, 'quota_exceeded', 'the body past its NULs is read');
+		assert.equal(classify({...nulBody, body: 'a\0b\0'}).kind, 'throttled');
+		assert.equal(classify({status: 403, headers: {'retry-after': '\0'}, body: '\0secondary rate limit'}).retryAfterMs, 60_000);
+	});
+
 	test('after thousands of bad calls the instance still classifies', () => {
 		for (let index = 0; index < 5000; index++) {
 			assert.throws(() => classify({status: index % 2 ? 600 : Number.NaN}));
