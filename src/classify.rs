@@ -128,7 +128,7 @@ pub fn classify(response: &ResponseParts, now_ms: u64, profile: Option<&Profile>
 
 /// The headers in which servers say whether a request should be retried: Stripe's, and the one
 /// OpenAI's and Anthropic's SDKs honour.
-const SHOULD_RETRY_HEADERS: [&str; 2] = ["stripe-should-retry", "x-should-retry"];
+pub(crate) const SHOULD_RETRY_HEADERS: [&str; 2] = ["stripe-should-retry", "x-should-retry"];
 
 /// The server's explicit verdict on retrying: `true` or `false` (ASCII case ignored) in the first
 /// of [`SHOULD_RETRY_HEADERS`] present; anything else is no verdict.
