@@ -46,16 +46,16 @@ pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     find_ignore_case(haystack, needle, 0).is_some()
 }
 
-/// Whether `haystack` contains any of `needles` (ASCII, lowercase), ignoring ASCII case.
+/// Whether `haystack` contains any of `needles` (ASCII, lowercase; see [`packed`]), ignoring ASCII
+/// case.
 // NOTE: one pass over the haystack, trying at each position only the needles that start with its
 // byte, rather than one pass per needle: a 2 KB reply of near misses against the sixty route and
 // quota phrases cost about 0.3 ms the other way.
-pub fn contains_any_ignore_case(haystack: &str, needles: &[&str]) -> bool {
+pub fn contains_any_ignore_case(haystack: &str, needles: &[u8]) -> bool {
     let hay = haystack.as_bytes();
     // Bit `b % 128` of the first bytes (lowercase; needles are ASCII) of the non-empty needles.
-    let firsts = needles
-        .iter()
-        .filter_map(|needle| needle.as_bytes().first())
+    let firsts = packed_words(needles)
+        .filter_map(|needle| needle.first())
         .fold(0u128, |bits, byte| {
             bits | 1 << (byte.to_ascii_lowercase() & 127)
         });
@@ -63,13 +63,113 @@ pub fn contains_any_ignore_case(haystack: &str, needles: &[&str]) -> bool {
         let byte = byte.to_ascii_lowercase();
         byte < 128
             && firsts & 1 << byte != 0
-            && needles.iter().any(|needle| {
-                let pattern = needle.as_bytes();
+            && packed_words(needles).any(|pattern| {
                 pattern.first() == Some(&byte)
                     && hay
                         .get(start..start.saturating_add(pattern.len()))
                         .is_some_and(|window| window.eq_ignore_ascii_case(pattern))
             })
+    })
+}
+
+/// How many bytes [`pack`] makes of `entries`.
+pub(crate) const fn packed_len(entries: &[(&str, u8)], tagged: bool) -> usize {
+    let mut total = 0;
+    let mut rest = entries;
+    while let [(word, _), tail @ ..] = rest {
+        total += 1 + tagged as usize + word.len();
+        rest = tail;
+    }
+    total
+}
+
+/// The words of `entries` one after another in one byte string, each after a byte holding its
+/// length (at most 255) and, when `tagged`, a byte holding its tag: what [`packed`] and
+/// [`packed_tagged`] write at compile time and [`packed_words`] and [`tagged_words`] read.
+// NOTE: a list of `&str` is a pointer and a length per word in the wasm's data (8 bytes, 12 with a
+// tag, and poorly compressible); packed, a word costs one byte (two with a tag): -380 B gzip of the
+// package for the body's phrases, the day and month names and the transport errors' names, codes
+// and messages (measured).
+// Indexing only runs in const evaluation, where an index out of bounds fails the build.
+#[allow(clippy::indexing_slicing)]
+pub(crate) const fn pack<const N: usize>(entries: &[(&str, u8)], tagged: bool) -> [u8; N] {
+    let mut packed = [0; N];
+    let mut at = 0;
+    let mut rest = entries;
+    while let [(word, tag), tail @ ..] = rest {
+        assert!(word.len() <= 255, "a packed word is at most 255 bytes");
+        packed[at] = word.len() as u8;
+        at += 1;
+        if tagged {
+            packed[at] = *tag;
+            at += 1;
+        }
+        let mut bytes = word.as_bytes();
+        while let [byte, more @ ..] = bytes {
+            packed[at] = *byte;
+            at += 1;
+            bytes = more;
+        }
+        rest = tail;
+    }
+    packed
+}
+
+/// The words given, packed at compile time (see [`pack`]) into a `&'static [u8]` that
+/// [`packed_words`] reads.
+macro_rules! packed {
+    ($($word:expr),* $(,)?) => {{
+        const ENTRIES: &[(&str, u8)] = &[$(($word, 0)),*];
+        const PACKED: [u8; $crate::text::packed_len(ENTRIES, false)] =
+            $crate::text::pack(ENTRIES, false);
+        &PACKED
+    }};
+}
+pub(crate) use packed;
+
+/// The `(word, tag)` pairs given (a tag is a `u8`, or a fieldless enum's value), packed at compile
+/// time (see [`pack`]) into a `&'static [u8]` that [`tagged_words`] reads.
+macro_rules! packed_tagged {
+    ($(($word:expr, $tag:expr $(,)?)),* $(,)?) => {{
+        const ENTRIES: &[(&str, u8)] = &[$(($word, $tag as u8)),*];
+        const PACKED: [u8; $crate::text::packed_len(ENTRIES, true)] =
+            $crate::text::pack(ENTRIES, true);
+        &PACKED
+    }};
+}
+pub(crate) use packed_tagged;
+
+/// The words of a byte string that [`packed`] made, in order.
+pub fn packed_words(packed: &[u8]) -> PackedWords<'_> {
+    PackedWords { rest: packed }
+}
+
+/// The iterator of [`packed_words`].
+#[derive(Clone, Debug)]
+pub struct PackedWords<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for PackedWords<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let (&length, rest) = self.rest.split_first()?;
+        let (word, rest) = rest.split_at_checked(usize::from(length))?;
+        self.rest = rest;
+        Some(word)
+    }
+}
+
+/// The `(word, tag)` pairs of a byte string that [`packed_tagged`] made, in order.
+pub fn tagged_words(packed: &[u8]) -> impl Iterator<Item = (&[u8], u8)> {
+    let mut rest = packed;
+    core::iter::from_fn(move || {
+        let (&length, after) = rest.split_first()?;
+        let (&tag, after) = after.split_first()?;
+        let (word, after) = after.split_at_checked(usize::from(length))?;
+        rest = after;
+        Some((word, tag))
     })
 }
 
@@ -275,11 +375,25 @@ mod tests {
             let one_by_one = needles
                 .iter()
                 .any(|needle| contains_ignore_case(&haystack, needle));
+            // As `packed!` lays them out, at run time.
+            let packed: Vec<u8> = needles
+                .iter()
+                .flat_map(|needle| [needle.len() as u8].into_iter().chain(needle.bytes()))
+                .collect();
             assert_eq!(
-                contains_any_ignore_case(&haystack, &needles),
+                contains_any_ignore_case(&haystack, &packed),
                 one_by_one,
                 "{haystack:?} {needles:?}"
             );
         }
+    }
+
+    #[test]
+    fn packed_words_read_back_in_order() {
+        let words: Vec<&[u8]> = packed_words(packed!["route", "", "no such"]).collect();
+        assert_eq!(words, [&b"route"[..], b"", b"no such"]);
+        let tagged: Vec<(&[u8], u8)> =
+            tagged_words(packed_tagged![("EPIPE", 5), ("", 0)]).collect();
+        assert_eq!(tagged, [(&b"EPIPE"[..], 5), (&b""[..], 0)]);
     }
 }
