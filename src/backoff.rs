@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 
 use crate::float::powi;
 use crate::random::SplitMix64;
+use crate::retry_after::saturating_mul_by;
 
 /// How waits are randomised.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -126,10 +127,8 @@ impl Backoff {
             }
             Jitter::Decorrelated => {
                 let low = self.base_delay_ms.min(self.max_delay_ms);
-                let high = previous_delay_ms
-                    .max(low)
-                    .saturating_mul(3)
-                    .min(self.max_delay_ms);
+                let high =
+                    saturating_mul_by::<3>(previous_delay_ms.max(low)).min(self.max_delay_ms);
                 low.saturating_add(part(high.saturating_sub(low)))
             }
         }
