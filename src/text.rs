@@ -53,16 +53,16 @@ pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 // quota phrases cost about 0.3 ms the other way.
 pub fn contains_any_ignore_case(haystack: &str, needles: &[u8]) -> bool {
     let hay = haystack.as_bytes();
-    // Bit `b % 128` of the first bytes (lowercase; needles are ASCII) of the non-empty needles.
+    // The bit of each first byte (lowercase; needles are ASCII) of the non-empty needles.
     let firsts = packed_words(needles)
         .filter_map(|needle| needle.first())
-        .fold(0u128, |bits, byte| {
-            bits | 1 << (byte.to_ascii_lowercase() & 127)
+        .fold(0, |bits, byte| {
+            bits | first_byte_bit(byte.to_ascii_lowercase())
         });
     hay.iter().enumerate().any(|(start, byte)| {
         let byte = byte.to_ascii_lowercase();
         byte < 128
-            && firsts & 1 << byte != 0
+            && firsts & first_byte_bit(byte) != 0
             && packed_words(needles).any(|pattern| {
                 pattern.first() == Some(&byte)
                     && hay
@@ -70,6 +70,18 @@ pub fn contains_any_ignore_case(haystack: &str, needles: &[u8]) -> bool {
                         .is_some_and(|window| window.eq_ignore_ascii_case(pattern))
             })
     })
+}
+
+/// The bit of a `u64` that stands for `byte` (ASCII) among the first bytes of needles.
+// NOTE: a `u64` rather than a bit per ASCII byte in a `u128`, whose shifts were calls and its pairs
+// of words in the wasm (-85 B gzip, measured). The 128 bytes share its 64 bits in pairs `b` and
+// `127 - b` (the low six bits of `b ^ b >> 1`): a lowercase letter only with a control byte (tab,
+// line feed and carriage return with `v`, `u` and `r`), and blanks, digits and punctuation with
+// capitals and `@[\]^_`, which the lowercased haystack has none or few of. Pairing neighbours
+// instead (`b >> 1`: `d` with `e`) made a 404 with a 2 KB English reply 1.18 times as slow to
+// classify; this way it is faster than with the `u128`.
+fn first_byte_bit(byte: u8) -> u64 {
+    1 << ((byte ^ byte >> 1) & 63)
 }
 
 /// How many bytes [`pack`] makes of `entries`.
