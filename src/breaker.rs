@@ -418,6 +418,8 @@ impl BreakerOptions {
     /// failureThreshold, failureRatio, window, minCalls, openMs and failFast (1 or 0), each given when its bit of
     /// `given` is set. `None` when `enabled` is 0; the other options are checked all the same, so a
     /// typo cannot hide behind it.
+    // NOTE: inlined, so that the package's wasm sees it cannot fail there (see `read_numbers`).
+    #[inline]
     pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Option<Self>, InputError> {
         let mut values = BreakerOptions::default().as_numbers();
         read_numbers(OPTION_PREFIX, &CHECKS, numbers, given, &mut values)?;

@@ -538,6 +538,8 @@ impl ClientStateOptions {
     /// [`BudgetOptions`]), the breaker's seven (see [`BreakerOptions`]), then quotaLockMs and
     /// maxOrigins, each given when its bit of `given` is set. A part given as `{}` and a part not
     /// given at all mean the same: on, with its defaults.
+    // NOTE: inlined, so that the package's wasm sees it cannot fail there (see `read_numbers`).
+    #[inline]
     pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Self, InputError> {
         let part = |at: usize| numbers.get(at..).unwrap_or_default();
         let retry_budget = BudgetOptions::from_numbers(part(BUDGET_AT), given >> BUDGET_AT)?;

@@ -226,6 +226,8 @@ pub(crate) struct ProfileBuilder {
 
 impl ProfileBuilder {
     /// A builder for `count` rules: more than [`MAX_RULES`] is refused before any is read.
+    // NOTE: inlined, so that the package's wasm sees it cannot fail there (see `read_numbers`).
+    #[inline]
     pub(crate) fn new(count: usize) -> Result<Self, InputError> {
         if CHECKED_HERE && count > MAX_RULES {
             return Err(invalid("rules".into(), RULE_COUNT_PROBLEM));
