@@ -8,6 +8,8 @@ use alloc::string::String;
 pub const MAX_BODY_SCAN_BYTES: usize = 2048;
 
 /// The first `MAX_BODY_SCAN_BYTES` of `body`, cut on a character boundary.
+// NOTE: a call rather than a copy in each of the five rules that read a body (-7 B gzip).
+#[inline(never)]
 pub fn scan_window(body: &str) -> &str {
     if body.len() <= MAX_BODY_SCAN_BYTES {
         return body;
@@ -341,11 +343,6 @@ pub fn join(parts: &[&str]) -> String {
 // variant rules only ever look for English words; non-ASCII letters still keep a word together.
 pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || (!c.is_ascii() && !is_unicode_punctuation(c))
-}
-
-/// Whether a word character is a letter (not a digit or `_`).
-pub fn is_letter(c: char) -> bool {
-    c.is_ascii_alphabetic() || (!c.is_ascii() && !is_unicode_punctuation(c))
 }
 
 fn is_unicode_punctuation(c: char) -> bool {
