@@ -222,9 +222,8 @@ fn time_of_day(text: &str) -> Option<(i64, i64, i64)> {
 
 /// The zone's offset east of UTC in seconds: named UTC zones or `±HHMM` / `±HH:MM`.
 fn zone_offset_s(zone: &str) -> Option<i64> {
-    if ["gmt", "utc", "ut", "z"]
-        .iter()
-        .any(|name| zone.eq_ignore_ascii_case(name))
+    if packed_words(packed!["gmt", "utc", "ut", "z"])
+        .any(|name| zone.as_bytes().eq_ignore_ascii_case(name))
     {
         return Some(0);
     }

@@ -153,6 +153,72 @@ macro_rules! packed_tagged {
 }
 pub(crate) use packed_tagged;
 
+/// How many bytes [`pack_groups`] makes of `groups`.
+pub(crate) const fn groups_len(groups: &[(&[&str], u8)]) -> usize {
+    let mut total = 0;
+    let mut rest = groups;
+    while let [(words, _), tail @ ..] = rest {
+        total += 2 + group_len(words);
+        rest = tail;
+    }
+    total
+}
+
+/// How many bytes the words of one group take packed (see [`pack`]).
+const fn group_len(words: &[&str]) -> usize {
+    let mut total = 0;
+    let mut rest = words;
+    while let [word, tail @ ..] = rest {
+        total += 1 + word.len();
+        rest = tail;
+    }
+    total
+}
+
+/// Groups of words, each packed as [`packed_tagged`] packs a word: its length, its tag, then its
+/// words packed as [`packed`] packs them, which [`contains_any_ignore_case`] reads.
+// NOTE: rather than a table of a packed list and a tag per group, a pointer, a length and a tag in
+// the wasm's data (-14 B gzip). Indexing only runs in const evaluation (see `pack`).
+#[allow(clippy::indexing_slicing)]
+pub(crate) const fn pack_groups<const N: usize>(groups: &[(&[&str], u8)]) -> [u8; N] {
+    let mut packed = [0; N];
+    let mut at = 0;
+    let mut rest = groups;
+    while let [(words, tag), tail @ ..] = rest {
+        let length = group_len(words);
+        assert!(length <= 255, "a packed group is at most 255 bytes");
+        packed[at] = length as u8;
+        packed[at + 1] = *tag;
+        at += 2;
+        let mut words = *words;
+        while let [word, more_words @ ..] = words {
+            assert!(word.len() <= 255, "a packed word is at most 255 bytes");
+            packed[at] = word.len() as u8;
+            at += 1;
+            let mut bytes = word.as_bytes();
+            while let [byte, more @ ..] = bytes {
+                packed[at] = *byte;
+                at += 1;
+                bytes = more;
+            }
+            words = more_words;
+        }
+        rest = tail;
+    }
+    packed
+}
+
+/// The `([words], tag)` groups given, packed at compile time (see [`pack_groups`]) into a
+/// `&'static [u8]` that [`tagged_words`] reads, each group's words as [`packed`] packs them.
+macro_rules! packed_groups {
+    ($(([$($word:expr),* $(,)?], $tag:expr $(,)?)),* $(,)?) => {{
+        const GROUPS: &[(&[&str], u8)] = &[$((&[$($word),*], $tag as u8)),*];
+        const PACKED: [u8; $crate::text::groups_len(GROUPS)] = $crate::text::pack_groups(GROUPS);
+        &PACKED
+    }};
+}
+pub(crate) use packed_groups;
+
 /// The words of a byte string that [`packed`] made, in order.
 pub fn packed_words(packed: &[u8]) -> PackedWords<'_> {
     PackedWords { rest: packed }
@@ -404,5 +470,8 @@ mod tests {
         let tagged: Vec<(&[u8], u8)> =
             tagged_words(packed_tagged![("EPIPE", 5), ("", 0)]).collect();
         assert_eq!(tagged, [(&b"EPIPE"[..], 5), (&b""[..], 0)]);
+        let groups: Vec<(&[u8], u8)> =
+            tagged_words(packed_groups![(["ab", "c"], 3), ([], 1)]).collect();
+        assert_eq!(groups, [(&b"\x02ab\x01c"[..], 3), (&b""[..], 1)]);
     }
 }

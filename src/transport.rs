@@ -21,7 +21,7 @@
 
 use crate::kind::Kind;
 use crate::text::{
-    contains_any_ignore_case, contains_ignore_case, packed, packed_tagged, tagged_words,
+    contains_any_ignore_case, contains_ignore_case, packed_groups, packed_tagged, tagged_words,
 };
 
 /// The parts of a thrown value the rules read. Empty strings stand for absent fields.
@@ -238,22 +238,19 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
     if message.is_empty() {
         return None;
     }
-    let rules: &[(&[u8], TransportDetail)] = &[
+    let rules = packed_groups![
         // undici's causes, checked before its "fetch failed" that wraps them.
         (
-            packed![
+            [
                 "redirect count exceeded",
                 "url scheme must be",
                 "unknown scheme",
             ],
             TransportDetail::InvalidRequest,
         ),
+        (["connection refused"], TransportDetail::ConnectionRefused),
         (
-            packed!["connection refused"],
-            TransportDetail::ConnectionRefused,
-        ),
-        (
-            packed![
+            [
                 "dns error",
                 "failed to lookup address",
                 "name or service not known",
@@ -262,15 +259,15 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
             TransportDetail::DnsFailure,
         ),
         (
-            packed!["network is unreachable", "no route to host"],
+            ["network is unreachable", "no route to host"],
             TransportDetail::HostUnreachable,
         ),
         (
-            packed!["certificate", "tls handshake"],
+            ["certificate", "tls handshake"],
             TransportDetail::TlsFailure,
         ),
         (
-            packed![
+            [
                 "connection reset",
                 "connection closed",
                 "socket hang up",
@@ -279,7 +276,7 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
             TransportDetail::ConnectionReset,
         ),
         (
-            packed![
+            [
                 "failed to fetch",
                 "networkerror when attempting to fetch",
                 "load failed",
@@ -293,8 +290,7 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
             TransportDetail::FetchFailed,
         ),
     ];
-    rules
-        .iter()
-        .find(|(phrases, _)| contains_any_ignore_case(message, phrases))
-        .map(|(_, detail)| *detail)
+    let (_, detail) =
+        tagged_words(rules).find(|(phrases, _)| contains_any_ignore_case(message, phrases))?;
+    TransportDetail::ALL.get(usize::from(detail)).copied()
 }
