@@ -359,6 +359,9 @@ impl<'a> Iterator for SplitBlanks<'a> {
 }
 
 /// The parts of `text` before and after the first `separator`, an ASCII byte.
+// NOTE: a call, not a copy of the loop and both cuts in each of its two dozen callers: -90 B gzip;
+// classify with headers measured 1.02 times as long (within this machine's noise).
+#[inline(never)]
 pub fn split_once_byte(text: &str, separator: u8) -> Option<(&str, &str)> {
     let bytes = text.as_bytes();
     let mut at = 0;
