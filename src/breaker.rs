@@ -205,6 +205,8 @@ impl CircuitBreaker {
     }
 
     /// What is left of the cool-down at `now_ms`, in ms (0: not open).
+    // NOTE: out of line, like `Deadline::remaining_ms`: -20 B gzip (measured).
+    #[inline(never)]
     pub fn open_remaining_ms(&self, now_ms: u64) -> u64 {
         self.open.map_or(0, |open| open.remaining_ms(now_ms))
     }
