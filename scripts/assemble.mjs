@@ -37,7 +37,7 @@ import {report as wasmReport, withoutCustomSections} from './size-report.mjs';
 // History: 72.9 KB (classification only), 91.2 KB (retry engine), 100.8 KB (fetch wrapper), all
 // with a budget of 108 KB; then the lean package (no serde, no std, no core::fmt, one minified browser
 // module): see README "Size". The budget only goes down.
-const BUDGET_GZIP_BYTES = 44_090;
+const BUDGET_GZIP_BYTES = 42_193;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmPackDir = join(root, 'target/wasm-pack');

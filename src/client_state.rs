@@ -113,6 +113,8 @@ struct OriginState {
 
 impl OriginState {
     /// Whether forgetting this origin loses anything that still matters at `now_ms`.
+    // NOTE: out of line: -8 B gzip (measured).
+    #[inline(never)]
     fn is_active(&self, now_ms: u64) -> bool {
         self.gate.remaining_ms(now_ms) > 0
             || self.quota.remaining_ms(now_ms) > 0
@@ -538,6 +540,8 @@ impl ClientStateOptions {
     /// [`BudgetOptions`]), the breaker's seven (see [`BreakerOptions`]), then quotaLockMs and
     /// maxOrigins, each given when its bit of `given` is set. A part given as `{}` and a part not
     /// given at all mean the same: on, with its defaults.
+    // NOTE: inlined, so that the package's wasm sees it cannot fail there (see `read_numbers`).
+    #[inline]
     pub(crate) fn from_numbers(numbers: &[f64], given: u32) -> Result<Self, InputError> {
         let part = |at: usize| numbers.get(at..).unwrap_or_default();
         let retry_budget = BudgetOptions::from_numbers(part(BUDGET_AT), given >> BUDGET_AT)?;

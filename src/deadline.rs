@@ -25,6 +25,8 @@ impl Deadline {
     }
 
     /// Waits `length_ms` from `now_ms` instead when that ends later than what is left.
+    // NOTE: a call, for the same reason as `remaining_ms` (-17 B gzip).
+    #[inline(never)]
     pub(crate) fn extend(&mut self, now_ms: u64, length_ms: u64) {
         if length_ms > self.remaining_ms(now_ms) {
             *self = Self::new(now_ms, length_ms);
@@ -32,6 +34,9 @@ impl Deadline {
     }
 
     /// What is left of the wait at `now_ms`, in ms (0: over).
+    // NOTE: a call, not a copy in each of its seventeen callers across the state's exports: -146 B
+    // gzip.
+    #[inline(never)]
     pub(crate) fn remaining_ms(&self, now_ms: u64) -> u64 {
         self.until_ms.saturating_sub(now_ms).min(self.length_ms)
     }

@@ -6,7 +6,7 @@
 //! core is compiled to wasm under a size budget), and it works on bytes so that no input, however
 //! strange, can make it panic. Anything that is not clearly a date is rejected rather than guessed.
 
-use crate::text::{before_byte, split_blanks, split_byte, split_once_byte};
+use crate::text::{before_byte, packed, packed_words, split_blanks, split_byte, split_once_byte};
 
 const MS_PER_DAY: i64 = 86_400_000;
 const MS_PER_DAY_U64: u64 = 86_400_000;
@@ -16,11 +16,17 @@ const MIN_YEAR: i64 = 1900;
 /// Latest year accepted; also keeps all arithmetic far away from `i64` limits.
 const MAX_YEAR: i64 = 9999;
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const LONG_WEEKDAYS: [&str; 7] = [
+const MONTHS: &[u8] =
+    packed!["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",];
+// NOTE: the short and the long names in one list: a weekday is only checked, never told apart.
+const WEEKDAYS: &[u8] = packed![
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
     "monday",
     "tuesday",
     "wednesday",
@@ -216,9 +222,8 @@ fn time_of_day(text: &str) -> Option<(i64, i64, i64)> {
 
 /// The zone's offset east of UTC in seconds: named UTC zones or `±HHMM` / `±HH:MM`.
 fn zone_offset_s(zone: &str) -> Option<i64> {
-    if ["gmt", "utc", "ut", "z"]
-        .iter()
-        .any(|name| zone.eq_ignore_ascii_case(name))
+    if packed_words(packed!["gmt", "utc", "ut", "z"])
+        .any(|name| zone.as_bytes().eq_ignore_ascii_case(name))
     {
         return Some(0);
     }
@@ -243,16 +248,13 @@ fn zone_offset_s(zone: &str) -> Option<i64> {
 
 /// Whether `name` is a weekday name, short or long, in any case.
 fn is_weekday(name: &str) -> bool {
-    [WEEKDAYS, LONG_WEEKDAYS]
-        .iter()
-        .any(|days| days.iter().any(|day| name.eq_ignore_ascii_case(day)))
+    packed_words(WEEKDAYS).any(|day| name.as_bytes().eq_ignore_ascii_case(day))
 }
 
 /// The month number 1–12 of a three-letter month name, in any case.
 fn month_number(name: &str) -> Option<i64> {
-    let index = MONTHS
-        .iter()
-        .position(|month| name.eq_ignore_ascii_case(month))?;
+    let index =
+        packed_words(MONTHS).position(|month| name.as_bytes().eq_ignore_ascii_case(month))?;
     i64::try_from(index).ok().map(|index| index + 1)
 }
 

@@ -28,8 +28,8 @@ use crate::headers::{HeaderBlock, Values, MAX_LIST_MEMBERS};
 use crate::http_date::{parse_http_date, parse_iso_instant};
 use crate::retry_after::{
     agreed_header_value, agreed_integer, agreed_list_value, capped_wait_ms, delay_seconds_ms,
-    fractional_seconds, parse_delay_seconds, parse_digits, server_now_ms, trim_ows, EPOCH_MS_FROM,
-    EPOCH_SECONDS_FROM, MAX_WAIT_MS,
+    fractional_seconds, parse_delay_seconds, parse_digits, saturating_mul_by, server_now_ms,
+    trim_ows, EPOCH_MS_FROM, EPOCH_SECONDS_FROM, MAX_WAIT_MS,
 };
 use crate::text::{after_byte, before_byte, is_token_symbol, split_byte, split_once_byte};
 use crate::wait_source::WaitSource;
@@ -272,10 +272,10 @@ fn vendor_reset_ms(text: &str, now_ms: &mut impl FnMut() -> u64) -> Option<u64> 
         let epoch_ms = whole.saturating_add(u64::from(thousandths > 0));
         epoch_ms.saturating_sub(now_ms())
     } else if whole >= EPOCH_SECONDS_FROM {
-        let epoch_ms = whole.saturating_mul(1000).saturating_add(thousandths);
+        let epoch_ms = saturating_mul_by::<1000>(whole).saturating_add(thousandths);
         epoch_ms.saturating_sub(now_ms())
     } else {
-        whole.saturating_mul(1000).saturating_add(thousandths)
+        saturating_mul_by::<1000>(whole).saturating_add(thousandths)
     };
     Some(wait_ms.min(MAX_WAIT_MS))
 }
@@ -520,5 +520,5 @@ fn reset_ms(headers: &HeaderBlock, name: &str, fractions: bool, now_ms: u64) -> 
 
 /// Seconds to ms, saturating at [`MAX_WAIT_MS`].
 fn seconds_to_ms(seconds: u64) -> u64 {
-    seconds.saturating_mul(1000).min(MAX_WAIT_MS)
+    saturating_mul_by::<1000>(seconds).min(MAX_WAIT_MS)
 }

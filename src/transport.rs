@@ -20,7 +20,9 @@
 //! Anything else (an invalid URL, a bug in a hook) is `unknown_error` and never retried.
 
 use crate::kind::Kind;
-use crate::text::{contains_any_ignore_case, contains_ignore_case};
+use crate::text::{
+    contains_any_ignore_case, contains_ignore_case, packed_groups, packed_tagged, tagged_words,
+};
 
 /// The parts of a thrown value the rules read. Empty strings stand for absent fields.
 #[derive(Clone, Copy, Debug, Default)]
@@ -160,15 +162,13 @@ pub fn classify_error_shape(error: &ErrorShape) -> TransportDetail {
 /// The detail of the first entry named `key` exactly.
 // NOTE: tables scanned rather than `match` arms on strings: each arm compiled to its own length
 // check and comparison, several times the bytes of a table row in the wasm.
-fn lookup(table: &[(&str, TransportDetail)], key: &str) -> Option<TransportDetail> {
-    table
-        .iter()
-        .find(|(name, _)| *name == key)
-        .map(|(_, detail)| *detail)
+fn lookup(table: &[u8], key: &str) -> Option<TransportDetail> {
+    let (_, detail) = tagged_words(table).find(|(name, _)| *name == key.as_bytes())?;
+    TransportDetail::ALL.get(usize::from(detail)).copied()
 }
 
 /// Error names (the thrown value's or its cause's): the DOM's, undici's.
-const NAMES: &[(&str, TransportDetail)] = &[
+const NAMES: &[u8] = packed_tagged![
     ("AbortError", TransportDetail::Aborted),
     ("TimeoutError", TransportDetail::Timeout),
     ("ConnectTimeoutError", TransportDetail::ConnectTimeout),
@@ -182,7 +182,7 @@ const NAMES: &[(&str, TransportDetail)] = &[
 ];
 
 /// Node system errors, undici's own codes and Bun's codes.
-const CODES: &[(&str, TransportDetail)] = &[
+const CODES: &[u8] = packed_tagged![
     ("ECONNREFUSED", TransportDetail::ConnectionRefused),
     ("ConnectionRefused", TransportDetail::ConnectionRefused),
     ("ENOTFOUND", TransportDetail::DnsFailure),
@@ -238,19 +238,19 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
     if message.is_empty() {
         return None;
     }
-    let rules: &[(&[&str], TransportDetail)] = &[
+    let rules = packed_groups![
         // undici's causes, checked before its "fetch failed" that wraps them.
         (
-            &[
+            [
                 "redirect count exceeded",
                 "url scheme must be",
                 "unknown scheme",
             ],
             TransportDetail::InvalidRequest,
         ),
-        (&["connection refused"], TransportDetail::ConnectionRefused),
+        (["connection refused"], TransportDetail::ConnectionRefused),
         (
-            &[
+            [
                 "dns error",
                 "failed to lookup address",
                 "name or service not known",
@@ -259,15 +259,15 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
             TransportDetail::DnsFailure,
         ),
         (
-            &["network is unreachable", "no route to host"],
+            ["network is unreachable", "no route to host"],
             TransportDetail::HostUnreachable,
         ),
         (
-            &["certificate", "tls handshake"],
+            ["certificate", "tls handshake"],
             TransportDetail::TlsFailure,
         ),
         (
-            &[
+            [
                 "connection reset",
                 "connection closed",
                 "socket hang up",
@@ -276,7 +276,7 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
             TransportDetail::ConnectionReset,
         ),
         (
-            &[
+            [
                 "failed to fetch",
                 "networkerror when attempting to fetch",
                 "load failed",
@@ -290,8 +290,7 @@ fn detail_from_message(message: &str) -> Option<TransportDetail> {
             TransportDetail::FetchFailed,
         ),
     ];
-    rules
-        .iter()
-        .find(|(phrases, _)| contains_any_ignore_case(message, phrases))
-        .map(|(_, detail)| *detail)
+    let (_, detail) =
+        tagged_words(rules).find(|(phrases, _)| contains_any_ignore_case(message, phrases))?;
+    TransportDetail::ALL.get(usize::from(detail)).copied()
 }

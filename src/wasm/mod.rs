@@ -117,6 +117,9 @@ pub(crate) fn verdict_from_key(key: u32) -> Option<Verdict> {
 }
 
 /// A JS number of epoch milliseconds as the core's `u64`; the JS layer has validated it already.
+// NOTE: a call: inlined, its checks and saturating conversion were repeated for each of the dozen
+// numbers the exports take (-65 B gzip, 0.9 KB raw).
+#[inline(never)]
 pub(crate) fn epoch_ms(now_ms: f64) -> u64 {
     if now_ms.is_finite() && now_ms > 0.0 {
         // NOTE: float-to-int `as` saturates, so even absurd clocks cannot wrap.
