@@ -111,22 +111,35 @@ pub(crate) const fn pack<const N: usize>(entries: &[(&str, u8)], tagged: bool) -
     let mut at = 0;
     let mut rest = entries;
     while let [(word, tag), tail @ ..] = rest {
-        assert!(word.len() <= 255, "a packed word is at most 255 bytes");
-        packed[at] = word.len() as u8;
-        at += 1;
-        if tagged {
-            packed[at] = *tag;
-            at += 1;
-        }
-        let mut bytes = word.as_bytes();
-        while let [byte, more @ ..] = bytes {
-            packed[at] = *byte;
-            at += 1;
-            bytes = more;
-        }
+        (packed, at) = with_word(packed, at, word, if tagged { Some(*tag) } else { None });
         rest = tail;
     }
     packed
+}
+
+/// `packed` with `word` written at `at` as [`pack`] writes it (its length, its tag if any, then its
+/// bytes), and the position after it. Indexing only runs in const evaluation (see `pack`).
+#[allow(clippy::indexing_slicing)]
+const fn with_word<const N: usize>(
+    mut packed: [u8; N],
+    mut at: usize,
+    word: &str,
+    tag: Option<u8>,
+) -> ([u8; N], usize) {
+    assert!(word.len() <= 255, "a packed word is at most 255 bytes");
+    packed[at] = word.len() as u8;
+    at += 1;
+    if let Some(tag) = tag {
+        packed[at] = tag;
+        at += 1;
+    }
+    let mut bytes = word.as_bytes();
+    while let [byte, more @ ..] = bytes {
+        packed[at] = *byte;
+        at += 1;
+        bytes = more;
+    }
+    (packed, at)
 }
 
 /// The words given, packed at compile time (see [`pack`]) into a `&'static [u8]` that
@@ -192,15 +205,7 @@ pub(crate) const fn pack_groups<const N: usize>(groups: &[(&[&str], u8)]) -> [u8
         at += 2;
         let mut words = *words;
         while let [word, more_words @ ..] = words {
-            assert!(word.len() <= 255, "a packed word is at most 255 bytes");
-            packed[at] = word.len() as u8;
-            at += 1;
-            let mut bytes = word.as_bytes();
-            while let [byte, more @ ..] = bytes {
-                packed[at] = *byte;
-                at += 1;
-                bytes = more;
-            }
+            (packed, at) = with_word(packed, at, word, None);
             words = more_words;
         }
         rest = tail;
